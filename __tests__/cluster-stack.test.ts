@@ -1,0 +1,275 @@
+import { loadConfig } from '../config/load';
+import { addressOf, configWith, dataSources, EXAMPLE_PATH, resourceAt, resources, synthesize, synthesizeOnly } from './helpers';
+import type { Json } from './helpers';
+
+const SHA_IAM_POLICY = '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a';
+const SHA_MIGRATION = '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30';
+
+const example = (): Json => synthesizeOnly(loadConfig(EXAMPLE_PATH));
+const withLbc = (settings: Json, cluster: Json = {}): Json =>
+  synthesizeOnly(
+    configWith((raw) => {
+      Object.assign(raw.clusters[0], cluster);
+      Object.assign(raw.clusters[0].loadBalancerController, settings);
+    }),
+  );
+
+const lbcRelease = (tf: Json): Json => resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+const lbcTrust = (tf: Json): Json => resourceAt(tf, 'aws_iam_policy_document', 'aws-load-balancer-controller/identity/trust');
+const policyDownload = (tf: Json, name: string): Json => resourceAt(tf, 'http', `aws-load-balancer-controller/iam/${name}/document`);
+
+describe('cluster stack of the built-in example', () => {
+  it('matches the snapshot', () => {
+    expect(example()).toMatchSnapshot();
+  });
+
+  it('tags each public subnet for internet-facing and each private subnet for internal load balancers', () => {
+    const tags = resources(example(), 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}=${t.value}`);
+    expect(tags.sort()).toEqual([
+      'subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb=1',
+      'subnet-0a1b2c3d4e5f60002 kubernetes.io/role/elb=1',
+      'subnet-0a1b2c3d4e5f60011 kubernetes.io/role/internal-elb=1',
+      'subnet-0a1b2c3d4e5f60012 kubernetes.io/role/internal-elb=1',
+    ]);
+  });
+
+  it('adds the shared cluster tag to every subnet only when asked', () => {
+    const tf = synthesizeOnly(configWith((raw) => (raw.clusters[0].subnets.tagClusterShared = true)));
+    const shared = resources(tf, 'aws_ec2_tag').filter((t) => t.key === 'kubernetes.io/cluster/edge-demo');
+    expect(shared.map((t) => t.resource_id).sort()).toEqual([
+      'subnet-0a1b2c3d4e5f60001',
+      'subnet-0a1b2c3d4e5f60002',
+      'subnet-0a1b2c3d4e5f60011',
+      'subnet-0a1b2c3d4e5f60012',
+    ]);
+    expect(shared.every((t) => t.value === 'shared')).toBe(true);
+  });
+
+  it('creates the OIDC provider from the issuer with the root CA thumbprint and the STS audience', () => {
+    const tf = example();
+    const [certificate] = Object.keys(tf.data.tls_certificate);
+    expect(tf.data.tls_certificate[certificate].url).toBe('${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}');
+    const [provider] = resources(tf, 'aws_iam_openid_connect_provider');
+    expect(provider.url).toBe('${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}');
+    expect(provider.thumbprint_list).toEqual([`\${data.tls_certificate.${certificate}.certificates[0].sha1_fingerprint}`]);
+    expect(provider.client_id_list).toEqual(['sts.amazonaws.com']);
+  });
+
+  it('trusts exactly the controller service account with the STS audience (IRSA)', () => {
+    const tf = example();
+    const [provider] = Object.keys(tf.resource.aws_iam_openid_connect_provider);
+    const [statement] = lbcTrust(tf).statement;
+    expect(statement.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
+    expect(statement.principals).toEqual([{ type: 'Federated', identifiers: [`\${aws_iam_openid_connect_provider.${provider}.arn}`] }]);
+    const host = '${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}';
+    expect(statement.condition).toEqual([
+      { test: 'StringEquals', variable: `${host}:sub`, values: ['system:serviceaccount:kube-system:aws-load-balancer-controller'] },
+      { test: 'StringEquals', variable: `${host}:aud`, values: ['sts.amazonaws.com'] },
+    ]);
+    const [role] = resources(tf, 'aws_iam_role');
+    expect(role.assume_role_policy).toMatch(/^\$\{data\.aws_iam_policy_document\..*trust.*\.json\}$/);
+  });
+
+  it('downloads the policy at the controller tag and accepts it only with status 200 and the known sha256', () => {
+    const download = policyDownload(example(), 'controller');
+    expect(download.url).toBe('https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json');
+    expect(download.lifecycle.postcondition.map((p: Json) => p.condition)).toEqual([
+      '${self.status_code == 200}',
+      `\${sha256(self.response_body) == "${SHA_IAM_POLICY}"}`,
+    ]);
+    const [policy] = resources(example(), 'aws_iam_policy');
+    expect(policy.policy).toMatch(/^\$\{data\.http\..*controller_document.*\.response_body\}$/);
+  });
+
+  it('installs the chart version of the controller version, waits for it, after its permissions', () => {
+    const tf = example();
+    const release = lbcRelease(tf);
+    expect(release).toMatchObject({
+      repository: 'https://aws.github.io/eks-charts',
+      chart: 'aws-load-balancer-controller',
+      version: '3.5.0',
+      namespace: 'kube-system',
+      wait: true,
+    });
+    expect(release.set).toBeUndefined();
+    const attachment = resourceAt(tf, 'aws_iam_role_policy_attachment', 'identity/controller');
+    expect(release.depends_on).toEqual([addressOf(tf, 'aws_iam_role_policy_attachment', attachment)]);
+  });
+
+  it('passes cluster, region, VPC and the IRSA service account as YAML values', () => {
+    const [values] = lbcRelease(example()).values;
+    expect(values).toContain('clusterName: edge-demo\nregion: eu-west-1\nvpcId: vpc-0a1b2c3d4e5f60718\nreplicaCount: 2\n');
+    expect(values).toMatch(/serviceAccount:\n {2}create: true\n {2}name: aws-load-balancer-controller\n {2}annotations:\n {4}eks\.amazonaws\.com\/role-arn: \$\{aws_iam_role\..*\.arn\}\n/);
+  });
+
+  it('authenticates helm with aws eks get-token against the named cluster, not a kubeconfig', () => {
+    const [helm] = example().provider.helm;
+    expect(helm.kubernetes.host).toBe('${data.aws_eks_cluster.cluster.endpoint}');
+    expect(helm.kubernetes.cluster_ca_certificate).toBe('${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}');
+    expect(helm.kubernetes.exec).toEqual({
+      api_version: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'edge-demo', '--region', 'eu-west-1'],
+    });
+    expect(helm.kubernetes.config_path).toBeUndefined();
+  });
+
+  it('pins the AWS provider to the cluster account and region with default tags', () => {
+    const [aws] = example().provider.aws;
+    expect(aws).toMatchObject({ region: 'eu-west-1', allowed_account_ids: ['111122223333'], default_tags: [{ tags: { 'managed-by': 'eks-edge', team: 'platform' } }] });
+  });
+
+  it('keeps state locally by default, one file per stack', () => {
+    expect(example().terraform.backend).toEqual({ local: { path: './terraform.prod-edge-demo.tfstate' } });
+  });
+});
+
+describe('controller versions and partitions', () => {
+  it.each([
+    ['eu-west-1', 'iam_policy.json', 'aws'],
+    ['cn-north-1', 'iam_policy_cn.json', 'aws-cn'],
+    ['us-gov-west-1', 'iam_policy_us-gov.json', 'aws-us-gov'],
+  ])('in %s the policy comes from %s', (region, file) => {
+    const tf = withLbc({}, { region });
+    expect(policyDownload(tf, 'controller').url).toBe(`https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/${file}`);
+  });
+
+  it('uses the partition in the Pod Identity trust source ARN', () => {
+    const tf = withLbc({ identity: 'pod-identity' }, { region: 'cn-north-1' });
+    const [statement] = lbcTrust(tf).statement;
+    expect(statement.condition).toContainEqual({ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws-cn:eks:cn-north-1:111122223333:cluster/edge-demo'] });
+  });
+
+  it('v2.17.1 installs chart 1.17.1 and the policy of tag v2.17.1', () => {
+    const tf = withLbc({ version: 'v2.17.1' });
+    expect(lbcRelease(tf).version).toBe('1.17.1');
+    expect(policyDownload(tf, 'controller').url).toContain('/aws-load-balancer-controller/v2.17.1/docs/install/iam_policy.json');
+  });
+
+  it('an uncatalogued version uses the checksum the user gave', () => {
+    const tf = withLbc({ version: 'v3.9.0', policySha256: 'c'.repeat(64) });
+    expect(lbcRelease(tf).version).toBe('3.9.0');
+    expect(policyDownload(tf, 'controller').lifecycle.postcondition[1].condition).toContain('c'.repeat(64));
+  });
+
+  it('never points at a branch', () => {
+    const json = JSON.stringify(example());
+    expect(json).not.toMatch(/aws-load-balancer-controller\/(main|master)\//);
+  });
+});
+
+describe('EKS Pod Identity mode', () => {
+  const tf = withLbc({ identity: 'pod-identity' });
+
+  it('associates the role with the controller service account', () => {
+    const [association] = resources(tf, 'aws_eks_pod_identity_association');
+    const [roleName] = Object.keys(tf.resource.aws_iam_role);
+    expect(association).toMatchObject({
+      cluster_name: 'edge-demo',
+      namespace: 'kube-system',
+      service_account: 'aws-load-balancer-controller',
+      role_arn: `\${aws_iam_role.${roleName}.arn}`,
+    });
+    expect(association.target_role_arn).toBeUndefined();
+  });
+
+  it('is trusted by the Pod Identity service for this cluster only', () => {
+    const [statement] = lbcTrust(tf).statement;
+    expect(statement.principals).toEqual([{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }]);
+    expect(statement.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    expect(statement.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] },
+      { test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:eks:eu-west-1:111122223333:cluster/edge-demo'] },
+    ]);
+  });
+
+  it('has no OIDC provider, TLS lookup or role annotation', () => {
+    expect(resources(tf, 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(dataSources(tf, 'tls_certificate')).toEqual([]);
+    expect(tf.provider.tls).toBeUndefined();
+    expect(JSON.stringify(tf)).not.toContain('oidc');
+    expect(lbcRelease(tf).values[0]).toContain('serviceAccount:\n  create: true\n  name: aws-load-balancer-controller\n  annotations: {}\n');
+  });
+
+  it('starts the controller only after the association exists', () => {
+    const [association] = resources(tf, 'aws_eks_pod_identity_association');
+    expect(lbcRelease(tf).depends_on).toContain(addressOf(tf, 'aws_eks_pod_identity_association', association));
+  });
+});
+
+describe('an existing OIDC provider', () => {
+  const arn = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  const tf = withLbc({}, { existingOidcProviderArn: arn });
+
+  it('is trusted by ARN, with its issuer as the condition prefix, and nothing is created', () => {
+    expect(resources(tf, 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(dataSources(tf, 'tls_certificate')).toEqual([]);
+    const [statement] = lbcTrust(tf).statement;
+    expect(statement.principals).toEqual([{ type: 'Federated', identifiers: [arn] }]);
+    expect(statement.condition.map((c: Json) => c.variable)).toEqual([
+      'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub',
+      'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud',
+    ]);
+  });
+});
+
+describe('migration from the ALB Ingress Controller v1', () => {
+  it('attaches the upstream migration policy before the controller starts', () => {
+    const tf = withLbc({ migrateFromV1: true });
+    const download = policyDownload(tf, 'migration');
+    expect(download.url).toBe('https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy_v1_to_v2_additional.json');
+    expect(download.lifecycle.postcondition[1].condition).toContain(SHA_MIGRATION);
+    const attachment = resourceAt(tf, 'aws_iam_role_policy_attachment', 'identity/v1-migration');
+    const migrationPolicy = resourceAt(tf, 'aws_iam_policy', 'iam/migration/policy');
+    expect(attachment.policy_arn).toBe(`\${${addressOf(tf, 'aws_iam_policy', migrationPolicy)}.arn}`);
+    expect(lbcRelease(tf).depends_on).toContain(addressOf(tf, 'aws_iam_role_policy_attachment', attachment));
+  });
+
+  it('rewrites the commercial-partition ARNs of the migration policy in other partitions', () => {
+    const tf = withLbc({ migrateFromV1: true }, { region: 'us-gov-west-1' });
+    const migrationPolicy = resourceAt(tf, 'aws_iam_policy', 'iam/migration/policy');
+    expect(migrationPolicy.policy).toMatch(/^\$\{replace\(data\.http\..*\.response_body, "arn:aws:", "arn:aws-us-gov:"\)\}$/);
+  });
+
+  it('is absent unless asked for', () => {
+    expect(JSON.stringify(example())).not.toContain('v1_to_v2');
+  });
+});
+
+describe('chart values from the user', () => {
+  it('are merged under the managed values', () => {
+    const tf = withLbc({ values: { enableServiceMutatorWebhook: false, resources: { limits: { memory: '256Mi' } } } });
+    const [values] = lbcRelease(tf).values;
+    expect(values).toContain('enableServiceMutatorWebhook: false\nresources:\n  limits:\n    memory: 256Mi\nclusterName: edge-demo\n');
+  });
+});
+
+describe('an S3 backend', () => {
+  it('gives each stack its own key, with encryption and S3 lock files', () => {
+    const config = configWith((raw) => {
+      raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'platform/edge' };
+    });
+    const tf = synthesizeOnly(config);
+    expect(tf.terraform.backend.s3).toEqual({
+      bucket: 'acme-tf-state',
+      key: 'platform/edge/prod-edge-demo.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+});
+
+describe('several clusters', () => {
+  it('make one stack each, each with its own provider account and state', () => {
+    const config = configWith((raw) => {
+      const second = structuredClone(raw.clusters[0]);
+      Object.assign(second, { environment: 'staging', accountId: '444455556666', region: 'us-east-1' });
+      raw.clusters.push(second);
+    });
+    const stacks = synthesize(config);
+    expect(Object.keys(stacks)).toEqual(['prod-edge-demo', 'staging-edge-demo']);
+    expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({ region: 'us-east-1', allowed_account_ids: ['444455556666'] });
+    expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe('./terraform.staging-edge-demo.tfstate');
+  });
+});

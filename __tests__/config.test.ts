@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, configPathFrom, loadConfig } from '../config/load';
+import { configIssues, configWith, EXAMPLE_PATH, exampleRaw } from './helpers';
+import type { Json } from './helpers';
+
+const cluster = (raw: Json): Json => raw.clusters[0];
+const lbc = (raw: Json): Json => {
+  cluster(raw).loadBalancerController ??= {};
+  return cluster(raw).loadBalancerController;
+};
+
+describe('the built-in example', () => {
+  it('validates and resolves the defaults', () => {
+    const config = loadConfig(EXAMPLE_PATH);
+    const [c] = config.clusters;
+    expect(c.stackName).toBe('prod-edge-demo');
+    expect(c.partition).toBe('aws');
+    expect(c.loadBalancerController).toMatchObject({
+      version: 'v3.5.0',
+      chartVersion: '3.5.0',
+      namespace: 'kube-system',
+      serviceAccountName: 'aws-load-balancer-controller',
+      replicaCount: 2,
+      policy: { file: 'iam_policy.json', sha256: '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a' },
+    });
+    expect(config.backend).toEqual({ type: 'local', directory: '.' });
+  });
+});
+
+describe('the config file', () => {
+  it('is chosen by --config, then EKS_EDGE_CONFIG, then the example', () => {
+    expect(configPathFrom(['--config', 'a.yaml'], { EKS_EDGE_CONFIG: 'b.yaml' })).toBe('a.yaml');
+    expect(configPathFrom([], { EKS_EDGE_CONFIG: 'b.yaml' })).toBe('b.yaml');
+    expect(configPathFrom([], {})).toBe('config/example.yaml');
+  });
+
+  it('reports a missing file and YAML syntax errors as configuration problems', () => {
+    expect(() => loadConfig('/nonexistent/eks-edge.yaml')).toThrow(/cannot read the file \(ENOENT\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'eks-edge-yaml-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'clusters:\n  - environment: prod\n   clusterName: x\n');
+    expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(ConfigError);
+  });
+});
+
+describe('a bad configuration', () => {
+  // Each row: a distinct mistake, the setting the error must name, and what it must say.
+  const mistakes: [string, (raw: Json) => void, string, RegExp][] = [
+    ['account id too short', (r) => (cluster(r).accountId = '12345'), 'clusters[0].accountId', /12-digit AWS account id/],
+    ['account id as a number', (r) => (cluster(r).accountId = 111122223333), 'clusters[0].accountId', /expected string/],
+    ['unknown region', (r) => (cluster(r).region = 'europe-west1'), 'clusters[0].region', /AWS region name/],
+    ['environment not DNS-1123', (r) => (cluster(r).environment = 'Prod_1'), 'clusters[0].environment', /DNS-1123 label/],
+    ['cluster name with a dot', (r) => (cluster(r).clusterName = 'edge.demo'), 'clusters[0].clusterName', /EKS cluster name/],
+    ['malformed VPC id', (r) => (cluster(r).vpcId = 'vpc-xyz'), 'clusters[0].vpcId', /VPC id/],
+    ['malformed subnet id', (r) => (cluster(r).subnets.public[1] = 'subnet-12'), 'clusters[0].subnets.public[1]', /subnet id/],
+    ['subnet both public and private', (r) => cluster(r).subnets.private.push(cluster(r).subnets.public[0]), 'clusters[0].subnets', /listed more than once/],
+    ['no subnets', (r) => (cluster(r).subnets = {}), 'clusters[0].subnets', /lists no subnet/],
+    ['version without v', (r) => (lbc(r).version = '3.5.0'), 'clusters[0].loadBalancerController.version', /release tag such as v3\.5\.0/],
+    ['uncatalogued version without checksum', (r) => (lbc(r).version = 'v3.9.0'), 'clusters[0].loadBalancerController.policySha256', /not in the built-in catalog/],
+    ['checksum for a catalogued version', (r) => (lbc(r).policySha256 = 'a'.repeat(64)), 'clusters[0].loadBalancerController.policySha256', /only for controller versions outside/],
+    ['misspelt setting', (r) => (lbc(r).replicas = 3), 'clusters[0].loadBalancerController', /unknown setting "replicas"/],
+    ['unknown identity mode', (r) => (lbc(r).identity = 'kiam'), 'clusters[0].loadBalancerController.identity', /"irsa"\|"pod-identity"/],
+    ['zero replicas', (r) => (lbc(r).replicaCount = 0), 'clusters[0].loadBalancerController.replicaCount', />=1/],
+    ['managed chart value', (r) => (lbc(r).values = { clusterName: 'other' }), 'clusters[0].loadBalancerController.values.clusterName', /set by this project/],
+    [
+      'role and profile together',
+      (r) => (cluster(r).credentials = { assumeRoleArn: 'arn:aws:iam::111122223333:role/deploy', profile: 'prod' }),
+      'clusters[0].credentials',
+      /either assumeRoleArn or profile/,
+    ],
+    [
+      'deploy role in another account',
+      (r) => (cluster(r).credentials = { assumeRoleArn: 'arn:aws:iam::999999999999:role/deploy' }),
+      'clusters[0].credentials.assumeRoleArn',
+      /cluster's account 111122223333/,
+    ],
+    [
+      'OIDC provider of another account',
+      (r) => (cluster(r).existingOidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF'),
+      'clusters[0].existingOidcProviderArn',
+      /account 111122223333/,
+    ],
+    ['same stack twice', (r) => r.clusters.push(structuredClone(cluster(r))), 'clusters', /appears more than once/],
+    ['no clusters', (r) => (r.clusters = []), 'clusters', /at least one cluster/],
+    ['s3 backend without bucket', (r) => (r.backend = { type: 's3', region: 'eu-west-1' }), 'backend.bucket', /is required/],
+  ];
+
+  it.each(mistakes)('%s: names the setting and what is allowed', (_name, change, path, message) => {
+    const issues = configIssues(change);
+    expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: `)));
+    expect(issues.find((i) => i.startsWith(`${path}: `))).toMatch(message);
+  });
+
+  it('reports every problem at once', () => {
+    const issues = configIssues((r) => {
+      cluster(r).accountId = '1';
+      cluster(r).region = 'mars-1';
+      lbc(r).identity = 'kiam';
+    });
+    expect(issues).toHaveLength(3);
+  });
+
+  it('accepts an uncatalogued version when its checksum and chart are given', () => {
+    const config = configWith((r) => Object.assign(lbc(r), { version: 'v2.18.0', chartVersion: '1.18.0', policySha256: 'b'.repeat(64) }));
+    expect(config.clusters[0].loadBalancerController).toMatchObject({ chartVersion: '1.18.0', policy: { sha256: 'b'.repeat(64) } });
+  });
+});
+
+describe('the app entry point', () => {
+  const root = join(__dirname, '..');
+
+  beforeAll(() => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+  });
+
+  it('rejects a bad configuration with every problem, no stack trace, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-edge-main-'));
+    const raw = exampleRaw();
+    raw.clusters[0].accountId = '42';
+    raw.clusters[0].loadBalancerController.version = 'latest';
+    writeFileSync(join(dir, 'bad.yaml'), stringify(raw));
+    const outdir = join(dir, 'cdktf.out');
+    const run = spawnSync(process.execPath, ['dist/main.js', '--config', join(dir, 'bad.yaml')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('2 configuration problems');
+    expect(run.stderr).toContain('clusters[0].accountId: must be a 12-digit AWS account id');
+    expect(run.stderr).toContain('clusters[0].loadBalancerController.version: must be a release tag');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('synthesizes the example with no credentials and no network', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-main-')), 'cdktf.out');
+    const env = { PATH: process.env.PATH, HOME: tmpdir(), CDKTF_OUTDIR: outdir, HTTPS_PROXY: 'http://127.0.0.1:9' };
+    const run = spawnSync(process.execPath, ['dist/main.js'], { cwd: root, encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo']);
+  });
+});

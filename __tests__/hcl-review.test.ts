@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load';
+import { buildApp } from '../main';
+import { formatHcl, parseHcl, stackFiles, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
+import { EXAMPLE_PATH } from './helpers';
+
+/** Renders the example as HCL the way `npm run synth:hcl` does. */
+async function renderExampleHcl(): Promise<{ file: string; hcl: string }> {
+  const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-hcl-'));
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = 'true';
+  try {
+    buildApp(loadConfig(EXAMPLE_PATH), outdir).synth();
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
+  const [file] = stackFiles(outdir);
+  const hcl = await formatHcl(readFileSync(file, 'utf8'));
+  writeFileSync(file, hcl);
+  return { file, hcl };
+}
+
+describe('the HCL rendering for review', () => {
+  let rendered: { file: string; hcl: string };
+  let parsed: Record<string, any>;
+
+  beforeAll(async () => {
+    rendered = await renderExampleHcl();
+    parsed = await parseHcl(rendered.file, rendered.hcl);
+  });
+
+  it('is valid HCL', () => {
+    expect(Object.keys(parsed).sort()).toEqual(['data', 'output', 'provider', 'resource', 'terraform']);
+  });
+
+  it('writes the helm 3.x provider kubernetes and exec settings as attributes, not blocks', () => {
+    // hcl2json turns blocks into lists of objects and object attributes into objects.
+    const [helm] = parsed.provider.helm;
+    expect(Array.isArray(helm.kubernetes)).toBe(false);
+    expect(Array.isArray(helm.kubernetes.exec)).toBe(false);
+    expect(helm.kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'edge-demo', '--region', 'eu-west-1']);
+    expect(rendered.hcl).toMatch(/provider "helm" \{\n {2}kubernetes = \{\n/);
+    expect(rendered.hcl).not.toContain('[object Object]');
+  });
+
+  it('passes chart values as YAML, with no set entries', () => {
+    const [release] = Object.values(parsed.resource.helm_release) as any[];
+    expect(release[0].set).toBeUndefined();
+    expect(release[0].values[0]).toContain('clusterName: edge-demo');
+  });
+
+  it('is already formatted as terraform fmt wants it', () => {
+    const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+    if (terraform.error) {
+      // No terraform binary here: the formatter above is the same hclwrite code terraform uses.
+      expect(rendered.hcl).toMatch(/^terraform \{\n {2}required_providers \{\n/);
+      return;
+    }
+    const check = spawnSync('terraform', ['fmt', '-check', '-diff', rendered.file], { encoding: 'utf8' });
+    expect(check.stdout).toBe('');
+    expect(check.status).toBe(0);
+  });
+});
+
+describe('unwrapInterpolationOnlyValues', () => {
+  it('unwraps a value that is one interpolation, as terraform fmt does', () => {
+    expect(unwrapInterpolationOnlyValues('  role = "${aws_iam_role.x.name}"')).toBe('  role = aws_iam_role.x.name');
+    expect(unwrapInterpolationOnlyValues('  v = "${replace(a, "https://", "")}"')).toBe('  v = replace(a, "https://", "")');
+  });
+
+  it('leaves templates with text or several interpolations alone', () => {
+    for (const line of ['  v = "${a}:sub"', '  v = "${a}-${b}"', '  v = "prefix-${a}"', '    "${a}",']) {
+      expect(unwrapInterpolationOnlyValues(line)).toBe(line);
+    }
+  });
+});

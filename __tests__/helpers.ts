@@ -1,0 +1,80 @@
+/** Shared test helpers: build configurations from the example, synthesize, and look things up. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, validateConfig } from '../config/load';
+import type { ResolvedConfig } from '../config/resolve';
+import { buildApp } from '../main';
+
+export type Json = Record<string, any>;
+
+export const EXAMPLE_PATH = join(__dirname, '..', 'config', 'example.yaml');
+
+/** The built-in example as a raw object, ready to be changed by a test. */
+export function exampleRaw(): Json {
+  return parse(readFileSync(EXAMPLE_PATH, 'utf8'));
+}
+
+/** A deep copy of the example's first cluster with `change` applied, validated. */
+export function configWith(change: (raw: Json) => void, base: Json = exampleRaw()): ResolvedConfig {
+  const raw = structuredClone(base);
+  change(raw);
+  return validateConfig(raw, 'test');
+}
+
+/** The messages of a configuration that must fail validation. */
+export function configIssues(change: (raw: Json) => void, base: Json = exampleRaw()): string[] {
+  try {
+    configWith(change, base);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+/** Synthesizes every stack of a configuration; returns the Terraform JSON per stack name. */
+export function synthesize(config: ResolvedConfig): Record<string, Json> {
+  const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-test-'));
+  buildApp(config, outdir).synth();
+  const stacks: Record<string, Json> = {};
+  for (const name of readdirSync(join(outdir, 'stacks'))) {
+    stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  }
+  rmSync(outdir, { recursive: true, force: true });
+  return stacks;
+}
+
+/** The only stack of a single-cluster configuration. */
+export function synthesizeOnly(config: ResolvedConfig): Json {
+  const stacks = Object.values(synthesize(config));
+  if (stacks.length !== 1) throw new Error(`expected one stack, got ${stacks.length}`);
+  return stacks[0];
+}
+
+export function resources(tf: Json, type: string): Json[] {
+  return Object.values(tf.resource?.[type] ?? {});
+}
+
+export function dataSources(tf: Json, type: string): Json[] {
+  return Object.values(tf.data?.[type] ?? {});
+}
+
+export function resourceNames(tf: Json, type: string): string[] {
+  return Object.keys(tf.resource?.[type] ?? {});
+}
+
+/** The single resource of a type whose construct path ends with `pathSuffix`. */
+export function resourceAt(tf: Json, type: string, pathSuffix: string): Json {
+  const matches = [...resources(tf, type), ...dataSources(tf, type)].filter((r) => r['//']?.metadata?.path?.endsWith(pathSuffix));
+  if (matches.length !== 1) throw new Error(`expected one ${type} at …${pathSuffix}, found ${matches.length}`);
+  return matches[0];
+}
+
+/** `type.name` address of a resource, as used in depends_on. */
+export function addressOf(tf: Json, type: string, body: Json): string {
+  const entry = Object.entries(tf.resource?.[type] ?? {}).find(([, value]) => value === body);
+  if (!entry) throw new Error(`resource not found in ${type}`);
+  return `${type}.${entry[0]}`;
+}

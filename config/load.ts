@@ -1,0 +1,75 @@
+/**
+ * Reads a configuration file (YAML or JSON), validates it and resolves defaults. Every problem is
+ * reported at once as a `ConfigError`; nothing is synthesized from an invalid configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { resolveConfig } from './resolve';
+import type { ConfigIssue, ResolvedConfig } from './resolve';
+import { configSchema } from './schema';
+
+export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
+export const CONFIG_PATH_VARIABLE = 'EKS_EDGE_CONFIG';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(`${source}: ${issues.length} configuration problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  - ${i.path || '(top level)'}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+function schemaIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const path = pathOf(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return { path, message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)` };
+    }
+    if (issue.code === 'invalid_type') {
+      const received = /received (\w+)/.exec(issue.message)?.[1];
+      return { path, message: received === 'undefined' ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${received ?? 'another type'}` };
+    }
+    return { path, message: issue.message };
+  });
+}
+
+/** Validates an already-parsed configuration object. */
+export function validateConfig(raw: unknown, source = 'configuration'): ResolvedConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(source, schemaIssues(parsed.error));
+  const { config, issues } = resolveConfig(parsed.data);
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return config;
+}
+
+/** Reads, parses and validates a configuration file. */
+export function loadConfig(path: string): ResolvedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      path,
+      document.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? '?'}`, message: e.message.split('\n')[0] })),
+    );
+  }
+  return validateConfig(document.toJS(), path);
+}
+
+/** The config file: `--config <path>`, else $EKS_EDGE_CONFIG, else the built-in example. */
+export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const flag = argv.indexOf('--config');
+  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
+  return env[CONFIG_PATH_VARIABLE] || DEFAULT_CONFIG_PATH;
+}

@@ -1,0 +1,213 @@
+/**
+ * Checks the relations between settings that the schema cannot express and resolves derived
+ * values (partition, chart versions, checksums, names), so that stacks and constructs receive
+ * complete, typed settings and never re-validate.
+ */
+import { LBC_MANAGED_VALUES } from '../modules/aws-load-balancer-controller';
+import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedChartVersion } from '../modules/aws-load-balancer-controller/versions';
+import type { Partition, PolicyFile } from '../modules/aws-load-balancer-controller/versions';
+import type { ClusterConfig, Config, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
+
+export interface ConfigIssue {
+  /** Dotted path of the setting, e.g. `clusters[0].loadBalancerController.version`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ResolvedLoadBalancerController extends LoadBalancerControllerConfig {
+  readonly chartVersion: string;
+  readonly policy: VerifiedPolicyFile;
+  /** Present when `migrateFromV1` is on. */
+  readonly migrationPolicy?: VerifiedPolicyFile;
+}
+
+export interface VerifiedPolicyFile {
+  readonly file: PolicyFile;
+  readonly sha256: string;
+}
+
+export interface ResolvedExternalDns extends ExternalDnsConfig {
+  readonly serviceAccountName: string;
+  readonly txtOwnerId: string;
+  readonly domainFilters: string[];
+}
+
+export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerController' | 'externalDns'> {
+  /** `<environment>-<clusterName>`: the stack name, unique in the app. */
+  readonly stackName: string;
+  readonly partition: Partition;
+  /** Top-level tags merged with the cluster's. */
+  readonly tags: Record<string, string>;
+  readonly loadBalancerController: ResolvedLoadBalancerController;
+  readonly externalDns: ResolvedExternalDns[];
+}
+
+export interface ResolvedConfig extends Omit<Config, 'clusters'> {
+  readonly clusters: ResolvedCluster[];
+}
+
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** Issues are collected, never thrown, so the user sees every problem at once. */
+class IssueCollector {
+  readonly issues: ConfigIssue[] = [];
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+}
+
+function duplicates(values: readonly string[]): string[] {
+  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}
+
+function resolveLoadBalancerController(
+  lbc: LoadBalancerControllerConfig,
+  partition: Partition,
+  path: string,
+  issues: IssueCollector,
+): ResolvedLoadBalancerController {
+  const known = LBC_RELEASES[lbc.version];
+  const policyFile = POLICY_FILE_BY_PARTITION[partition];
+  if (known) {
+    for (const key of ['chartVersion', 'policySha256', 'migrationPolicySha256'] as const) {
+      if (lbc[key] !== undefined) {
+        issues.add(`${path}.${key}`, `is only for controller versions outside the built-in catalog; ${lbc.version} is catalogued, remove this setting`);
+      }
+    }
+  }
+  const chartVersion = known?.chartVersion ?? lbc.chartVersion ?? derivedChartVersion(lbc.version);
+  const policySha256 = known?.policySha256[policyFile] ?? lbc.policySha256;
+  const migrationSha256 = known?.policySha256[MIGRATION_POLICY_FILE] ?? lbc.migrationPolicySha256;
+  const catalogued = Object.keys(LBC_RELEASES).join(', ');
+  rejectManagedValues(lbc.values, LBC_MANAGED_VALUES, `${path}.values`, issues);
+  if (lbc.enabled && !known) {
+    if (!policySha256) {
+      issues.add(
+        `${path}.policySha256`,
+        `controller version ${lbc.version} is not in the built-in catalog (${catalogued}); set policySha256 to the sha256 of ${policyFile} at tag ${lbc.version}, or choose a catalogued version`,
+      );
+    }
+    if (!chartVersion) {
+      issues.add(`${path}.chartVersion`, `controller version ${lbc.version} is not in the built-in catalog; set the chart version that ships it (charts before 3.0.0 are numbered 1.x)`);
+    }
+    if (lbc.migrateFromV1 && !migrationSha256) {
+      issues.add(`${path}.migrationPolicySha256`, `migrateFromV1 with uncatalogued version ${lbc.version} needs the sha256 of ${MIGRATION_POLICY_FILE} at that tag`);
+    }
+  }
+  return {
+    ...lbc,
+    chartVersion: chartVersion ?? '',
+    policy: { file: policyFile, sha256: policySha256 ?? '' },
+    migrationPolicy: lbc.migrateFromV1 ? { file: MIGRATION_POLICY_FILE, sha256: migrationSha256 ?? '' } : undefined,
+  };
+}
+
+/** Values a construct derives from other settings cannot also be set by hand: they would silently lose. */
+function rejectManagedValues(values: Record<string, unknown>, managed: readonly string[], path: string, issues: IssueCollector): void {
+  for (const key of Object.keys(values).filter((k) => managed.includes(k))) {
+    issues.add(`${path}.${key}`, `is set by this project from the other settings (managed values: ${managed.join(', ')}); remove it`);
+  }
+}
+
+/** True when `name` is `zone` or a name inside it. */
+function isWithinZone(name: string, zone: string): boolean {
+  const bare = name.replace(/^\*\./, '');
+  return bare === zone || bare.endsWith(`.${zone}`);
+}
+
+function resolveExternalDns(
+  instance: ExternalDnsConfig,
+  cluster: ClusterConfig,
+  path: string,
+  issues: IssueCollector,
+): ResolvedExternalDns {
+  if (instance.zones.length === 0) {
+    issues.add(`${path}.zones`, 'lists no hosted zone: ExternalDNS would look for zones with whatever credentials it finds; name the zones it may change');
+  }
+  duplicates(instance.zones.map((zone) => zone.name)).forEach((name) => issues.add(`${path}.zones`, `lists zone ${name} more than once`));
+  instance.zones.forEach((zone, index) => {
+    if (instance.zoneType && zone.private !== (instance.zoneType === 'private')) {
+      issues.add(`${path}.zones[${index}]`, `${zone.name} is a ${zone.private ? 'private' : 'public'} zone but zoneType is ${instance.zoneType}`);
+    }
+  });
+  const domainFilters = instance.domainFilters ?? instance.zones.map((zone) => zone.name);
+  (instance.domainFilters ?? []).forEach((filter, index) => {
+    if (instance.zones.length > 0 && !instance.zones.some((zone) => isWithinZone(filter, zone.name))) {
+      issues.add(`${path}.domainFilters[${index}]`, `${filter} is not inside any of this instance's zones (${instance.zones.map((z) => z.name).join(', ')})`);
+    }
+  });
+  if (instance.identity === 'node-role' && instance.nodeRoleNames.length === 0) {
+    issues.add(`${path}.nodeRoleNames`, 'identity node-role needs the names of the node IAM roles to attach the Route 53 policy to');
+  }
+  if (instance.identity !== 'node-role' && instance.nodeRoleNames.length > 0) {
+    issues.add(`${path}.nodeRoleNames`, `is only used with identity node-role (this instance uses ${instance.identity})`);
+  }
+  if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
+    issues.add(`${path}.recordTypes`, 'must include TXT: the TXT registry records which records this instance owns');
+  }
+  return {
+    ...instance,
+    serviceAccountName: instance.serviceAccountName ?? `external-dns-${instance.name}`,
+    txtOwnerId: instance.txtOwnerId ?? `${cluster.clusterName}-${instance.name}`,
+    domainFilters,
+  };
+}
+
+function resolveCluster(cluster: ClusterConfig, topLevelTags: Record<string, string>, path: string, issues: IssueCollector): ResolvedCluster {
+  const partition = partitionOf(cluster.region);
+  const { subnets } = cluster;
+  if (subnets.public.length === 0 && subnets.private.length === 0) {
+    issues.add(`${path}.subnets`, 'lists no subnet: give the public and/or private subnet ids the load balancers may use');
+  }
+  duplicates([...subnets.public, ...subnets.private]).forEach((id) =>
+    issues.add(`${path}.subnets`, `${id} is listed more than once (a subnet is either public or private)`),
+  );
+  if (cluster.existingOidcProviderArn && !cluster.existingOidcProviderArn.startsWith(`arn:${partition}:iam::${cluster.accountId}:`)) {
+    issues.add(`${path}.existingOidcProviderArn`, `must be in partition ${partition} and account ${cluster.accountId} (the cluster's)`);
+  }
+  if (cluster.existingOidcProviderArn && !cluster.existingOidcProviderArn.includes(`oidc.eks.${cluster.region}.`)) {
+    issues.add(`${path}.existingOidcProviderArn`, `must be the OIDC provider of an EKS cluster in ${cluster.region}`);
+  }
+  const assumeRoleArn = cluster.credentials?.assumeRoleArn;
+  if (assumeRoleArn && !assumeRoleArn.includes(`::${cluster.accountId}:`)) {
+    issues.add(`${path}.credentials.assumeRoleArn`, `must be a role in the cluster's account ${cluster.accountId}`);
+  }
+  const lbc = resolveLoadBalancerController(cluster.loadBalancerController, partition, `${path}.loadBalancerController`, issues);
+  const externalDns = cluster.externalDns.map((instance, index) => resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues));
+  duplicates(externalDns.map((i) => i.name)).forEach((name) => issues.add(`${path}.externalDns`, `instance name ${name} is used more than once`));
+  duplicates(externalDns.map((i) => `${i.namespace}/${i.serviceAccountName}`)).forEach((sa) =>
+    issues.add(`${path}.externalDns`, `service account ${sa} is used by more than one instance`),
+  );
+  return {
+    ...cluster,
+    stackName: `${cluster.environment}-${cluster.clusterName}`,
+    partition,
+    tags: { ...topLevelTags, ...cluster.tags },
+    loadBalancerController: lbc,
+    externalDns,
+  };
+}
+
+export function resolveConfig(config: Config): { config: ResolvedConfig; issues: ConfigIssue[] } {
+  const issues = new IssueCollector();
+  const clusters = config.clusters.map((cluster, index) => resolveCluster(cluster, config.tags, `clusters[${index}]`, issues));
+  duplicates(clusters.map((c) => c.stackName)).forEach((name) =>
+    issues.add('clusters', `environment + clusterName ${name} appears more than once: each cluster needs its own stack name`),
+  );
+  duplicates(clusters.map((c) => `${c.accountId}/${c.region}/${c.clusterName}`)).forEach((key) =>
+    issues.add('clusters', `cluster ${key} is listed more than once`),
+  );
+  // Two ExternalDNS instances with one owner id would each delete or overwrite the other's records.
+  const owners = clusters.flatMap((cluster, c) => cluster.externalDns.map((instance, i) => ({ owner: instance.txtOwnerId, path: `clusters[${c}].externalDns[${i}].txtOwnerId` })));
+  duplicates(owners.map((o) => o.owner)).forEach((owner) =>
+    issues.add(
+      owners.filter((o) => o.owner === owner).map((o) => o.path).join(', '),
+      `txtOwnerId ${owner} is used by more than one ExternalDNS instance: they would fight over the same records`,
+    ),
+  );
+  return { config: { ...config, clusters }, issues: issues.issues };
+}

@@ -1,0 +1,40 @@
+/**
+ * Entry point of the cdktf app: reads the configuration named by `--config <file>` or
+ * $EKS_EDGE_CONFIG (default: the built-in example), validates it completely, and only then builds
+ * the stacks. An invalid configuration prints every problem and exits 1 without writing anything.
+ */
+import { App } from 'cdktf';
+import { ConfigError, configPathFrom, loadConfig } from './config/load';
+import type { ResolvedConfig } from './config/resolve';
+import { ClusterStack } from './stacks/cluster-stack';
+
+/**
+ * One cluster stack per configured cluster. HCL instead of JSON is chosen the way `cdktf synth --hcl`
+ * does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21 reads only that variable).
+ */
+export function buildApp(config: ResolvedConfig, outdir?: string): App {
+  const app = new App({ outdir });
+  for (const cluster of config.clusters) {
+    new ClusterStack(app, { cluster, backend: config.backend });
+  }
+  return app;
+}
+
+/** Runs the app; returns the process exit code. */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const path = configPathFrom(argv, env);
+  let config: ResolvedConfig;
+  try {
+    config = loadConfig(path);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  buildApp(config).synth();
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2), process.env);

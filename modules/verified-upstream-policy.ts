@@ -1,0 +1,55 @@
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { DataHttp } from '@cdktf/provider-http/lib/data-http';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Partition } from './aws-load-balancer-controller/versions';
+
+export interface VerifiedUpstreamPolicyProps {
+  /** IAM policy name. */
+  readonly name: string;
+  readonly description: string;
+  /** Raw URL of the policy file at a release tag. */
+  readonly url: string;
+  /** sha256 (hex) the downloaded file must have; the plan fails otherwise. */
+  readonly sha256: string;
+  /**
+   * Rewrite `arn:aws:` to this partition after the checksum check, for upstream files that exist
+   * only for the commercial partition.
+   */
+  readonly rewriteToPartition?: Partition;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An IAM policy whose document is downloaded at plan time from a pinned upstream URL and accepted
+ * only if the HTTP status is 200 and the body has the expected sha256. The policy can therefore
+ * never silently differ from the file of the pinned controller release.
+ */
+export class VerifiedUpstreamPolicy extends Construct {
+  readonly download: DataHttp;
+  readonly policy: IamPolicy;
+
+  constructor(scope: Construct, id: string, props: VerifiedUpstreamPolicyProps) {
+    super(scope, id);
+    this.download = new DataHttp(this, 'document', {
+      url: props.url,
+      requestHeaders: { Accept: 'application/json' },
+      lifecycle: {
+        postcondition: [
+          { condition: '${self.status_code == 200}', errorMessage: `Downloading ${props.url} did not return HTTP 200.` },
+          {
+            condition: `\${sha256(self.response_body) == "${props.sha256}"}`,
+            errorMessage: `The policy at ${props.url} does not have the expected sha256 ${props.sha256}; refusing to use it.`,
+          },
+        ],
+      },
+    });
+    const body = this.download.responseBody;
+    this.policy = new IamPolicy(this, 'policy', {
+      name: props.name,
+      description: props.description,
+      policy: props.rewriteToPartition && props.rewriteToPartition !== 'aws' ? Fn.replace(body, 'arn:aws:', `arn:${props.rewriteToPartition}:`) : body,
+      tags: props.tags,
+    });
+  }
+}

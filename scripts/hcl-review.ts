@@ -1,0 +1,83 @@
+/**
+ * Plain-HCL rendering of the synthesized stacks for code review: `npm run synth:hcl` writes
+ * `cdktf.out.hcl/stacks/<stack>/cdk.tf`, formatted as `terraform fmt` would and parsed back to
+ * prove it is valid HCL. `cdktf deploy` keeps using the JSON output; this is for reading.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const HCL_OUTDIR = 'cdktf.out.hcl';
+
+/**
+ * `"${expr}"` → `expr` where a whole attribute value is one interpolation, as `terraform fmt`
+ * (1.x) rewrites it; cdktf's renderer always writes the quoted form.
+ */
+export function unwrapInterpolationOnlyValues(hcl: string): string {
+  return hcl
+    .split('\n')
+    .map((line) => {
+      const match = /^(\s*[\w-]+\s*=\s*)"\$\{(.*)\}"\s*$/.exec(line);
+      return match && isSingleExpression(match[2]) ? `${match[1]}${match[2]}` : line;
+    })
+    .join('\n');
+}
+
+/** True when `inner` (what stood between `"${` and `}"`) is one expression, not `a}…${b`. */
+function isSingleExpression(inner: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < inner.length; i += 1) {
+    const char = inner[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{') depth += 1;
+    else if (char === '}') {
+      depth -= 1;
+      if (depth < 0) return false;
+    }
+  }
+  return depth === 0 && !inString;
+}
+
+/** Formats one rendered stack the way `terraform fmt` does. */
+export async function formatHcl(hcl: string): Promise<string> {
+  const { format } = await import('@cdktf/hcl-tools');
+  const formatted = await format(unwrapInterpolationOnlyValues(hcl));
+  return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
+}
+
+/** Parses HCL to its JSON form; rejects invalid HCL with the parser's message. */
+export async function parseHcl(fileName: string, hcl: string): Promise<Record<string, any>> {
+  const { parse } = await import('@cdktf/hcl2json');
+  return parse(fileName, hcl);
+}
+
+export function stackFiles(outdir: string): string[] {
+  const stacksDir = join(outdir, 'stacks');
+  return readdirSync(stacksDir).map((stack) => join(stacksDir, stack, 'cdk.tf'));
+}
+
+async function main(): Promise<void> {
+  const configArgs = process.argv.slice(2);
+  const synth = spawnSync(process.execPath, ['dist/main.js', ...configArgs], {
+    stdio: 'inherit',
+    env: { ...process.env, SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: HCL_OUTDIR },
+  });
+  if (synth.status !== 0) process.exit(synth.status ?? 1);
+  for (const file of stackFiles(HCL_OUTDIR)) {
+    const hcl = await formatHcl(readFileSync(file, 'utf8'));
+    await parseHcl(file, hcl);
+    writeFileSync(file, hcl);
+    process.stdout.write(`${file}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

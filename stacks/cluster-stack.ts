@@ -1,0 +1,101 @@
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { HttpProvider } from '@cdktf/provider-http/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ResolvedCluster } from '../config/resolve';
+import type { BackendConfig } from '../config/schema';
+import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
+import { EksOidcProvider } from '../modules/eks-oidc-provider';
+import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
+import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
+import { awsProvider, helmProvider, stackBackend } from './providers';
+
+export interface ClusterStackProps {
+  readonly cluster: ResolvedCluster;
+  readonly backend: BackendConfig;
+}
+
+/**
+ * Everything in the cluster's account for one existing EKS cluster: subnet discovery tags, the
+ * IAM OIDC provider (when IRSA is used), and the controllers with their identities and releases.
+ * Tags come from the AWS provider's `default_tags`, so resources do not repeat them.
+ */
+export class ClusterStack extends TerraformStack {
+  readonly loadBalancerController?: AwsLoadBalancerController;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const { cluster } = props;
+    super(scope, cluster.stackName);
+    stackBackend(this, cluster.backend ?? props.backend, cluster.stackName);
+    awsProvider(this, cluster);
+
+    const eks = new DataAwsEksCluster(this, 'cluster', { name: cluster.clusterName });
+    helmProvider(this, {
+      clusterName: cluster.clusterName,
+      region: cluster.region,
+      endpoint: eks.endpoint,
+      certificateAuthorityData: eks.certificateAuthority.get(0).data,
+      credentials: cluster.credentials,
+    });
+
+    new SubnetDiscoveryTags(this, 'subnet-tags', {
+      clusterName: cluster.clusterName,
+      publicSubnetIds: cluster.subnets.public,
+      privateSubnetIds: cluster.subnets.private,
+      tagClusterShared: cluster.subnets.tagClusterShared,
+    });
+
+    const identityFor = this.identityFactory(cluster, eks);
+    const lbc = cluster.loadBalancerController;
+    if (lbc.enabled) {
+      new HttpProvider(this, 'http');
+      this.loadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
+        clusterName: cluster.clusterName,
+        region: cluster.region,
+        vpcId: cluster.vpcId,
+        partition: cluster.partition,
+        version: lbc.version,
+        chartVersion: lbc.chartVersion,
+        policy: lbc.policy,
+        migrationPolicy: lbc.migrationPolicy,
+        identity: identityFor(lbc.identity),
+        namespace: lbc.namespace,
+        serviceAccountName: lbc.serviceAccountName,
+        replicaCount: lbc.replicaCount,
+        values: lbc.values,
+      });
+      new TerraformOutput(this, 'lbc_role_arn', {
+        description: 'IAM role of the AWS Load Balancer Controller',
+        value: this.loadBalancerController.identity.role?.arn,
+      });
+    }
+  }
+
+  /**
+   * Returns the identity settings for a mode; the OIDC provider is made (or looked up) only when
+   * some workload uses IRSA, so Pod Identity-only clusters carry no OIDC dependency.
+   */
+  private identityFactory(cluster: ResolvedCluster, eks: DataAwsEksCluster): (mode: 'irsa' | 'pod-identity') => IrsaIdentity | PodIdentity {
+    let oidc: EksOidcProvider | undefined;
+    return (mode) => {
+      if (mode === 'pod-identity') {
+        return {
+          mode,
+          clusterName: cluster.clusterName,
+          clusterArn: `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.clusterName}`,
+          accountId: cluster.accountId,
+        };
+      }
+      if (!oidc) {
+        if (cluster.existingOidcProviderArn) {
+          oidc = new EksOidcProvider(this, 'oidc', { existingProviderArn: cluster.existingOidcProviderArn });
+        } else {
+          new TlsProvider(this, 'tls');
+          oidc = new EksOidcProvider(this, 'oidc', { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+        }
+      }
+      return { mode, oidcProviderArn: oidc.arn, issuerHostPath: oidc.issuerHostPath };
+    };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Provider and backend wiring shared by the stacks: every stack talks to exactly one AWS account,
+ * keeps its own state, and reaches Kubernetes with short-lived `aws eks get-token` credentials.
+ */
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import type { HelmProviderConfig } from '@cdktf/provider-helm/lib/provider';
+import { Fn, LocalBackend, S3Backend } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { BackendConfig, CredentialsConfig } from '../config/schema';
+
+export interface AccountProviderProps {
+  readonly accountId: string;
+  readonly region: string;
+  readonly credentials?: CredentialsConfig;
+  readonly tags: Record<string, string>;
+}
+
+/** The AWS provider for one account; `allowed_account_ids` stops a plan against the wrong account. */
+export function awsProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
+  return new AwsProvider(scope, 'aws', {
+    region: props.region,
+    allowedAccountIds: [props.accountId],
+    profile: props.credentials?.profile,
+    assumeRole: props.credentials?.assumeRoleArn ? [{ roleArn: props.credentials.assumeRoleArn, sessionName: 'eks-edge' }] : undefined,
+    defaultTags: Object.keys(props.tags).length > 0 ? [{ tags: props.tags }] : undefined,
+  });
+}
+
+/** State of one stack: a local file (the offline default) or S3 with native lock files. */
+export function stackBackend(stack: TerraformStack, backend: BackendConfig, stackName: string): void {
+  if (backend.type === 'local') {
+    new LocalBackend(stack, { path: `${backend.directory}/terraform.${stackName}.tfstate` });
+    return;
+  }
+  const s3 = new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    profile: backend.profile,
+    assumeRole: backend.assumeRoleArn ? { roleArn: backend.assumeRoleArn } : undefined,
+  });
+  // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed option for it.
+  s3.addOverride('use_lockfile', true);
+}
+
+export interface ClusterConnection {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly endpoint: string;
+  /** Base64 CA bundle as returned by `aws_eks_cluster`. */
+  readonly certificateAuthorityData: string;
+  readonly credentials?: CredentialsConfig;
+}
+
+/** `aws eks get-token` for the cluster, with the same identity Terraform uses for AWS. */
+function execCredentials(connection: ClusterConnection) {
+  const args = ['eks', 'get-token', '--cluster-name', connection.clusterName, '--region', connection.region];
+  if (connection.credentials?.assumeRoleArn) args.push('--role-arn', connection.credentials.assumeRoleArn);
+  if (connection.credentials?.profile) args.push('--profile', connection.credentials.profile);
+  return { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args };
+}
+
+/**
+ * The helm provider (3.x). Its `kubernetes` and `exec` settings are attributes in helm 3.x, but
+ * cdktf 0.21's HCL renderer writes them as blocks (`kubernetes { … }`), which helm 3.x rejects.
+ * This subclass hands the renderer `kubernetes` as a plain object, so `synth --hcl` writes
+ * `kubernetes = { … exec = { … } }`; the JSON output is unchanged.
+ */
+export class Helm3Provider extends HelmProvider {
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    // A plain object (the JSON form, already snake_case) is rendered as an object expression.
+    return { ...super.synthesizeHclAttributes(), kubernetes: this.synthesizeAttributes().kubernetes };
+  }
+}
+
+export function helmProvider(scope: Construct, connection: ClusterConnection): HelmProvider {
+  const config: HelmProviderConfig = {
+    kubernetes: {
+      host: connection.endpoint,
+      clusterCaCertificate: Fn.base64decode(connection.certificateAuthorityData),
+      exec: execCredentials(connection),
+    },
+  };
+  return new Helm3Provider(scope, 'helm', config);
+}
