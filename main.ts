@@ -3,7 +3,7 @@
  * $EKS_EDGE_CONFIG (default: the built-in example), validates it completely, and only then builds
  * the stacks. An invalid configuration prints every problem and exits 1 without writing anything.
  */
-import { App } from 'cdktf';
+import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { ConfigError, configPathFrom, loadConfig } from './config/load';
 import type { ResolvedConfig } from './config/resolve';
 import { ClusterStack } from './stacks/cluster-stack';
@@ -13,11 +13,19 @@ import { ClusterStack } from './stacks/cluster-stack';
  * does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21 reads only that variable).
  */
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
-  const app = new App({ outdir });
+  // No stack traces in the manifest: they would put this machine's absolute paths in the output.
+  const app = new App({ outdir, stackTraces: false });
   for (const cluster of config.clusters) {
     new ClusterStack(app, { cluster, backend: config.backend });
   }
   return app;
+}
+
+/** Warnings the constructs recorded (e.g. node-role DNS access), as `path: message`. */
+export function warningsOf(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN).map((entry) => `${construct.node.path}: ${entry.data}`));
 }
 
 /** Runs the app; returns the process exit code. */
@@ -33,7 +41,9 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
     }
     throw error;
   }
-  buildApp(config).synth();
+  const app = buildApp(config);
+  app.synth();
+  for (const warning of warningsOf(app)) process.stderr.write(`Warning: ${warning}\n`);
   return 0;
 }
 

@@ -159,7 +159,7 @@ describe('controller versions and partitions', () => {
 });
 
 describe('EKS Pod Identity mode', () => {
-  const tf = withLbc({ identity: 'pod-identity' });
+  const tf = withLbc({ identity: 'pod-identity' }, { externalDns: [] });
 
   it('associates the role with the controller service account', () => {
     const [association] = resources(tf, 'aws_eks_pod_identity_association');

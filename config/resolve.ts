@@ -4,6 +4,7 @@
  * complete, typed settings and never re-validate.
  */
 import { LBC_MANAGED_VALUES } from '../modules/aws-load-balancer-controller';
+import { EXTERNAL_DNS_MANAGED_VALUES } from '../modules/external-dns';
 import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedChartVersion } from '../modules/aws-load-balancer-controller/versions';
 import type { Partition, PolicyFile } from '../modules/aws-load-balancer-controller/versions';
 import type { ClusterConfig, Config, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
@@ -146,13 +147,14 @@ function resolveExternalDns(
   if (instance.identity !== 'node-role' && instance.nodeRoleNames.length > 0) {
     issues.add(`${path}.nodeRoleNames`, `is only used with identity node-role (this instance uses ${instance.identity})`);
   }
+  rejectManagedValues(instance.values, EXTERNAL_DNS_MANAGED_VALUES, `${path}.values`, issues);
   if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
     issues.add(`${path}.recordTypes`, 'must include TXT: the TXT registry records which records this instance owns');
   }
   return {
     ...instance,
     serviceAccountName: instance.serviceAccountName ?? `external-dns-${instance.name}`,
-    txtOwnerId: instance.txtOwnerId ?? `${cluster.clusterName}-${instance.name}`,
+    txtOwnerId: instance.txtOwnerId ?? `${cluster.environment}-${cluster.clusterName}-${instance.name}`,
     domainFilters,
   };
 }

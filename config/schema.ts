@@ -111,7 +111,7 @@ export const externalDnsSchema = z.strictObject({
   domainFilters: z.array(domainName).optional(),
   /** `upsert-only` never deletes records; `sync` also deletes records it owns. @default "upsert-only" */
   policy: z.enum(['upsert-only', 'sync']).default('upsert-only'),
-  /** TXT registry owner id. @default "<clusterName>-<name>" */
+  /** TXT registry owner id, unique across every cluster writing to the zones. @default "<environment>-<clusterName>-<name>" */
   txtOwnerId: z
     .string()
     .regex(/^[A-Za-z0-9][\w.-]{0,62}$/, 'must be 1-63 characters: letters, digits, ".", "_" and "-"')
@@ -124,6 +124,8 @@ export const externalDnsSchema = z.strictObject({
   restrictRecordNames: z.boolean().default(false),
   /** Narrow record changes to these types (condition key …RecordTypes); must include TXT. @default any type */
   recordTypes: z.array(recordType).optional(),
+  /** Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). */
+  extraArgs: z.array(z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500')).default([]),
   /** @default "external-dns" */
   namespace: dns1123Label.default('external-dns'),
   /** @default "external-dns-<name>" */

@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Annotations } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
@@ -112,6 +113,20 @@ export class WorkloadIdentity extends Construct {
     );
     this.grantResources.push(...attachments);
     return attachments;
+  }
+
+  /**
+   * Lets the workload assume roles in other accounts (`sts:AssumeRole`, plus `sts:TagSession` for
+   * Pod Identity, whose session tags travel with the chained call). Only for irsa and pod-identity.
+   */
+  allowAssumeRole(id: string, roleArns: readonly string[]): DataAwsIamPolicyDocument {
+    if (!this.role) throw new Error(`${this.node.path}: a node-role identity cannot be allowed to assume other roles`);
+    const actions = this.props.mode === 'pod-identity' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+    const document = new DataAwsIamPolicyDocument(this, `${id}-document`, {
+      statement: [{ sid: 'AssumeRolesInOtherAccounts', effect: 'Allow', actions, resources: [...roleArns] }],
+    });
+    this.grantResources.push(new IamRolePolicy(this, id, { name: id, role: this.role.name, policy: document.json }));
+    return document;
   }
 
   /** Resources that must exist before the workload starts (policy attachments, association). */

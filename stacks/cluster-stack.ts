@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/resolve';
 import type { BackendConfig } from '../config/schema';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
+import { ExternalDns } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/eks-oidc-provider';
 import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
 import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
@@ -23,6 +24,7 @@ export interface ClusterStackProps {
  */
 export class ClusterStack extends TerraformStack {
   readonly loadBalancerController?: AwsLoadBalancerController;
+  readonly externalDns: ExternalDns[];
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { cluster } = props;
@@ -68,6 +70,41 @@ export class ClusterStack extends TerraformStack {
       new TerraformOutput(this, 'lbc_role_arn', {
         description: 'IAM role of the AWS Load Balancer Controller',
         value: this.loadBalancerController.identity.role?.arn,
+      });
+    }
+
+    // Every ExternalDNS release waits for the LBC: its webhook rejects Services until it is ready,
+    // and on destroy ExternalDNS goes first, while the LBC can still clean up.
+    this.externalDns = cluster.externalDns.map(
+      (instance) =>
+        new ExternalDns(this, `external-dns-${instance.name}`, {
+          clusterName: cluster.clusterName,
+          region: cluster.region,
+          partition: cluster.partition,
+          name: instance.name,
+          chartVersion: instance.chartVersion,
+          namespace: instance.namespace,
+          serviceAccountName: instance.serviceAccountName,
+          identity: instance.identity === 'node-role' ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames } : identityFor(instance.identity),
+          route53Access: { kind: 'local' },
+          zones: instance.zones,
+          zoneType: instance.zoneType,
+          domainFilters: instance.domainFilters,
+          policy: instance.policy,
+          txtOwnerId: instance.txtOwnerId,
+          sources: instance.sources,
+          annotationFilter: instance.annotationFilter,
+          restrictRecordNames: instance.restrictRecordNames,
+          recordTypes: instance.recordTypes,
+          extraArgs: instance.extraArgs,
+          values: instance.values,
+          dependsOn: this.loadBalancerController ? [this.loadBalancerController.release] : [],
+        }),
+    );
+    if (this.externalDns.length > 0) {
+      new TerraformOutput(this, 'external_dns_releases', {
+        description: 'ExternalDNS releases and their TXT owner ids',
+        value: Object.fromEntries(cluster.externalDns.map((i) => [`external-dns-${i.name}`, i.txtOwnerId])),
       });
     }
   }
