@@ -7,16 +7,21 @@ import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { ConfigError, configPathFrom, loadConfig } from './config/load';
 import type { ResolvedConfig } from './config/resolve';
 import { ClusterStack } from './stacks/cluster-stack';
+import { DnsAccountStack } from './stacks/dns-account-stack';
 
 /**
- * One cluster stack per configured cluster. HCL instead of JSON is chosen the way `cdktf synth --hcl`
+ * One cluster stack per configured cluster, plus the DNS-account stack when there is a DNS account. HCL instead of JSON is chosen the way `cdktf synth --hcl`
  * does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21 reads only that variable).
  */
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
   // No stack traces in the manifest: they would put this machine's absolute paths in the output.
   const app = new App({ outdir, stackTraces: false });
+  const dnsStack = config.dnsAccount && new DnsAccountStack(app, { dnsAccount: config.dnsAccount, backend: config.backend, tags: config.tags });
   for (const cluster of config.clusters) {
-    new ClusterStack(app, { cluster, backend: config.backend });
+    const stack = new ClusterStack(app, { cluster, backend: config.backend });
+    // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
+    // deploys the DNS stack first.
+    if (dnsStack && cluster.externalDns.some((instance) => instance.dnsAccountAccess)) stack.addDependency(dnsStack);
   }
   return app;
 }

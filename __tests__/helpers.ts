@@ -37,13 +37,16 @@ export function configIssues(change: (raw: Json) => void, base: Json = exampleRa
 /** Synthesizes every stack of a configuration; returns the Terraform JSON per stack name. */
 export function synthesize(config: ResolvedConfig): Record<string, Json> {
   const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-test-'));
-  buildApp(config, outdir).synth();
-  const stacks: Record<string, Json> = {};
-  for (const name of readdirSync(join(outdir, 'stacks'))) {
-    stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  try {
+    buildApp(config, outdir).synth();
+    const stacks: Record<string, Json> = {};
+    for (const name of readdirSync(join(outdir, 'stacks'))) {
+      stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    }
+    return stacks;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
   }
-  rmSync(outdir, { recursive: true, force: true });
-  return stacks;
 }
 
 /** The only stack of a single-cluster configuration. */

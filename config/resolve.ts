@@ -6,8 +6,12 @@
 import { LBC_MANAGED_VALUES } from '../modules/aws-load-balancer-controller';
 import { EXTERNAL_DNS_MANAGED_VALUES } from '../modules/external-dns';
 import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedChartVersion } from '../modules/aws-load-balancer-controller/versions';
-import type { Partition, PolicyFile } from '../modules/aws-load-balancer-controller/versions';
-import type { ClusterConfig, Config, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
+import type { PolicyFile } from '../modules/aws-load-balancer-controller/versions';
+import { partitionOf } from '../modules/partition';
+import type { Partition } from '../modules/partition';
+import { checkCrossAccountInstance, resolveDnsAccount } from './resolve-dns-account';
+import type { DnsAccountAccess, ResolvedDnsAccount } from './resolve-dns-account';
+import type { ClusterConfig, Config, DnsAccountConfig, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
 
 export interface ConfigIssue {
   /** Dotted path of the setting, e.g. `clusters[0].loadBalancerController.version`. */
@@ -31,6 +35,8 @@ export interface ResolvedExternalDns extends ExternalDnsConfig {
   readonly serviceAccountName: string;
   readonly txtOwnerId: string;
   readonly domainFilters: string[];
+  /** With `crossAccount`: the DNS-account role and how to reach it. */
+  readonly dnsAccountAccess?: DnsAccountAccess;
 }
 
 export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerController' | 'externalDns'> {
@@ -43,14 +49,9 @@ export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerContro
   readonly externalDns: ResolvedExternalDns[];
 }
 
-export interface ResolvedConfig extends Omit<Config, 'clusters'> {
+export interface ResolvedConfig extends Omit<Config, 'clusters' | 'dnsAccount'> {
   readonly clusters: ResolvedCluster[];
-}
-
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  readonly dnsAccount?: ResolvedDnsAccount;
 }
 
 /** Issues are collected, never thrown, so the user sees every problem at once. */
@@ -123,6 +124,7 @@ function isWithinZone(name: string, zone: string): boolean {
 function resolveExternalDns(
   instance: ExternalDnsConfig,
   cluster: ClusterConfig,
+  dnsAccount: DnsAccountConfig | undefined,
   path: string,
   issues: IssueCollector,
 ): ResolvedExternalDns {
@@ -151,15 +153,20 @@ function resolveExternalDns(
   if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
     issues.add(`${path}.recordTypes`, 'must include TXT: the TXT registry records which records this instance owns');
   }
+  // Zones of the DNS account are known by id there; the cluster side reuses those ids.
+  const zones = instance.crossAccount
+    ? instance.zones.map((zone) => ({ ...zone, id: dnsAccount?.zones.find((z) => z.name === zone.name)?.id ?? zone.id }))
+    : instance.zones;
   return {
     ...instance,
+    zones,
     serviceAccountName: instance.serviceAccountName ?? `external-dns-${instance.name}`,
     txtOwnerId: instance.txtOwnerId ?? `${cluster.environment}-${cluster.clusterName}-${instance.name}`,
     domainFilters,
   };
 }
 
-function resolveCluster(cluster: ClusterConfig, topLevelTags: Record<string, string>, path: string, issues: IssueCollector): ResolvedCluster {
+function resolveCluster(cluster: ClusterConfig, config: Config, path: string, issues: IssueCollector): ResolvedCluster {
   const partition = partitionOf(cluster.region);
   const { subnets } = cluster;
   if (subnets.public.length === 0 && subnets.private.length === 0) {
@@ -179,7 +186,7 @@ function resolveCluster(cluster: ClusterConfig, topLevelTags: Record<string, str
     issues.add(`${path}.credentials.assumeRoleArn`, `must be a role in the cluster's account ${cluster.accountId}`);
   }
   const lbc = resolveLoadBalancerController(cluster.loadBalancerController, partition, `${path}.loadBalancerController`, issues);
-  const externalDns = cluster.externalDns.map((instance, index) => resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues));
+  const externalDns = cluster.externalDns.map((instance, index) => resolveExternalDns(instance, cluster, config.dnsAccount, `${path}.externalDns[${index}]`, issues));
   duplicates(externalDns.map((i) => i.name)).forEach((name) => issues.add(`${path}.externalDns`, `instance name ${name} is used more than once`));
   duplicates(externalDns.map((i) => `${i.namespace}/${i.serviceAccountName}`)).forEach((sa) =>
     issues.add(`${path}.externalDns`, `service account ${sa} is used by more than one instance`),
@@ -188,7 +195,7 @@ function resolveCluster(cluster: ClusterConfig, topLevelTags: Record<string, str
     ...cluster,
     stackName: `${cluster.environment}-${cluster.clusterName}`,
     partition,
-    tags: { ...topLevelTags, ...cluster.tags },
+    tags: { ...config.tags, ...cluster.tags },
     loadBalancerController: lbc,
     externalDns,
   };
@@ -196,12 +203,13 @@ function resolveCluster(cluster: ClusterConfig, topLevelTags: Record<string, str
 
 export function resolveConfig(config: Config): { config: ResolvedConfig; issues: ConfigIssue[] } {
   const issues = new IssueCollector();
-  const clusters = config.clusters.map((cluster, index) => resolveCluster(cluster, config.tags, `clusters[${index}]`, issues));
+  const clusters = config.clusters.map((cluster, index) => resolveCluster(cluster, config, `clusters[${index}]`, issues));
   duplicates(clusters.map((c) => c.stackName)).forEach((name) =>
     issues.add('clusters', `environment + clusterName ${name} appears more than once: each cluster needs its own stack name`),
   );
-  duplicates(clusters.map((c) => `${c.accountId}/${c.region}/${c.clusterName}`)).forEach((key) =>
-    issues.add('clusters', `cluster ${key} is listed more than once`),
+  // IAM names are global per account and derive from the cluster name.
+  duplicates(clusters.map((c) => `${c.accountId}/${c.clusterName}`)).forEach((key) =>
+    issues.add('clusters', `cluster ${key.replace('/', ' ')} is listed more than once in one account: its IAM role names would collide`),
   );
   // Two ExternalDNS instances with one owner id would each delete or overwrite the other's records.
   const owners = clusters.flatMap((cluster, c) => cluster.externalDns.map((instance, i) => ({ owner: instance.txtOwnerId, path: `clusters[${c}].externalDns[${i}].txtOwnerId` })));
@@ -211,5 +219,18 @@ export function resolveConfig(config: Config): { config: ResolvedConfig; issues:
       `txtOwnerId ${owner} is used by more than one ExternalDNS instance: they would fight over the same records`,
     ),
   );
-  return { config: { ...config, clusters }, issues: issues.issues };
+
+  const crossAccount = clusters.flatMap((cluster, c) =>
+    cluster.externalDns.map((instance, i) => ({ path: `clusters[${c}].externalDns[${i}]`, cluster, instance })).filter(({ instance }) => instance.crossAccount),
+  );
+  crossAccount.forEach((member) => checkCrossAccountInstance(member, config.dnsAccount, (path, message) => issues.add(path, message)));
+  if (!config.dnsAccount || issues.issues.length > 0) {
+    return { config: { ...config, clusters, dnsAccount: undefined }, issues: issues.issues };
+  }
+  const { account, access } = resolveDnsAccount(config.dnsAccount, crossAccount);
+  const withAccess = clusters.map((cluster, c) => ({
+    ...cluster,
+    externalDns: cluster.externalDns.map((instance, i) => ({ ...instance, dnsAccountAccess: access.get(`clusters[${c}].externalDns[${i}]`) })),
+  }));
+  return { config: { ...config, clusters: withAccess, dnsAccount: account }, issues: issues.issues };
 }

@@ -130,6 +130,24 @@ export const externalDnsSchema = z.strictObject({
   namespace: dns1123Label.default('external-dns'),
   /** @default "external-dns-<name>" */
   serviceAccountName: dns1123Label.optional(),
+  /**
+   * Manage zones of the DNS account (`dnsAccount`) through a role there. `zones` then name zones of
+   * `dnsAccount.zones`.
+   */
+  crossAccount: z
+    .strictObject({
+      /**
+       * `pod-identity-target`: EKS Pod Identity chains into the DNS role (needs identity pod-identity).
+       * `assume-role`: ExternalDNS itself assumes it with `--aws-assume-role` and an external id.
+       * @default "pod-identity-target"
+       */
+      via: z.enum(['pod-identity-target', 'assume-role']).default('pod-identity-target'),
+      /** With `assume-role`: the `sts:ExternalId` the DNS role requires. */
+      externalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'must be 2-1224 characters: letters, digits and +=,.@:/-_').optional(),
+      /** With `pod-identity-target`: EKS sends `sts:ExternalId` instead of session tags. @default false */
+      disableSessionTags: z.boolean().default(false),
+    })
+    .optional(),
   /** Extra chart values, merged under the values this project manages. */
   values: helmValues.default({}),
 });
@@ -190,11 +208,32 @@ export const clusterSchema = z.strictObject({
   externalDns: z.array(externalDnsSchema).default([]),
 });
 
+/** The account that owns the Route 53 zones, when it is not the clusters' account. */
+export const dnsAccountSchema = z.strictObject({
+  accountId,
+  /** Region of the DNS account's AWS provider (Route 53 and IAM are global). @default "us-east-1" */
+  region: region.default('us-east-1'),
+  credentials: credentials.optional(),
+  /** Overrides the top-level backend: keep the DNS account's state apart from the clusters'. */
+  backend: backend.optional(),
+  /** Zones ExternalDNS instances may be given; ids are required so both stacks know them. */
+  zones: z
+    .array(zoneSchema.extend({ id: hostedZoneId }))
+    .min(1, 'list the hosted zones of the DNS account'),
+  /**
+   * One role for all clusters (trusting each cluster's ExternalDNS separately, allowed the union of
+   * their zones) instead of one role per cluster and instance. @default false
+   */
+  sharedRole: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   /** State backend of every stack unless a stack overrides it. @default local */
   backend: backend.prefault({ type: 'local' }),
   /** Tags for every AWS resource. */
   tags: tags.default({}),
+  /** Separate DNS account (cross-account ExternalDNS). */
+  dnsAccount: dnsAccountSchema.optional(),
   clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),
 });
 
@@ -203,5 +242,6 @@ export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type LoadBalancerControllerConfig = z.infer<typeof loadBalancerControllerSchema>;
 export type ExternalDnsConfig = z.infer<typeof externalDnsSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
+export type DnsAccountConfig = z.infer<typeof dnsAccountSchema>;
 export type BackendConfig = z.infer<typeof backend>;
 export type CredentialsConfig = z.infer<typeof credentials>;

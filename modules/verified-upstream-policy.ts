@@ -2,7 +2,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { DataHttp } from '@cdktf/provider-http/lib/data-http';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Partition } from './aws-load-balancer-controller/versions';
+import type { Partition } from './partition';
 
 export interface VerifiedUpstreamPolicyProps {
   /** IAM policy name. */

@@ -3,14 +3,23 @@ import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ResolvedCluster } from '../config/resolve';
+import type { ResolvedCluster, ResolvedExternalDns } from '../config/resolve';
 import type { BackendConfig } from '../config/schema';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
 import { ExternalDns } from '../modules/external-dns';
+import type { Route53Access } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/eks-oidc-provider';
 import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
 import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
 import { awsProvider, helmProvider, stackBackend } from './providers';
+
+/** Local permissions, or the DNS-account role and the way to reach it. */
+function route53AccessOf(instance: ResolvedExternalDns): Route53Access {
+  const access = instance.dnsAccountAccess;
+  if (!access) return { kind: 'local' };
+  if (access.via === 'assume-role') return { kind: 'assume-role', dnsRoleArn: access.roleArn, externalId: access.externalId! };
+  return { kind: 'pod-identity-target', dnsRoleArn: access.roleArn, disableSessionTags: access.disableSessionTags };
+}
 
 export interface ClusterStackProps {
   readonly cluster: ResolvedCluster;
@@ -86,7 +95,7 @@ export class ClusterStack extends TerraformStack {
           namespace: instance.namespace,
           serviceAccountName: instance.serviceAccountName,
           identity: instance.identity === 'node-role' ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames } : identityFor(instance.identity),
-          route53Access: { kind: 'local' },
+          route53Access: route53AccessOf(instance),
           zones: instance.zones,
           zoneType: instance.zoneType,
           domainFilters: instance.domainFilters,

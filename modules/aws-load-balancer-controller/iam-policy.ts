@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { boundedName } from '../naming';
 import { VerifiedUpstreamPolicy } from '../verified-upstream-policy';
 import { policyUrl } from './versions';
-import type { Partition, PolicyFile } from './versions';
+import type { Partition } from '../partition';
+import type { PolicyFile } from './versions';
 
 export interface LbcPolicyProps {
   readonly clusterName: string;

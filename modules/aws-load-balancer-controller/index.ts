@@ -6,7 +6,8 @@ import { boundedName } from '../naming';
 import { WorkloadIdentity } from '../workload-identity';
 import type { IrsaIdentity, PodIdentity } from '../workload-identity';
 import { LbcIamPolicies } from './iam-policy';
-import type { Partition, PolicyFile } from './versions';
+import type { Partition } from '../partition';
+import type { PolicyFile } from './versions';
 
 export const LBC_CHART_REPOSITORY = 'https://aws.github.io/eks-charts';
 export const LBC_CHART = 'aws-load-balancer-controller';

@@ -8,6 +8,8 @@
  * were byte-identical from v2.13.0 to v3.5.0.
  */
 
+import type { Partition } from '../partition';
+
 export type PolicyFile = 'iam_policy.json' | 'iam_policy_cn.json' | 'iam_policy_us-gov.json' | 'iam_policy_v1_to_v2_additional.json';
 
 export interface LbcRelease {
@@ -57,8 +59,6 @@ export function derivedChartVersion(controllerVersion: string): string | undefin
   const major = Number(controllerVersion.slice(1).split('.')[0]);
   return major >= 3 ? controllerVersion.slice(1) : undefined;
 }
-
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
 /** Each partition has its own copy of the policy (ARN prefixes and service names differ). */
 export const POLICY_FILE_BY_PARTITION: Readonly<Record<Partition, PolicyFile>> = {

@@ -29,6 +29,11 @@ export const EXTERNAL_DNS_MANAGED_VALUES = [
   'env',
 ] as const;
 
+/** Name of an instance's IAM role (and policy) in the cluster account; DNS-account trusts pin it. */
+export function externalDnsRoleName(clusterName: string, instanceName: string): string {
+  return boundedName([clusterName, 'external-dns', instanceName]);
+}
+
 export interface HostedZone {
   readonly name: string;
   /** When absent, looked up by name (and privacy) at plan time. */
@@ -42,7 +47,7 @@ export interface HostedZone {
  */
 export type Route53Access =
   | { readonly kind: 'local' }
-  | { readonly kind: 'pod-identity-target'; readonly dnsRoleArn: string }
+  | { readonly kind: 'pod-identity-target'; readonly dnsRoleArn: string; readonly disableSessionTags: boolean }
   | { readonly kind: 'assume-role'; readonly dnsRoleArn: string; readonly externalId: string };
 
 export interface ExternalDnsProps {
@@ -92,12 +97,15 @@ export class ExternalDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
-    const resourceName = boundedName([props.clusterName, 'external-dns', props.name]);
+    const resourceName = externalDnsRoleName(props.clusterName, props.name);
     this.zoneIds = props.zones.map(
       (zone) => zone.id ?? new DataAwsRoute53Zone(this, `zone-${zone.name}`, { name: zone.name, privateZone: zone.private }).zoneId,
     );
     const access = props.route53Access;
-    const identityProps = access.kind === 'pod-identity-target' && props.identity.mode === 'pod-identity' ? { ...props.identity, targetRoleArn: access.dnsRoleArn } : props.identity;
+    const identityProps =
+      access.kind === 'pod-identity-target' && props.identity.mode === 'pod-identity'
+        ? { ...props.identity, targetRoleArn: access.dnsRoleArn, disableSessionTags: access.disableSessionTags }
+        : props.identity;
     this.identity = new WorkloadIdentity(this, 'identity', {
       ...identityProps,
       namespace: props.namespace,

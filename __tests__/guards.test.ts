@@ -1,0 +1,152 @@
+/**
+ * Guards against regressions no functional test notices: a root import of a provider package
+ * (loading the root of the AWS provider pulls in every one of its ~1,500 resource bindings and
+ * costs seconds and hundreds of MB on every synth), and output that differs between two synths of
+ * the same configuration or leaks the machine it was made on (paths, timestamps).
+ */
+import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { loadConfig } from '../config/load';
+import { buildApp } from '../main';
+import { EXAMPLE_PATH } from './helpers';
+
+const ROOT = join(__dirname, '..');
+
+// ---------------------------------------------------------------------------------------------
+// Root imports of provider packages
+
+/** Built from pieces, so that this file does not contain what it looks for. */
+const PROVIDER_PREFIX = ['@cdktf', 'provider-'].join('/');
+const escaped = PROVIDER_PREFIX.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * `from '<pkg>'` (import and export), `import '<pkg>'`, `import('<pkg>')` and `require('<pkg>')`,
+ * where <pkg> is a provider package's bare name: the closing quote right after it rules out deep
+ * paths such as `<pkg>/lib/iam-role`.
+ */
+const ROOT_PROVIDER_IMPORT = new RegExp(String.raw`(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"\x60])` + escaped + String.raw`[\w.-]+\1`, 'g');
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'cdktf.out', 'cdktf.out.hcl', 'coverage']);
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/** Every TypeScript and JavaScript file of the project, outside dependencies, output and dot folders. */
+function sourceFiles(dir: string = ROOT): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.') ? [] : sourceFiles(path);
+    return SOURCE_FILE.test(entry.name) ? [path] : [];
+  });
+}
+
+/** `file:line: text` for every root provider import in `text`. */
+function rootProviderImports(file: string, text: string): string[] {
+  return [...text.matchAll(ROOT_PROVIDER_IMPORT)].map((match) => {
+    const line = text.slice(0, match.index).split('\n').length;
+    return `${file}:${line}: ${text.split('\n')[line - 1].trim()}`;
+  });
+}
+
+describe('provider packages', () => {
+  it('are imported by deep path only (a root import loads every binding of the provider)', () => {
+    const files = sourceFiles();
+    const scanned = files.map((file) => relative(ROOT, file).split('\\').join('/'));
+    // The scan must see the project, or it passes for nothing.
+    expect(scanned).toEqual(expect.arrayContaining(['main.ts', 'stacks/cluster-stack.ts', 'scripts/build.mjs', '__tests__/guards.test.ts']));
+    expect(scanned.some((file) => file.startsWith('config/'))).toBe(true);
+    expect(scanned.some((file) => file.startsWith('modules/'))).toBe(true);
+    const offenders = files.flatMap((file) => rootProviderImports(relative(ROOT, file), readFileSync(file, 'utf8')));
+    // Import from `<provider>/lib/<resource>` instead, e.g. `…/lib/iam-role`.
+    expect(offenders).toEqual([]);
+  });
+
+  it('root imports are recognised in every form, deep imports are not', () => {
+    const pkg = `${PROVIDER_PREFIX}aws`;
+    const roots = [
+      `import { IamRole } from '${pkg}';`,
+      `import * as aws from "${pkg}";`,
+      `import type { provider } from '${pkg}';`,
+      `export { iamRole } from '${pkg}';`,
+      `import '${pkg}';`,
+      `const aws = require('${pkg}');`,
+      `const aws = require ( "${pkg}" );`,
+      `const aws = await import('${PROVIDER_PREFIX}helm');`,
+      `import {\n  IamRole,\n} from '${PROVIDER_PREFIX}kubernetes';`,
+    ];
+    const deep = [
+      `import { IamRole } from '${pkg}/lib/iam-role';`,
+      `const { Release } = require('${PROVIDER_PREFIX}helm/lib/release');`,
+      `// see ${pkg} for the bindings`,
+      `import { App } from 'cdktf';`,
+    ];
+    expect(roots.filter((line) => rootProviderImports('x.ts', line).length !== 1)).toEqual([]);
+    expect(deep.filter((line) => rootProviderImports('x.ts', line).length !== 0)).toEqual([]);
+    expect(rootProviderImports('x.ts', `// a\n${roots[0]}`)).toEqual([`x.ts:2: ${roots[0]}`]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic, machine-independent output
+
+/** Every file of a synth of the example, by path relative to the output folder. */
+function synthesizeExample(): { outdir: string; files: Map<string, Buffer> } {
+  const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-guard-'));
+  const hcl = process.env.SYNTH_HCL_OUTPUT;
+  delete process.env.SYNTH_HCL_OUTPUT;
+  try {
+    buildApp(loadConfig(EXAMPLE_PATH), outdir).synth();
+  } finally {
+    if (hcl !== undefined) process.env.SYNTH_HCL_OUTPUT = hcl;
+  }
+  const files = new Map<string, Buffer>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(outdir, path).split('\\').join('/'), readFileSync(path));
+    }
+  };
+  walk(outdir);
+  return { outdir, files };
+}
+
+describe('the synthesized example', () => {
+  let first: { outdir: string; files: Map<string, Buffer> };
+  let second: { outdir: string; files: Map<string, Buffer> };
+
+  beforeAll(() => {
+    first = synthesizeExample();
+    second = synthesizeExample();
+  });
+
+  afterAll(() => {
+    for (const run of [first, second]) if (run) rmSync(run.outdir, { recursive: true, force: true });
+  });
+
+  it('is byte-identical in two synths, manifest included', () => {
+    const names = [...first.files.keys()].sort();
+    expect(names).toContain('manifest.json');
+    expect(names.some((name) => name.endsWith('/cdk.tf.json'))).toBe(true);
+    expect([...second.files.keys()].sort()).toEqual(names);
+    for (const name of names) {
+      const [a, b] = [first.files.get(name)!, second.files.get(name)!];
+      // Compared as text for a readable diff; the byte comparison is the guard.
+      if (!a.equals(b)) expect(`${name}:\n${b.toString('utf8')}`).toBe(`${name}:\n${a.toString('utf8')}`);
+      expect(a.equals(b)).toBe(true);
+    }
+  });
+
+  it('contains no path of this machine and no timestamp', () => {
+    const machinePaths = new Set<string>(['/work/', ROOT, realpathSync(ROOT), process.cwd(), tmpdir(), realpathSync(tmpdir()), first.outdir, second.outdir]);
+    const home = homedir();
+    if (home.length > 1) machinePaths.add(home);
+    const isoTimestamp = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/;
+    const findings: string[] = [];
+    for (const [name, content] of first.files) {
+      const text = content.toString('utf8');
+      for (const path of machinePaths) if (text.includes(path)) findings.push(`${name} contains the machine path ${path}`);
+      const timestamp = isoTimestamp.exec(text);
+      if (timestamp) findings.push(`${name} contains the timestamp ${timestamp[0]}`);
+    }
+    expect(findings).toEqual([]);
+  });
+});

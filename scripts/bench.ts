@@ -1,0 +1,471 @@
+/**
+ * `npm run bench`: how long the real app takes to synthesize, how much memory it needs, and how
+ * that grows with the number of clusters. Every run is a fresh `node dist/main.js --config <file>`
+ * child (what `cdktf synth` and `npm run synth` start), timed from the parent, with its peak RSS
+ * reported by the `bench-rss` preload. The floor is a process that only loads cdktf and writes one
+ * empty stack (`bench-floor`), run the same number of times, so the figures read as "× floor".
+ *
+ *   npm run bench                       # table and targets
+ *   npm run bench -- --runs 10          # 10 runs of every scenario (default: 5, and 3 at 50 clusters)
+ *   npm run bench -- --sizes 1,10,100   # other generated sizes
+ *   npm run bench -- --json             # machine-readable results only
+ *
+ * Generated configurations clone the clusters of `config/example.yaml` (everything in them,
+ * ExternalDNS instances included) with distinct environment, cluster name, account, VPC and subnet
+ * ids, so they are deterministic. Nothing touches the network; temporary files are removed. The
+ * exit code is 0 whether or not the targets are met (this is a report); it is 1 only when a run
+ * fails or the arguments are wrong.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { RSS_FILE_VARIABLE } from './bench-rss';
+import type { RssReport } from './bench-rss';
+
+type Json = Record<string, any>;
+
+/** The project root: the nearest folder with a package.json above this file (dist/scripts or scripts). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = projectRoot();
+const APP = join(ROOT, 'dist', 'main.js');
+const FLOOR = join(ROOT, 'dist', 'scripts', 'bench-floor.js');
+const RSS_PRELOAD = join(ROOT, 'dist', 'scripts', 'bench-rss.js');
+const EXAMPLE = join(ROOT, 'config', 'example.yaml');
+
+export const TARGETS = {
+  exampleTimeVsFloor: 3,
+  exampleRssMb: 150,
+  largeClusters: 50,
+  largeTimeMs: 10_000,
+  largeRssMb: 600,
+  perClusterGrowth: 1.5,
+  perClusterBase: 10,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+export interface BenchOptions {
+  /** Runs of every scenario; undefined: 5, and 3 for 50 clusters and more. */
+  readonly runs?: number;
+  readonly sizes: number[];
+  readonly json: boolean;
+}
+
+const USAGE = 'usage: node dist/scripts/bench.js [--runs <n>] [--sizes <n,n,…>] [--json]';
+
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  let runs: number | undefined;
+  let sizes = [1, 10, 50];
+  let json = false;
+  const positiveInt = (flag: string, text: string | undefined): number => {
+    const value = Number(text);
+    if (!text || !Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer, got ${text ?? 'nothing'}\n${USAGE}`);
+    return value;
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--runs') runs = positiveInt(flag, value());
+    else if (flag === '--sizes') {
+      const text = value();
+      sizes = (text ?? '').split(',').map((part) => positiveInt(flag, part.trim()));
+      sizes = [...new Set(sizes)].sort((a, b) => a - b);
+    } else if (flag === '--json') json = true;
+    else if (flag === '--help' || flag === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  return { runs, sizes, json };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated configurations
+
+/** A 17-hex-digit resource id suffix, derived from the cluster index and the original id. */
+function derivedHex(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, 17);
+}
+
+/** Applies `change` to every string inside `value` (objects and arrays are copied). */
+function mapStrings(value: unknown, change: (text: string) => string): unknown {
+  if (typeof value === 'string') return change(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, change));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]));
+  return value;
+}
+
+/**
+ * Cluster `index` of a generated configuration: a copy of a template cluster of the example with
+ * its own environment, cluster name, account id (also inside ARNs), VPC and subnet ids.
+ */
+export function cloneCluster(template: Json, index: number): Json {
+  const suffix = String(index + 1).padStart(3, '0');
+  const accountId = String(210_000_000_000 + index + 1);
+  const renamed = mapStrings(template, (text) =>
+    text
+      .split(String(template.accountId))
+      .join(accountId)
+      .replace(/\b(vpc|subnet)-([0-9a-f]{17}|[0-9a-f]{8})\b/g, (id, kind: string) => `${kind}-${derivedHex(`${index}/${id}`)}`),
+  ) as Json;
+  const cluster: Json = {
+    ...renamed,
+    environment: `${String(template.environment).slice(0, 58)}-${suffix}`,
+    clusterName: `${String(template.clusterName).slice(0, 95)}-${suffix}`,
+    accountId,
+  };
+  // An explicit TXT owner id must stay unique across the app (the default derives from clusterName).
+  if (Array.isArray(cluster.externalDns)) {
+    cluster.externalDns = cluster.externalDns.map((instance: Json) =>
+      typeof instance.txtOwnerId === 'string' ? { ...instance, txtOwnerId: `${instance.txtOwnerId.slice(0, 58)}-${suffix}` } : instance,
+    );
+  }
+  return cluster;
+}
+
+/** A configuration of `count` clusters cloned, in turn, from the example's clusters. */
+export function generateConfig(example: Json, count: number): Json {
+  const templates: Json[] = example.clusters;
+  if (!Array.isArray(templates) || templates.length === 0) throw new Error('the example lists no cluster to clone');
+  return { ...structuredClone(example), clusters: Array.from({ length: count }, (_, i) => cloneCluster(templates[i % templates.length], i)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+interface Scenario {
+  readonly id: string;
+  readonly label: string;
+  /** Clusters synthesized; 0 for the floor. */
+  readonly clusters: number;
+  readonly script: string;
+  readonly args: string[];
+  readonly runs: number;
+}
+
+interface OutputSummary {
+  readonly stacks: number;
+  readonly resources: number;
+  readonly dataSources: number;
+  /** sha256 over every file of the output directory, to check that runs agree. */
+  readonly digest: string;
+}
+
+interface Run extends OutputSummary {
+  readonly wallMs: number;
+  readonly maxRssKb: number;
+}
+
+function* filesUnder(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else yield path;
+  }
+}
+
+function countEntries(blocks: Json | undefined): number {
+  return Object.values(blocks ?? {}).reduce((total: number, byName) => total + Object.keys(byName as Json).length, 0);
+}
+
+function summarizeOutput(outdir: string): OutputSummary {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(outdir)) hash.update(relative(outdir, file)).update('\0').update(readFileSync(file)).update('\0');
+  const stacksDir = join(outdir, 'stacks');
+  const stacks = readdirSync(stacksDir);
+  let resources = 0;
+  let dataSources = 0;
+  for (const stack of stacks) {
+    const tf = JSON.parse(readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
+    resources += countEntries(tf.resource);
+    dataSources += countEntries(tf.data);
+  }
+  return { stacks: stacks.length, resources, dataSources, digest: hash.digest('hex') };
+}
+
+/** The parent's environment without what would change what or how the children synthesize. */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of ['SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'EKS_EDGE_CONFIG', 'NODE_OPTIONS']) delete env[name];
+  return env;
+}
+
+/** Set by Ctrl-C: the current child dies with it, and the temporary files are still removed. */
+let interrupted = false;
+
+function runOnce(scenario: Scenario, workDir: string, index: number): Run {
+  if (interrupted) throw new Error('interrupted');
+  const outdir = join(workDir, `out-${scenario.id}-${index}`);
+  const rssFile = join(workDir, `rss-${scenario.id}-${index}.json`);
+  const env = childEnv({ CDKTF_OUTDIR: outdir, [RSS_FILE_VARIABLE]: rssFile });
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--require', RSS_PRELOAD, scenario.script, ...scenario.args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.error) throw child.error;
+  if (child.status !== 0) throw new Error(`${scenario.label} run ${index + 1} exited with ${child.status ?? child.signal}:\n${child.stderr}${child.stdout}`);
+  const { maxRssKb } = JSON.parse(readFileSync(rssFile, 'utf8')) as RssReport;
+  const summary = summarizeOutput(outdir);
+  rmSync(outdir, { recursive: true, force: true });
+  rmSync(rssFile, { force: true });
+  return { wallMs, maxRssKb, ...summary };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly label: string;
+  readonly clusters: number;
+  readonly runs: number;
+  readonly wallMs: { readonly median: number; readonly min: number; readonly max: number; readonly all: number[] };
+  /** Highest peak RSS of all runs, MiB. */
+  readonly peakRssMb: number;
+  readonly stacks: number;
+  readonly resources: number;
+  readonly dataSources: number;
+  /** Median wall time / clusters. */
+  readonly msPerCluster?: number;
+  /** (median − median of the smallest generated size) / (clusters − its clusters): cost of one more cluster. */
+  readonly marginalMsPerCluster?: number;
+  readonly vsFloor: { readonly median: number; readonly min: number; readonly perCluster?: number };
+  /** Every run wrote byte-identical output. */
+  readonly deterministic: boolean;
+}
+
+export interface TargetResult {
+  readonly target: string;
+  readonly actual: string;
+  readonly pass: boolean | null;
+}
+
+export interface BenchReport {
+  readonly node: string;
+  readonly platform: string;
+  readonly cpu: string;
+  readonly floor: ScenarioResult;
+  readonly scenarios: ScenarioResult[];
+  readonly targets: TargetResult[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summarize(scenario: Scenario, runs: readonly Run[], floorMedian: number): Omit<ScenarioResult, 'marginalMsPerCluster'> {
+  const times = runs.map((r) => r.wallMs);
+  const wallMs = { median: median(times), min: Math.min(...times), max: Math.max(...times), all: times };
+  const msPerCluster = scenario.clusters > 0 ? wallMs.median / scenario.clusters : undefined;
+  return {
+    id: scenario.id,
+    label: scenario.label,
+    clusters: scenario.clusters,
+    runs: runs.length,
+    wallMs,
+    peakRssMb: Math.max(...runs.map((r) => r.maxRssKb)) / 1024,
+    stacks: runs[0].stacks,
+    resources: runs[0].resources,
+    dataSources: runs[0].dataSources,
+    msPerCluster,
+    vsFloor: { median: wallMs.median / floorMedian, min: wallMs.min / floorMedian, perCluster: msPerCluster === undefined ? undefined : msPerCluster / floorMedian },
+    deterministic: runs.every((r) => r.digest === runs[0].digest),
+  };
+}
+
+function evaluateTargets(floor: ScenarioResult, scenarios: readonly ScenarioResult[]): TargetResult[] {
+  const byId = new Map(scenarios.map((s) => [s.id, s]));
+  const example = byId.get('example');
+  const large = byId.get(`n${TARGETS.largeClusters}`);
+  const base = byId.get(`n${TARGETS.perClusterBase}`);
+  const notMeasured = (target: string): TargetResult => ({ target, actual: 'not measured', pass: null });
+  const targets: TargetResult[] = [];
+  if (example) {
+    targets.push(
+      {
+        target: `example synth ≤ ${TARGETS.exampleTimeVsFloor}× floor`,
+        actual: `${ms(example.wallMs.median)} vs floor ${ms(floor.wallMs.median)} = ${times(example.vsFloor.median)}`,
+        pass: example.vsFloor.median <= TARGETS.exampleTimeVsFloor,
+      },
+      { target: `example peak RSS ≤ ${TARGETS.exampleRssMb} MB`, actual: mb(example.peakRssMb), pass: example.peakRssMb <= TARGETS.exampleRssMb },
+    );
+  }
+  const largeLabel = `${TARGETS.largeClusters} clusters`;
+  if (large) {
+    targets.push(
+      { target: `${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`, actual: ms(large.wallMs.median), pass: large.wallMs.median <= TARGETS.largeTimeMs },
+      { target: `${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`, actual: mb(large.peakRssMb), pass: large.peakRssMb <= TARGETS.largeRssMb },
+    );
+  } else targets.push(notMeasured(`${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`), notMeasured(`${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`));
+  const growth = `time per cluster at N=${TARGETS.largeClusters} ≤ ${TARGETS.perClusterGrowth}× N=${TARGETS.perClusterBase} (marginal)`;
+  if (large?.marginalMsPerCluster !== undefined && base?.marginalMsPerCluster !== undefined) {
+    const ratio = large.marginalMsPerCluster / base.marginalMsPerCluster;
+    targets.push({
+      target: growth,
+      actual:
+        `${ms(large.marginalMsPerCluster, 1)} vs ${ms(base.marginalMsPerCluster, 1)} = ${times(ratio)}` +
+        ` (median/N: ${ms(large.msPerCluster ?? 0, 1)} vs ${ms(base.msPerCluster ?? 0, 1)})`,
+      pass: ratio <= TARGETS.perClusterGrowth,
+    });
+  } else targets.push(notMeasured(growth));
+  return targets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+function ms(value: number, digits = 0): string {
+  return `${value.toFixed(digits)} ms`;
+}
+function mb(value: number): string {
+  return `${value.toFixed(1)} MB`;
+}
+function times(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
+function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function formatReport(report: BenchReport): string {
+  const rows = [
+    ['scenario', 'clusters', 'runs', 'median ms', 'min ms', 'peak RSS', 'stacks', 'resources', 'data', 'ms/cluster', 'marginal ms/cluster'],
+    ...[report.floor, ...report.scenarios].map((s) => [
+      s.label,
+      String(s.clusters),
+      String(s.runs),
+      `${s.wallMs.median.toFixed(0)} (${times(s.vsFloor.median)})`,
+      `${s.wallMs.min.toFixed(0)} (${times(s.vsFloor.min)})`,
+      mb(s.peakRssMb),
+      String(s.stacks),
+      String(s.resources),
+      String(s.dataSources),
+      s.msPerCluster === undefined ? '–' : `${s.msPerCluster.toFixed(1)} (${times(s.vsFloor.perCluster ?? 0)})`,
+      s.marginalMsPerCluster === undefined ? '–' : s.marginalMsPerCluster.toFixed(1),
+    ]),
+  ];
+  const lines = [
+    `eks-edge synth benchmark — node ${report.node}, ${report.platform}, ${report.cpu}`,
+    'Each run: a fresh `node dist/main.js --config <file>` (floor: cdktf + one empty stack); wall time from the parent,',
+    'peak RSS of the child. (×) = ratio to the floor median. Resources and data sources are summed over all stacks.',
+    '',
+    table(rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+  ];
+  const drifting = [report.floor, ...report.scenarios].filter((s) => !s.deterministic);
+  lines.push('', drifting.length === 0 ? 'Output identical in every run of every scenario.' : `NOT DETERMINISTIC: ${drifting.map((s) => s.label).join(', ')}`);
+  lines.push('', 'Targets:');
+  const width = Math.max(...report.targets.map((t) => [...t.target].length));
+  for (const t of report.targets) lines.push(`  ${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.target.padEnd(width)}  ${t.actual}`);
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function runBench(options: BenchOptions, progress: (text: string) => void): BenchReport {
+  for (const file of [APP, FLOOR, RSS_PRELOAD]) {
+    if (!existsSync(file)) throw new Error(`${relative(ROOT, file)} is missing: run \`node scripts/build.mjs\` first (npm run bench does)`);
+  }
+  const runsFor = (clusters: number) => options.runs ?? (clusters >= TARGETS.largeClusters ? 3 : 5);
+  const workDir = mkdtempSync(join(tmpdir(), 'eks-edge-bench-'));
+  try {
+    const exampleRaw = parse(readFileSync(EXAMPLE, 'utf8')) as Json;
+    const exampleClusters = (exampleRaw.clusters as unknown[]).length;
+    const scenarios: Scenario[] = [
+      { id: 'example', label: 'example', clusters: exampleClusters, script: APP, args: ['--config', EXAMPLE], runs: runsFor(exampleClusters) },
+      ...options.sizes.map((count) => {
+        const file = join(workDir, `clusters-${count}.yaml`);
+        writeFileSync(file, stringify(generateConfig(exampleRaw, count)));
+        return { id: `n${count}`, label: `${count} cluster${count === 1 ? '' : 's'}`, clusters: count, script: APP, args: ['--config', file], runs: runsFor(count) };
+      }),
+    ];
+    const floorScenario: Scenario = { id: 'floor', label: 'floor', clusters: 0, script: FLOOR, args: [], runs: Math.max(...scenarios.map((s) => s.runs)) };
+    const all = [floorScenario, ...scenarios];
+
+    // One discarded run each of the floor and the example warms the file cache for everything else.
+    progress('warming up');
+    runOnce(floorScenario, workDir, -1);
+    runOnce(scenarios[0], workDir, -1);
+
+    // Round-robin, so that a slow moment of the machine spreads over the scenarios.
+    const runs = new Map<string, Run[]>(all.map((s) => [s.id, []]));
+    for (let round = 0; round < floorScenario.runs; round += 1) {
+      for (const scenario of all.filter((s) => round < s.runs)) {
+        progress(`round ${round + 1}/${floorScenario.runs}: ${scenario.label}`);
+        runs.get(scenario.id)!.push(runOnce(scenario, workDir, round));
+      }
+    }
+
+    const floorMedian = median(runs.get('floor')!.map((r) => r.wallMs));
+    const floor = summarize(floorScenario, runs.get('floor')!, floorMedian);
+    const summaries = scenarios.map((s) => summarize(s, runs.get(s.id)!, floorMedian));
+    const generated = summaries.filter((s) => s.id !== 'example');
+    const smallest = generated[0];
+    const results: ScenarioResult[] = summaries.map((s) => ({
+      ...s,
+      marginalMsPerCluster:
+        s.id !== 'example' && smallest && s.clusters > smallest.clusters ? (s.wallMs.median - smallest.wallMs.median) / (s.clusters - smallest.clusters) : undefined,
+    }));
+    const cpuList = cpus();
+    return {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
+      floor,
+      scenarios: results,
+      targets: evaluateTargets(floor, results),
+    };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function main(argv: readonly string[]): number {
+  let options: BenchOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  }
+  process.on('SIGINT', () => {
+    interrupted = true;
+  });
+  const progress = options.json || !process.stderr.isTTY ? () => undefined : (text: string) => process.stderr.write(`\r\x1b[K${text}`);
+  try {
+    const report = runBench(options, progress);
+    progress('');
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return 0;
+  } catch (error) {
+    progress('');
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
