@@ -8,9 +8,11 @@ import { ConfigError, configPathFrom, loadConfig } from './config/load';
 import type { ResolvedConfig } from './config/resolve';
 import { ClusterStack } from './stacks/cluster-stack';
 import { DnsAccountStack } from './stacks/dns-account-stack';
+import { EdgeStack, hasEdge } from './stacks/edge-stack';
 
 /**
- * One cluster stack per configured cluster, plus the DNS-account stack when there is a DNS account. HCL instead of JSON is chosen the way `cdktf synth --hcl`
+ * One cluster stack per configured cluster (and an edge stack after it when it has ALB groups,
+ * gateways or access logs), plus the DNS-account stack when there is a DNS account. HCL instead of JSON is chosen the way `cdktf synth --hcl`
  * does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21 reads only that variable).
  */
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
@@ -22,6 +24,8 @@ export function buildApp(config: ResolvedConfig, outdir?: string): App {
     // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
     // deploys the DNS stack first.
     if (dnsStack && cluster.externalDns.some((instance) => instance.dnsAccountAccess)) stack.addDependency(dnsStack);
+    // The edge objects are instances of CRDs the cluster stack installs: plan them after it applied.
+    if (hasEdge(cluster)) new EdgeStack(app, { cluster, backend: config.backend }).addDependency(stack);
   }
   return app;
 }

@@ -1,17 +1,17 @@
 import { loadConfig } from '../config/load';
-import { addressOf, configWith, dataSources, EXAMPLE_PATH, resourceAt, resources, synthesize, synthesizeOnly } from './helpers';
+import { addressOf, configWith, coreExampleRaw, dataSources, EXAMPLE_PATH, resourceAt, resources, synthesize, synthesizeCluster } from './helpers';
 import type { Json } from './helpers';
 
 const SHA_IAM_POLICY = '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a';
 const SHA_MIGRATION = '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30';
 
-const example = (): Json => synthesizeOnly(loadConfig(EXAMPLE_PATH));
+const example = (): Json => synthesizeCluster(loadConfig(EXAMPLE_PATH));
 const withLbc = (settings: Json, cluster: Json = {}): Json =>
-  synthesizeOnly(
+  synthesizeCluster(
     configWith((raw) => {
       Object.assign(raw.clusters[0], cluster);
       Object.assign(raw.clusters[0].loadBalancerController, settings);
-    }),
+    }, coreExampleRaw()),
   );
 
 const lbcRelease = (tf: Json): Json => resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
@@ -34,7 +34,7 @@ describe('cluster stack of the built-in example', () => {
   });
 
   it('adds the shared cluster tag to every subnet only when asked', () => {
-    const tf = synthesizeOnly(configWith((raw) => (raw.clusters[0].subnets.tagClusterShared = true)));
+    const tf = synthesizeCluster(configWith((raw) => (raw.clusters[0].subnets.tagClusterShared = true), coreExampleRaw()));
     const shared = resources(tf, 'aws_ec2_tag').filter((t) => t.key === 'kubernetes.io/cluster/edge-demo');
     expect(shared.map((t) => t.resource_id).sort()).toEqual([
       'subnet-0a1b2c3d4e5f60001',
@@ -82,7 +82,7 @@ describe('cluster stack of the built-in example', () => {
   });
 
   it('installs the chart version of the controller version, waits for it, after its permissions', () => {
-    const tf = example();
+    const tf = synthesizeCluster(configWith(() => undefined, coreExampleRaw()));
     const release = lbcRelease(tf);
     expect(release).toMatchObject({
       repository: 'https://aws.github.io/eks-charts',
@@ -248,8 +248,8 @@ describe('an S3 backend', () => {
   it('gives each stack its own key, with encryption and S3 lock files', () => {
     const config = configWith((raw) => {
       raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'platform/edge' };
-    });
-    const tf = synthesizeOnly(config);
+    }, coreExampleRaw());
+    const tf = synthesizeCluster(config);
     expect(tf.terraform.backend.s3).toEqual({
       bucket: 'acme-tf-state',
       key: 'platform/edge/prod-edge-demo.tfstate',
@@ -266,7 +266,7 @@ describe('several clusters', () => {
       const second = structuredClone(raw.clusters[0]);
       Object.assign(second, { environment: 'staging', accountId: '444455556666', region: 'us-east-1' });
       raw.clusters.push(second);
-    });
+    }, coreExampleRaw());
     const stacks = synthesize(config);
     expect(Object.keys(stacks)).toEqual(['prod-edge-demo', 'staging-edge-demo']);
     expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({ region: 'us-east-1', allowed_account_ids: ['444455556666'] });

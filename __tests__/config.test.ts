@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, configPathFrom, loadConfig } from '../config/load';
-import { configIssues, configWith, EXAMPLE_PATH, exampleRaw } from './helpers';
+import { configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, exampleRaw } from './helpers';
 import type { Json } from './helpers';
 
 const cluster = (raw: Json): Json => raw.clusters[0];
@@ -104,7 +104,7 @@ describe('a bad configuration', () => {
   });
 
   it('accepts an uncatalogued version when its checksum and chart are given', () => {
-    const config = configWith((r) => Object.assign(lbc(r), { version: 'v2.18.0', chartVersion: '1.18.0', policySha256: 'b'.repeat(64) }));
+    const config = configWith((r) => Object.assign(lbc(r), { version: 'v2.18.0', chartVersion: '1.18.0', policySha256: 'b'.repeat(64) }), coreExampleRaw());
     expect(config.clusters[0].loadBalancerController).toMatchObject({ chartVersion: '1.18.0', policy: { sha256: 'b'.repeat(64) } });
   });
 });
@@ -143,6 +143,6 @@ describe('the app entry point', () => {
     const run = spawnSync(process.execPath, ['dist/main.js'], { cwd: root, encoding: 'utf8', env });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo']);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
   });
 });

@@ -232,8 +232,8 @@ describe('a shared DNS role', () => {
 });
 
 describe('single-account configurations', () => {
-  it('have no DNS stack and no stack dependencies', () => {
-    expect(Object.keys(synthesize(loadConfig(EXAMPLE_PATH)))).toEqual(['prod-edge-demo']);
+  it('have no DNS stack', () => {
+    expect(Object.keys(synthesize(loadConfig(EXAMPLE_PATH)))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
   });
 });
 

@@ -4,10 +4,10 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import { buildApp, warningsOf } from '../main';
-import { addressOf, configIssues, configWith, EXAMPLE_PATH, resourceAt, resources, synthesizeOnly } from './helpers';
+import { addressOf, configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, resourceAt, resources, synthesizeCluster } from './helpers';
 import type { Json } from './helpers';
 
-const tf = synthesizeOnly(loadConfig(EXAMPLE_PATH));
+const tf = synthesizeCluster(loadConfig(EXAMPLE_PATH));
 const release = (t: Json, name: string): Json => resourceAt(t, 'helm_release', `external-dns-${name}/release`);
 const valuesOf = (t: Json, name: string): Json => parse(release(t, name).values[0]);
 const route53Statements = (t: Json, name: string): Json[] => resourceAt(t, 'aws_iam_policy_document', `external-dns-${name}/route53-access`).statement;
@@ -77,15 +77,15 @@ describe('two ExternalDNS instances in the example (public IRSA, private Pod Ide
       registry: 'txt',
       txtOwnerId: 'prod-edge-demo-public',
       domainFilters: ['example.com'],
-      sources: ['service', 'ingress'],
-      annotationFilter: 'alb.ingress.kubernetes.io/group.name in (public)',
+      sources: ['service', 'ingress', 'gateway-httproute'],
       extraArgs: ['--zone-id-filter=Z0EXAMPLEPUBLIC0001', '--aws-zone-type=public'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: 'eu-west-1' }],
       serviceAccount: { create: true, name: 'external-dns-public' },
     });
     expect(publicValues.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\..*external-dns-public.*\.arn\}$/);
     const privateValues = valuesOf(tf, 'private');
-    expect(privateValues).toMatchObject({ policy: 'sync', txtOwnerId: 'prod-edge-demo-private', annotationFilter: 'alb.ingress.kubernetes.io/group.name in (vpn)' });
+    expect(publicValues.annotationFilter).toBeUndefined();
+    expect(privateValues).toMatchObject({ policy: 'sync', txtOwnerId: 'prod-edge-demo-private', sources: ['service', 'ingress'], annotationFilter: 'eks-edge/zone in (private)' });
     expect(privateValues.extraArgs).toContain('--aws-zone-type=private');
     expect(privateValues.serviceAccount.annotations).toEqual({});
   });
@@ -108,18 +108,18 @@ describe('two ExternalDNS instances in the example (public IRSA, private Pod Ide
 
 describe('an ExternalDNS instance', () => {
   it('does not depend on an LBC that is not deployed', () => {
-    const t = synthesizeOnly(
+    const t = synthesizeCluster(
       configWith((raw) => {
         raw.clusters[0].loadBalancerController = { enabled: false };
         raw.clusters[0].externalDns = [publicInstance()];
-      }),
+      }, coreExampleRaw()),
     );
     expect(release(t, 'public').depends_on.every((d: string) => !d.startsWith('helm_release.'))).toBe(true);
   });
 
   it('with node-role identity attaches its policy to each node role and warns', () => {
     const config = withInstances({ ...publicInstance(), identity: 'node-role', nodeRoleNames: ['eks-node-a', 'eks-node-b'] });
-    const t = synthesizeOnly(config);
+    const t = synthesizeCluster(config);
     const attachments = resources(t, 'aws_iam_role_policy_attachment').filter((a) => ['eks-node-a', 'eks-node-b'].includes(a.role));
     expect(attachments).toHaveLength(2);
     const policy = resourceAt(t, 'aws_iam_policy', 'external-dns-public/route53-policy');
@@ -133,12 +133,12 @@ describe('an ExternalDNS instance', () => {
   });
 
   it('appends user flags and merges user values under the managed ones', () => {
-    const t = synthesizeOnly(withInstances({ ...publicInstance(), extraArgs: ['--aws-batch-change-size=500'], values: { interval: '5m' } }));
+    const t = synthesizeCluster(withInstances({ ...publicInstance(), extraArgs: ['--aws-batch-change-size=500'], values: { interval: '5m' } }));
     expect(valuesOf(t, 'public')).toMatchObject({ interval: '5m', extraArgs: ['--zone-id-filter=Z0EXAMPLEPUBLIC0001', '--aws-batch-change-size=500'] });
   });
 
   it('defaults the owner id to environment, cluster and instance, so two clusters never share one', () => {
-    expect(valuesOf(synthesizeOnly(withInstances(publicInstance())), 'public').txtOwnerId).toBe('prod-edge-demo-public');
+    expect(valuesOf(synthesizeCluster(withInstances(publicInstance())), 'public').txtOwnerId).toBe('prod-edge-demo-public');
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
@@ -7,8 +7,8 @@ import { buildApp } from '../main';
 import { formatHcl, parseHcl, stackFiles, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
 import { EXAMPLE_PATH } from './helpers';
 
-/** Renders the example as HCL the way `npm run synth:hcl` does. */
-async function renderExampleHcl(): Promise<{ file: string; hcl: string }> {
+/** Renders the example's stacks as HCL the way `npm run synth:hcl` does. */
+async function renderExampleHcl(): Promise<{ file: string; hcl: string }[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-hcl-'));
   const previous = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = 'true';
@@ -18,23 +18,33 @@ async function renderExampleHcl(): Promise<{ file: string; hcl: string }> {
     if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = previous;
   }
-  const [file] = stackFiles(outdir);
-  const hcl = await formatHcl(readFileSync(file, 'utf8'));
-  writeFileSync(file, hcl);
-  return { file, hcl };
+  const rendered = [];
+  for (const file of stackFiles(outdir)) {
+    const hcl = await formatHcl(readFileSync(file, 'utf8'));
+    writeFileSync(file, hcl);
+    rendered.push({ file, hcl });
+  }
+  return rendered;
 }
 
 describe('the HCL rendering for review', () => {
+  let stacks: { file: string; hcl: string }[];
   let rendered: { file: string; hcl: string };
   let parsed: Record<string, any>;
 
   beforeAll(async () => {
-    rendered = await renderExampleHcl();
+    stacks = await renderExampleHcl();
+    rendered = stacks[0];
     parsed = await parseHcl(rendered.file, rendered.hcl);
   });
 
-  it('is valid HCL', () => {
+  afterAll(() => rmSync(join(stacks[0].file, '..', '..', '..'), { recursive: true, force: true }));
+
+  it('is valid HCL for every stack', async () => {
+    expect(stacks.map((s) => s.file.split('/').slice(-2)[0])).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
     expect(Object.keys(parsed).sort()).toEqual(['data', 'output', 'provider', 'resource', 'terraform']);
+    const edge = await parseHcl(stacks[1].file, stacks[1].hcl);
+    expect(Object.keys(edge.resource)).toContain('kubernetes_manifest');
   });
 
   it('writes the helm 3.x provider kubernetes and exec settings as attributes, not blocks', () => {
@@ -60,9 +70,11 @@ describe('the HCL rendering for review', () => {
       expect(rendered.hcl).toMatch(/^terraform \{\n {2}required_providers \{\n/);
       return;
     }
-    const check = spawnSync('terraform', ['fmt', '-check', '-diff', rendered.file], { encoding: 'utf8' });
-    expect(check.stdout).toBe('');
-    expect(check.status).toBe(0);
+    for (const { file } of stacks) {
+      const check = spawnSync('terraform', ['fmt', '-check', '-diff', file], { encoding: 'utf8' });
+      expect(check.stdout).toBe('');
+      expect(check.status).toBe(0);
+    }
   });
 });
 

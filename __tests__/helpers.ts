@@ -16,6 +16,20 @@ export function exampleRaw(): Json {
   return parse(readFileSync(EXAMPLE_PATH, 'utf8'));
 }
 
+/** The example without its ALB edge (groups, gateways, access logs), for tests of the cluster stack alone. */
+export function coreExampleRaw(): Json {
+  const raw = exampleRaw();
+  for (const cluster of raw.clusters) {
+    delete cluster.albGroups;
+    delete cluster.gatewayApi;
+    delete cluster.accessLogs;
+    for (const instance of cluster.externalDns ?? []) {
+      if (instance.sources) instance.sources = instance.sources.filter((source: string) => !source.startsWith('gateway-'));
+    }
+  }
+  return raw;
+}
+
 /** A deep copy of the example's first cluster with `change` applied, validated. */
 export function configWith(change: (raw: Json) => void, base: Json = exampleRaw()): ResolvedConfig {
   const raw = structuredClone(base);
@@ -49,11 +63,10 @@ export function synthesize(config: ResolvedConfig): Record<string, Json> {
   }
 }
 
-/** The only stack of a single-cluster configuration. */
-export function synthesizeOnly(config: ResolvedConfig): Json {
-  const stacks = Object.values(synthesize(config));
-  if (stacks.length !== 1) throw new Error(`expected one stack, got ${stacks.length}`);
-  return stacks[0];
+/** The cluster stack of a single-cluster configuration. */
+export function synthesizeCluster(config: ResolvedConfig): Json {
+  if (config.clusters.length !== 1) throw new Error(`expected one cluster, got ${config.clusters.length}`);
+  return synthesize(config)[config.clusters[0].stackName];
 }
 
 export function resources(tf: Json, type: string): Json[] {

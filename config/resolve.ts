@@ -11,6 +11,8 @@ import { partitionOf } from '../modules/partition';
 import type { Partition } from '../modules/partition';
 import { checkCrossAccountInstance, resolveDnsAccount } from './resolve-dns-account';
 import type { DnsAccountAccess, ResolvedDnsAccount } from './resolve-dns-account';
+import { resolveEdge } from './resolve-edge';
+import type { ResolvedEdge } from './resolve-edge';
 import type { ClusterConfig, Config, DnsAccountConfig, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
 
 export interface ConfigIssue {
@@ -39,7 +41,7 @@ export interface ResolvedExternalDns extends ExternalDnsConfig {
   readonly dnsAccountAccess?: DnsAccountAccess;
 }
 
-export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerController' | 'externalDns'> {
+export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerController' | 'externalDns' | 'albGroups' | 'gatewayApi' | 'accessLogs'>, ResolvedEdge {
   /** `<environment>-<clusterName>`: the stack name, unique in the app. */
   readonly stackName: string;
   readonly partition: Partition;
@@ -191,8 +193,10 @@ function resolveCluster(cluster: ClusterConfig, config: Config, path: string, is
   duplicates(externalDns.map((i) => `${i.namespace}/${i.serviceAccountName}`)).forEach((sa) =>
     issues.add(`${path}.externalDns`, `service account ${sa} is used by more than one instance`),
   );
+  const edge = resolveEdge(cluster, path, (p, message) => issues.add(p, message));
   return {
     ...cluster,
+    ...edge,
     stackName: `${cluster.environment}-${cluster.clusterName}`,
     partition,
     tags: { ...config.tags, ...cluster.tags },

@@ -180,6 +180,81 @@ export const loadBalancerControllerSchema = z.strictObject({
   values: helmValues.default({}),
 });
 
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0');
+const port = z.number().int().min(1).max(65535);
+// Region-specific ARNs are checked against the cluster's region in resolve-edge.ts.
+const certificateArn = z
+  .string()
+  .regex(/^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-…');
+const webAclArn = z
+  .string()
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+    'must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>',
+  );
+
+/** One ALB shared by the Ingresses of a group (IngressClass `alb-<name>`) and/or by Gateways. */
+export const albGroupSchema = z.strictObject({
+  /** Group name (`group.name` of the ALB); the IngressClass is `alb-<name>`. */
+  name: dns1123Label,
+  scheme: z.enum(['internet-facing', 'internal']),
+  /** ACM certificates for HTTPS:443 (the first is the default). */
+  certificateArns: z.array(certificateArn).default([]),
+  /** WAFv2 web ACL attached to the ALB. */
+  webAclArn: webAclArn.optional(),
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  sslPolicy: z.string().regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELB security policy name').default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  /** Who may reach the ALB. @default ["0.0.0.0/0"] for internet-facing; required for internal */
+  inboundCidrs: z.array(cidr).optional(),
+  /**
+   * Create a security group for this group's ALB (ingress on `ports` from `inboundCidrs`). Gateways
+   * use it directly; the LBC manages the backend rules to the nodes. @default false
+   */
+  securityGroup: z.boolean().default(false),
+  /** Listener ports opened by the security group. @default [80, 443] */
+  ports: z.array(port).min(1).default([80, 443]),
+  /** Extra ALB attributes, e.g. `idle_timeout.timeout_seconds: "120"`. */
+  attributes: z.record(z.string().regex(/^[a-z0-9_.]+$/, 'must be an ALB attribute key'), z.string()).default({}),
+});
+
+export const gatewaySchema = z.strictObject({
+  /** Gateway name; its LoadBalancerConfiguration has the same name. */
+  name: dns1123Label,
+  /** The ALB group whose scheme, certificates, WAF ACL and security group the Gateway uses. */
+  group: dns1123Label,
+  /** Must agree with the group's scheme when set. */
+  scheme: z.enum(['internet-facing', 'internal']).optional(),
+  /** Listener hostname, e.g. `*.example.com`. */
+  hostname: domainName.optional(),
+});
+
+export const gatewayApiSchema = z.strictObject({
+  /** Turn the LBC's Gateway API support on (`ALBGatewayAPI`) and install the CRDs. @default false */
+  enabled: z.boolean().default(false),
+  /** Also the NLB Gateway API controller (`NLBGatewayAPI`). @default false */
+  nlb: z.boolean().default(false),
+  /** sha256 of the LBC's gateway-crds.yaml, only for an LBC version without one in the catalog. */
+  lbcCrdsSha256: sha256.optional(),
+  /** @default "aws-alb" */
+  gatewayClassName: dns1123Label.default('aws-alb'),
+  /** Namespace of the Gateways and their LoadBalancerConfigurations. @default "gateway-system" */
+  namespace: dns1123Label.default('gateway-system'),
+  gateways: z.array(gatewaySchema).default([]),
+});
+
+export const accessLogsSchema = z.strictObject({
+  /** An S3 bucket for ALB access logs, wired into every group and gateway. @default false */
+  enabled: z.boolean().default(false),
+  /** @default "<clusterName>-alb-logs-<accountId>-<region>" (shortened with a hash past 63 characters) */
+  bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  /** Days before log objects expire. @default 90 */
+  expirationDays: z.number().int().min(1).max(3650).default(90),
+  /** Let `destroy` delete a bucket that still holds logs. @default false */
+  forceDestroy: z.boolean().default(false),
+});
+
 export const clusterSchema = z.strictObject({
   /** Environment name (prod, staging, …); with `clusterName` it names the stack. */
   environment: dns1123Label,
@@ -206,6 +281,10 @@ export const clusterSchema = z.strictObject({
   tags: tags.default({}),
   loadBalancerController: loadBalancerControllerSchema.prefault({}),
   externalDns: z.array(externalDnsSchema).default([]),
+  /** ALBs by group: IngressClass + IngressClassParams each, usable by Gateways too. */
+  albGroups: z.array(albGroupSchema).default([]),
+  gatewayApi: gatewayApiSchema.prefault({}),
+  accessLogs: accessLogsSchema.prefault({}),
 });
 
 /** The account that owns the Route 53 zones, when it is not the clusters' account. */
@@ -243,5 +322,9 @@ export type LoadBalancerControllerConfig = z.infer<typeof loadBalancerController
 export type ExternalDnsConfig = z.infer<typeof externalDnsSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type DnsAccountConfig = z.infer<typeof dnsAccountSchema>;
+export type AlbGroupConfig = z.infer<typeof albGroupSchema>;
+export type GatewayApiConfig = z.infer<typeof gatewayApiSchema>;
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type AccessLogsConfig = z.infer<typeof accessLogsSchema>;
 export type BackendConfig = z.infer<typeof backend>;
 export type CredentialsConfig = z.infer<typeof credentials>;

@@ -1,8 +1,9 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { DataHttp } from '@cdktf/provider-http/lib/data-http';
+import type { DataHttp } from '@cdktf/provider-http/lib/data-http';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Partition } from './partition';
+import { verifiedDownload } from './verified-download';
 
 export interface VerifiedUpstreamPolicyProps {
   /** IAM policy name. */
@@ -31,19 +32,7 @@ export class VerifiedUpstreamPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifiedUpstreamPolicyProps) {
     super(scope, id);
-    this.download = new DataHttp(this, 'document', {
-      url: props.url,
-      requestHeaders: { Accept: 'application/json' },
-      lifecycle: {
-        postcondition: [
-          { condition: '${self.status_code == 200}', errorMessage: `Downloading ${props.url} did not return HTTP 200.` },
-          {
-            condition: `\${sha256(self.response_body) == "${props.sha256}"}`,
-            errorMessage: `The policy at ${props.url} does not have the expected sha256 ${props.sha256}; refusing to use it.`,
-          },
-        ],
-      },
-    });
+    this.download = verifiedDownload(this, 'document', { url: props.url, sha256: props.sha256 });
     const body = this.download.responseBody;
     this.policy = new IamPolicy(this, 'policy', {
       name: props.name,

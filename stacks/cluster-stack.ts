@@ -1,4 +1,4 @@
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -11,7 +11,8 @@ import type { Route53Access } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/eks-oidc-provider';
 import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
 import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
-import { awsProvider, helmProvider, stackBackend } from './providers';
+import { GatewayApiCrds } from '../modules/gateway-api-crds';
+import { awsProvider, clusterConnection, helmProvider, kubernetesProvider, stackBackend } from './providers';
 
 /** Local permissions, or the DNS-account role and the way to reach it. */
 function route53AccessOf(instance: ResolvedExternalDns): Route53Access {
@@ -34,6 +35,7 @@ export interface ClusterStackProps {
 export class ClusterStack extends TerraformStack {
   readonly loadBalancerController?: AwsLoadBalancerController;
   readonly externalDns: ExternalDns[];
+  readonly gatewayApiCrds?: GatewayApiCrds;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { cluster } = props;
@@ -41,14 +43,9 @@ export class ClusterStack extends TerraformStack {
     stackBackend(this, cluster.backend ?? props.backend, cluster.stackName);
     awsProvider(this, cluster);
 
-    const eks = new DataAwsEksCluster(this, 'cluster', { name: cluster.clusterName });
-    helmProvider(this, {
-      clusterName: cluster.clusterName,
-      region: cluster.region,
-      endpoint: eks.endpoint,
-      certificateAuthorityData: eks.certificateAuthority.get(0).data,
-      credentials: cluster.credentials,
-    });
+    const connection = clusterConnection(this, cluster);
+    const { eks } = connection;
+    helmProvider(this, connection);
 
     new SubnetDiscoveryTags(this, 'subnet-tags', {
       clusterName: cluster.clusterName,
@@ -59,8 +56,13 @@ export class ClusterStack extends TerraformStack {
 
     const identityFor = this.identityFactory(cluster, eks);
     const lbc = cluster.loadBalancerController;
+    const gatewayApi = cluster.gatewayApi;
+    if (lbc.enabled || gatewayApi) new HttpProvider(this, 'http');
+    if (gatewayApi) {
+      kubernetesProvider(this, connection);
+      this.gatewayApiCrds = new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi);
+    }
     if (lbc.enabled) {
-      new HttpProvider(this, 'http');
       this.loadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
         clusterName: cluster.clusterName,
         region: cluster.region,
@@ -75,6 +77,7 @@ export class ClusterStack extends TerraformStack {
         serviceAccountName: lbc.serviceAccountName,
         replicaCount: lbc.replicaCount,
         values: lbc.values,
+        gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb, crds: this.gatewayApiCrds!.manifests },
       });
       new TerraformOutput(this, 'lbc_role_arn', {
         description: 'IAM role of the AWS Load Balancer Controller',

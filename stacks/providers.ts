@@ -3,8 +3,10 @@
  * keeps its own state, and reaches Kubernetes with short-lived `aws eks get-token` credentials.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { HelmProviderConfig } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, LocalBackend, S3Backend } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -76,6 +78,19 @@ export class Helm3Provider extends HelmProvider {
   }
 }
 
+/** Reads the existing cluster's endpoint and CA, for the Kubernetes-facing providers. */
+export function clusterConnection(scope: Construct, cluster: { clusterName: string; region: string; credentials?: CredentialsConfig }): ClusterConnection & { eks: DataAwsEksCluster } {
+  const eks = new DataAwsEksCluster(scope, 'cluster', { name: cluster.clusterName });
+  return {
+    eks,
+    clusterName: cluster.clusterName,
+    region: cluster.region,
+    endpoint: eks.endpoint,
+    certificateAuthorityData: eks.certificateAuthority.get(0).data,
+    credentials: cluster.credentials,
+  };
+}
+
 export function helmProvider(scope: Construct, connection: ClusterConnection): HelmProvider {
   const config: HelmProviderConfig = {
     kubernetes: {
@@ -85,4 +100,12 @@ export function helmProvider(scope: Construct, connection: ClusterConnection): H
     },
   };
   return new Helm3Provider(scope, 'helm', config);
+}
+
+export function kubernetesProvider(scope: Construct, connection: ClusterConnection): KubernetesProvider {
+  return new KubernetesProvider(scope, 'kubernetes', {
+    host: connection.endpoint,
+    clusterCaCertificate: Fn.base64decode(connection.certificateAuthorityData),
+    exec: [execCredentials(connection)],
+  });
 }

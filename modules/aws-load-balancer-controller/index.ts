@@ -1,4 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { mergeValues, valuesYaml } from '../helm-values';
 import type { HelmValues } from '../helm-values';
@@ -36,6 +37,11 @@ export interface AwsLoadBalancerControllerProps {
   readonly replicaCount?: number;
   /** Extra chart values, merged under the managed ones. */
   readonly values?: HelmValues;
+  /**
+   * Gateway API support: turns the controller's feature gates on explicitly and starts it only after
+   * the CRDs exist (it looks for them once, at start-up).
+   */
+  readonly gatewayApi?: { readonly alb: boolean; readonly nlb: boolean; readonly crds: ITerraformDependable[] };
   readonly tags?: Record<string, string>;
 }
 
@@ -79,6 +85,9 @@ export class AwsLoadBalancerController extends Construct {
       replicaCount: props.replicaCount ?? 2,
       serviceAccount: this.identity.serviceAccount,
     };
+    if (props.gatewayApi) {
+      managed.controllerConfig = { featureGates: { ALBGatewayAPI: props.gatewayApi.alb, NLBGatewayAPI: props.gatewayApi.nlb } };
+    }
     this.release = new Release(this, 'release', {
       name: 'aws-load-balancer-controller',
       repository: LBC_CHART_REPOSITORY,
@@ -90,7 +99,7 @@ export class AwsLoadBalancerController extends Construct {
       timeout: 600,
       cleanupOnFail: true,
       maxHistory: 10,
-      dependsOn: this.identity.grants,
+      dependsOn: [...this.identity.grants, ...(props.gatewayApi?.crds ?? [])],
     });
   }
 }

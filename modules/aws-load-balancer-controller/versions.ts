@@ -73,3 +73,47 @@ export const MIGRATION_POLICY_FILE: PolicyFile = 'iam_policy_v1_to_v2_additional
 export function policyUrl(controllerVersion: string, file: PolicyFile): string {
   return `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${controllerVersion}/docs/install/${file}`;
 }
+
+/** What Gateway API support needs for one controller release. */
+export interface LbcGatewaySupport {
+  /** Gateway API release (standard channel) the controller is built for. */
+  readonly gatewayApiVersion: string;
+  /** apiVersion of the controller's own gateway.k8s.aws kinds (LoadBalancerConfiguration, …). */
+  readonly lbcGatewayApiVersion: 'gateway.k8s.aws/v1' | 'gateway.k8s.aws/v1beta1';
+  /** sha256 of `config/crd/gateway/gateway-crds.yaml` at the controller's tag, where known. */
+  readonly lbcGatewayCrdsSha256?: string;
+}
+
+function gatewaySupport(gatewayApiVersion: string, lbcGatewayCrdsSha256?: string, lbcGatewayApiVersion: LbcGatewaySupport['lbcGatewayApiVersion'] = 'gateway.k8s.aws/v1beta1'): LbcGatewaySupport {
+  return { gatewayApiVersion, lbcGatewayApiVersion, lbcGatewayCrdsSha256 };
+}
+
+/**
+ * Gateway API version per controller release, from the controller's docs/guide/gateway/gateway.md
+ * at each tag. Releases before v2.17.0 are left out: their Gateway support was experimental.
+ */
+export const LBC_GATEWAY_SUPPORT: Readonly<Record<string, LbcGatewaySupport>> = {
+  'v2.17.0': gatewaySupport('v1.3.0'),
+  'v2.17.1': gatewaySupport('v1.3.0', 'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca'),
+  'v3.0.0': gatewaySupport('v1.3.0'),
+  'v3.1.0': gatewaySupport('v1.3.0'),
+  'v3.2.0': gatewaySupport('v1.5.0'),
+  'v3.2.1': gatewaySupport('v1.5.0'),
+  'v3.2.2': gatewaySupport('v1.5.0'),
+  'v3.3.0': gatewaySupport('v1.5.0'),
+  'v3.4.0': gatewaySupport('v1.5.0'),
+  'v3.4.1': gatewaySupport('v1.5.0'),
+  'v3.4.2': gatewaySupport('v1.5.0'),
+  'v3.4.3': gatewaySupport('v1.5.0'),
+  'v3.5.0': gatewaySupport('v1.6.0', 'fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862', 'gateway.k8s.aws/v1'),
+};
+
+/** The standard-channel install bundle of a Gateway API release. */
+export function gatewayApiBundleUrl(gatewayApiVersion: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion}/standard-install.yaml`;
+}
+
+/** The controller's own gateway.k8s.aws CRDs at its tag (Helm installs its chart copy only once). */
+export function lbcGatewayCrdsUrl(controllerVersion: string): string {
+  return `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${controllerVersion}/config/crd/gateway/gateway-crds.yaml`;
+}

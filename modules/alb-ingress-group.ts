@@ -1,0 +1,53 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { AlbSettings } from './alb-settings';
+import { MANAGED_BY_LABEL } from './kubernetes-object';
+import type { KubernetesObject } from './kubernetes-object';
+
+export interface AlbIngressGroupProps extends AlbSettings {
+  /** ALB group name: every Ingress of the class shares one ALB. */
+  readonly groupName: string;
+  /** IngressClass and IngressClassParams name. */
+  readonly className: string;
+  /** What must exist first (the controller, whose webhook validates the params; the log bucket policy). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** IngressClassParams: the controller applies these to every Ingress of the class. */
+export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObject {
+  const spec: Record<string, unknown> = { group: { name: props.groupName }, scheme: props.scheme };
+  if (props.certificateArns.length > 0) {
+    spec.certificateArn = [...props.certificateArns];
+    spec.sslPolicy = props.sslPolicy;
+  }
+  if (props.webAclArn) spec.wafv2AclArn = props.webAclArn;
+  if (props.inboundCidrs) spec.inboundCIDRs = [...props.inboundCidrs];
+  if (props.attributes.length > 0) spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  return { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'IngressClassParams', metadata: { name: props.className, labels: MANAGED_BY_LABEL }, spec };
+}
+
+export function ingressClass(props: AlbIngressGroupProps): KubernetesObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: props.className, labels: MANAGED_BY_LABEL },
+    spec: { controller: 'ingress.k8s.aws/alb', parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: props.className } },
+  };
+}
+
+/**
+ * One ALB group for Ingresses: an IngressClass whose IngressClassParams carry the group name,
+ * scheme, certificates, WAF ACL, inbound CIDRs and attributes. Apps choose the ALB by
+ * `spec.ingressClassName` instead of copying annotations.
+ */
+export class AlbIngressGroup extends Construct {
+  readonly params: Manifest;
+  readonly ingressClass: Manifest;
+
+  constructor(scope: Construct, id: string, props: AlbIngressGroupProps) {
+    super(scope, id);
+    this.params = new Manifest(this, 'params', { manifest: ingressClassParams(props), dependsOn: props.dependsOn });
+    this.ingressClass = new Manifest(this, 'class', { manifest: ingressClass(props), dependsOn: [this.params] });
+  }
+}

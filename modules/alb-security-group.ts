@@ -1,0 +1,53 @@
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+
+export interface AlbSecurityGroupProps {
+  readonly name: string;
+  readonly vpcId: string;
+  /** CIDR of the VPC: the ALB may only open connections to targets inside it. */
+  readonly vpcCidr: string;
+  /** Listener ports clients may reach. */
+  readonly ports: readonly number[];
+  /** Who may reach them. */
+  readonly inboundCidrs: readonly string[];
+}
+
+/**
+ * The frontend security group of an ALB: ingress on the listener ports from the given CIDRs only,
+ * egress only into the VPC. Rules to the nodes are not here: the Load Balancer Controller adds
+ * them to the node security group for the target ports it uses (`manageBackendSecurityGroupRules`).
+ */
+export class AlbSecurityGroup extends Construct {
+  readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AlbSecurityGroupProps) {
+    super(scope, id);
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name: props.name,
+      description: `ALB ${props.name}: listener ports from ${props.inboundCidrs.join(', ')}`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    const securityGroupId = this.securityGroup.id;
+    for (const port of props.ports) {
+      for (const cidr of props.inboundCidrs) {
+        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr}`, {
+          securityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: cidr,
+          description: `Clients to listener ${port}`,
+        });
+      }
+    }
+    new VpcSecurityGroupEgressRule(this, 'egress-vpc', {
+      securityGroupId,
+      ipProtocol: '-1',
+      cidrIpv4: props.vpcCidr,
+      description: 'ALB to targets in the VPC',
+    });
+  }
+}

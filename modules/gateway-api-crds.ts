@@ -1,0 +1,54 @@
+import type { DataHttp } from '@cdktf/provider-http/lib/data-http';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { TerraformIterator, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { verifiedDownload } from './verified-download';
+
+export interface GatewayApiCrdsProps {
+  /** Gateway API release, e.g. v1.6.0. */
+  readonly gatewayApiVersion: string;
+  /** Its standard-channel install bundle. */
+  readonly bundleUrl: string;
+  /** The Load Balancer Controller's gateway.k8s.aws CRDs at the controller's tag… */
+  readonly lbcCrdsUrl: string;
+  /** …and their sha256. */
+  readonly lbcCrdsSha256: string;
+}
+
+/**
+ * The CRDs the controller's Gateway API support needs, downloaded at plan time from pinned
+ * releases and applied server-side, one `kubernetes_manifest` per document:
+ * - the Gateway API standard channel of the version the controller is built for (checked for its
+ *   own bundle-version stamp);
+ * - the controller's gateway.k8s.aws CRDs at its tag (checked by sha256). The chart ships them too,
+ *   but Helm installs chart CRDs only on first install, never on upgrade.
+ * The controller checks for these CRDs once at start-up, so its release must depend on `manifests`.
+ */
+export class GatewayApiCrds extends Construct {
+  readonly manifests: Manifest[];
+
+  constructor(scope: Construct, id: string, props: GatewayApiCrdsProps) {
+    super(scope, id);
+    const bundle = verifiedDownload(this, 'gateway-api-bundle', {
+      url: props.bundleUrl,
+      mustContain: `gateway.networking.k8s.io/bundle-version: ${props.gatewayApiVersion}`,
+    });
+    const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', { url: props.lbcCrdsUrl, sha256: props.lbcCrdsSha256 });
+    this.manifests = [applyEachDocument(this, 'gateway-api', bundle), applyEachDocument(this, 'lbc-gateway', lbcCrds)];
+  }
+}
+
+/**
+ * One server-side-applied manifest per YAML document of a download, keyed `<kind>/<name>`.
+ * Documents are split with built-in functions (no provider-defined function); parts without a
+ * top-level `kind` (license headers, comments) are skipped. The `status` stub some CRD files carry is dropped:
+ * kubernetes_manifest rejects it, and the API server ignores it anyway.
+ */
+function applyEachDocument(scope: Construct, id: string, download: DataHttp): Manifest {
+  const decoded = `[for part in split("\\n---\\n", ${download.fqn}.response_body) : yamldecode(part) if length(regexall("(?m)^kind:", part)) > 0]`;
+  const documents = Token.asAnyMap(
+    `\${{ for doc in ${decoded} : format("%s/%s", doc.kind, doc.metadata.name) => { for key, value in doc : key => value if key != "status" } }}`,
+  );
+  const each = TerraformIterator.fromMap(documents);
+  return new Manifest(scope, id, { forEach: each, manifest: each.value, fieldManager: { name: 'eks-edge', forceConflicts: true } });
+}
