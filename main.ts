@@ -3,7 +3,9 @@
  * $EKS_EDGE_CONFIG (default: the built-in example), validates it completely, and only then builds
  * the stacks. An invalid configuration prints every problem and exits 1 without writing anything.
  */
-import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
 import { ConfigError, configPathFrom, loadConfig } from './config/load';
 import type { ResolvedConfig } from './config/resolve';
 import { ClusterStack } from './stacks/cluster-stack';
@@ -37,6 +39,18 @@ export function warningsOf(app: App): string[] {
     .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN).map((entry) => `${construct.node.path}: ${entry.data}`));
 }
 
+/**
+ * Removes output folders of stacks that are no longer in the configuration, so a reviewer never
+ * reads a stale stack (the cdktf CLI does the same; this covers `npm run synth`).
+ */
+function removeStaleStacks(app: App): void {
+  const stacksDir = join(app.outdir, 'stacks');
+  const current = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
+  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !current.has(entry.name)) rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
+  }
+}
+
 /** Runs the app; returns the process exit code. */
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const path = configPathFrom(argv, env);
@@ -52,6 +66,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   }
   const app = buildApp(config);
   app.synth();
+  removeStaleStacks(app);
   for (const warning of warningsOf(app)) process.stderr.write(`Warning: ${warning}\n`);
   return 0;
 }

@@ -120,7 +120,8 @@ describe('cluster stack of the built-in example', () => {
   });
 
   it('keeps state locally by default, one file per stack', () => {
-    expect(example().terraform.backend).toEqual({ local: { path: './terraform.prod-edge-demo.tfstate' } });
+    // Terraform runs in cdktf.out/stacks/<stack>/: the state lands in the project root.
+    expect(example().terraform.backend).toEqual({ local: { path: '../../../terraform.prod-edge-demo.tfstate' } });
   });
 });
 
@@ -189,6 +190,14 @@ describe('EKS Pod Identity mode', () => {
     expect(tf.provider.tls).toBeUndefined();
     expect(JSON.stringify(tf)).not.toContain('oidc');
     expect(lbcRelease(tf).values[0]).toContain('serviceAccount:\n  create: true\n  name: aws-load-balancer-controller\n  annotations: {}\n');
+  });
+
+  it('installs the Pod Identity agent add-on only when asked, before the controller starts', () => {
+    expect(resources(tf, 'aws_eks_addon')).toEqual([]);
+    const withAgent = withLbc({ identity: 'pod-identity' }, { externalDns: [], installPodIdentityAgent: true });
+    const [addon] = resources(withAgent, 'aws_eks_addon');
+    expect(addon).toMatchObject({ cluster_name: 'edge-demo', addon_name: 'eks-pod-identity-agent' });
+    expect(lbcRelease(withAgent).depends_on).toContain(addressOf(withAgent, 'aws_eks_addon', addon));
   });
 
   it('starts the controller only after the association exists', () => {
@@ -270,6 +279,6 @@ describe('several clusters', () => {
     const stacks = synthesize(config);
     expect(Object.keys(stacks)).toEqual(['prod-edge-demo', 'staging-edge-demo']);
     expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({ region: 'us-east-1', allowed_account_ids: ['444455556666'] });
-    expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe('./terraform.staging-edge-demo.tfstate');
+    expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe('../../../terraform.staging-edge-demo.tfstate');
   });
 });

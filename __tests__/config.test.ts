@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -103,6 +103,15 @@ describe('a bad configuration', () => {
     expect(issues).toHaveLength(3);
   });
 
+  it('reports the cross-setting problems of well-formed clusters together with schema problems', () => {
+    const issues = configIssues((r) => {
+      r.backend = { type: 'gcs' };
+      cluster(r).subnets.private.push(cluster(r).subnets.public[0]);
+    });
+    expect(issues).toContainEqual(expect.stringMatching(/^backend\.type: /));
+    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[0\]\.subnets: subnet-0a1b2c3d4e5f60001 is listed more than once/));
+  });
+
   it('accepts an uncatalogued version when its checksum and chart are given', () => {
     const config = configWith((r) => Object.assign(lbc(r), { version: 'v2.18.0', chartVersion: '1.18.0', policySha256: 'b'.repeat(64) }), coreExampleRaw());
     expect(config.clusters[0].loadBalancerController).toMatchObject({ chartVersion: '1.18.0', policy: { sha256: 'b'.repeat(64) } });
@@ -137,8 +146,9 @@ describe('the app entry point', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
-  it('synthesizes the example with no credentials and no network', () => {
+  it('synthesizes the example with no credentials and no network, removing stale stack folders', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-main-')), 'cdktf.out');
+    mkdirSync(join(outdir, 'stacks', 'removed-cluster'), { recursive: true });
     const env = { PATH: process.env.PATH, HOME: tmpdir(), CDKTF_OUTDIR: outdir, HTTPS_PROXY: 'http://127.0.0.1:9' };
     const run = spawnSync(process.execPath, ['dist/main.js'], { cwd: root, encoding: 'utf8', env });
     expect(run.stderr).toBe('');

@@ -245,6 +245,9 @@ describe('cross-account configuration errors', () => {
     ['IRSA chaining without an external id', (r) => delete r.clusters[1].externalDns[0].crossAccount.externalId, 'clusters[1].externalDns[0].crossAccount.externalId', /assume-role needs an external id/],
     ['IRSA with the Pod Identity target', (r) => (r.clusters[1].externalDns[0].crossAccount.via = 'pod-identity-target'), 'clusters[1].externalDns[0].crossAccount.via', /needs identity pod-identity/],
     ['node role across accounts', (r) => Object.assign(r.clusters[0].externalDns[0], { identity: 'node-role', nodeRoleNames: ['nodes'] }), 'clusters[0].externalDns[0].identity', /needs an own role/],
+    ['zone privacy differs from the DNS account', (r) => (r.clusters[0].externalDns[0].zones[0].private = true), 'clusters[0].externalDns[0].zones[0].private', /example\.com is public in dnsAccount\.zones/],
+    ['DNS deploy role in another account', (r) => (r.dnsAccount.credentials.assumeRoleArn = 'arn:aws:iam::111122223333:role/terraform'), 'dnsAccount.credentials.assumeRoleArn', /role in the DNS account 999988887777/],
+    ['state role and profile together', (r) => (r.dnsAccount.backend = { ...r.dnsAccount.backend, profile: 'dns', assumeRoleArn: 'arn:aws:iam::999988887777:role/state' }), 'dnsAccount.backend', /either assumeRoleArn or profile/],
     ['DNS zone without id', (r) => delete r.dnsAccount.zones[0].id, 'dnsAccount.zones[0].id', /is required/],
     ['DNS account in another partition', (r) => (r.dnsAccount.region = 'cn-north-1'), 'dnsAccount.region', /another partition/],
   ];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { buildApp } from '../main';
-import { formatHcl, parseHcl, stackFiles, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
+import { formatHcl, parseHcl, stackFiles, unquoteDependsOn, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
 import { EXAMPLE_PATH } from './helpers';
 
 /** Renders the example's stacks as HCL the way `npm run synth:hcl` does. */
@@ -57,6 +57,11 @@ describe('the HCL rendering for review', () => {
     expect(rendered.hcl).not.toContain('[object Object]');
   });
 
+  it('writes depends_on as references, not deprecated quoted strings', () => {
+    expect(stacks.some(({ hcl }) => hcl.includes('depends_on = ['))).toBe(true);
+    for (const { hcl } of stacks) expect(hcl).not.toMatch(/depends_on = \[\n\s+"/);
+  });
+
   it('passes chart values as YAML, with no set entries', () => {
     const [release] = Object.values(parsed.resource.helm_release) as any[];
     expect(release[0].set).toBeUndefined();
@@ -75,6 +80,13 @@ describe('the HCL rendering for review', () => {
       expect(check.stdout).toBe('');
       expect(check.status).toBe(0);
     }
+  });
+});
+
+describe('unquoteDependsOn', () => {
+  it('turns quoted depends_on entries into references, and nothing else', () => {
+    const hcl = ['  depends_on = [', '    "aws_iam_role.a",', '    "helm_release.b"', '  ]', '  values = [', '    "x",', '  ]'].join('\n');
+    expect(unquoteDependsOn(hcl)).toBe(['  depends_on = [', '    aws_iam_role.a,', '    helm_release.b', '  ]', '  values = [', '    "x",', '  ]'].join('\n'));
   });
 });
 

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { resolveConfig } from './resolve';
+import { clusterIssues, resolveConfig } from './resolve';
 import type { ConfigIssue, ResolvedConfig } from './resolve';
-import { configSchema } from './schema';
+import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
 export const CONFIG_PATH_VARIABLE = 'EKS_EDGE_CONFIG';
@@ -40,10 +40,22 @@ function schemaIssues(error: z.ZodError): ConfigIssue[] {
   });
 }
 
+/** Cross-setting problems of the clusters that are well-formed on their own. */
+function issuesOfWellFormedClusters(raw: unknown): ConfigIssue[] {
+  const { clusters, dnsAccount } = (raw ?? {}) as { clusters?: unknown; dnsAccount?: unknown };
+  if (!Array.isArray(clusters)) return [];
+  const dns = dnsAccount === undefined ? undefined : dnsAccountSchema.safeParse(dnsAccount);
+  if (dns && !dns.success) return [];
+  return clusters.flatMap((cluster, index) => {
+    const parsed = clusterSchema.safeParse(cluster);
+    return parsed.success ? clusterIssues(parsed.data, `clusters[${index}]`, dns?.data) : [];
+  });
+}
+
 /** Validates an already-parsed configuration object. */
 export function validateConfig(raw: unknown, source = 'configuration'): ResolvedConfig {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(source, schemaIssues(parsed.error));
+  if (!parsed.success) throw new ConfigError(source, [...schemaIssues(parsed.error), ...issuesOfWellFormedClusters(raw)]);
   const { config, issues } = resolveConfig(parsed.data);
   if (issues.length > 0) throw new ConfigError(source, issues);
   return config;

@@ -59,9 +59,11 @@ export function checkCrossAccountInstance({ path, cluster, instance }: CrossAcco
     addIssue('dnsAccount.region', `is in another partition than cluster ${cluster.clusterName} (${cluster.partition}): roles cannot be assumed across partitions`);
   }
   instance.zones.forEach((zone, index) => {
-    const owned = dnsAccount.zones.find((z) => z.name === zone.name && z.private === zone.private);
+    const owned = dnsAccount.zones.find((z) => z.name === zone.name);
     if (!owned) {
       addIssue(`${path}.zones[${index}]`, `${zone.name} is not one of dnsAccount.zones (${dnsAccount.zones.map((z) => z.name).join(', ')})`);
+    } else if (owned.private !== zone.private) {
+      addIssue(`${path}.zones[${index}].private`, `${zone.name} is ${owned.private ? 'private' : 'public'} in dnsAccount.zones`);
     } else if (zone.id && zone.id !== owned.id) {
       addIssue(`${path}.zones[${index}].id`, `${zone.id} differs from the id of ${zone.name} in dnsAccount.zones (${owned.id}); leave it out`);
     }

@@ -205,6 +205,19 @@ function resolveCluster(cluster: ClusterConfig, config: Config, path: string, is
   };
 }
 
+/**
+ * The cross-setting problems of one cluster that passed the schema, when the configuration as a
+ * whole did not: reported together with the schema problems, so the user sees them all at once.
+ */
+export function clusterIssues(cluster: ClusterConfig, path: string, dnsAccount: DnsAccountConfig | undefined): ConfigIssue[] {
+  const issues = new IssueCollector();
+  const resolved = resolveCluster(cluster, { tags: {}, dnsAccount, backend: { type: 'local', directory: '.' }, clusters: [] }, path, issues);
+  resolved.externalDns.forEach((instance, i) =>
+    checkCrossAccountInstance({ path: `${path}.externalDns[${i}]`, cluster: resolved, instance }, dnsAccount, (p, message) => issues.add(p, message)),
+  );
+  return issues.issues;
+}
+
 export function resolveConfig(config: Config): { config: ResolvedConfig; issues: ConfigIssue[] } {
   const issues = new IssueCollector();
   const clusters = config.clusters.map((cluster, index) => resolveCluster(cluster, config, `clusters[${index}]`, issues));
@@ -228,6 +241,10 @@ export function resolveConfig(config: Config): { config: ResolvedConfig; issues:
     cluster.externalDns.map((instance, i) => ({ path: `clusters[${c}].externalDns[${i}]`, cluster, instance })).filter(({ instance }) => instance.crossAccount),
   );
   crossAccount.forEach((member) => checkCrossAccountInstance(member, config.dnsAccount, (path, message) => issues.add(path, message)));
+  const dnsRole = config.dnsAccount?.credentials?.assumeRoleArn;
+  if (config.dnsAccount && dnsRole && !dnsRole.includes(`::${config.dnsAccount.accountId}:`)) {
+    issues.add('dnsAccount.credentials.assumeRoleArn', `must be a role in the DNS account ${config.dnsAccount.accountId}`);
+  }
   if (!config.dnsAccount || issues.issues.length > 0) {
     return { config: { ...config, clusters, dnsAccount: undefined }, issues: issues.issues };
   }

@@ -1,6 +1,6 @@
 /**
- * The shape of the configuration file: every setting, its default and what it allows. Validation
- * of relations between settings lives in `validate.ts`; loading and error reporting in `load.ts`.
+ * The shape of the configuration file: every setting, its default and what it allows. Relations
+ * between settings are checked in `resolve*.ts`; loading and error reporting live in `load.ts`.
  */
 import { z } from 'zod';
 import { DEFAULT_LBC_VERSION } from '../modules/aws-load-balancer-controller/versions';
@@ -66,7 +66,7 @@ const backend = z.discriminatedUnion('type', [
     /** Role to assume for state access (state may live in a tooling account). */
     assumeRoleArn: iamRoleArn.optional(),
     profile: z.string().min(1).optional(),
-  }),
+  }).refine((b) => !(b.assumeRoleArn && b.profile), { message: 'set either assumeRoleArn or profile, not both' }),
 ]);
 
 export const zoneSchema = z.strictObject({
@@ -269,12 +269,20 @@ export const clusterSchema = z.strictObject({
     public: z.array(subnetId).default([]),
     /** Subnets for internal load balancers (tagged kubernetes.io/role/internal-elb=1). */
     private: z.array(subnetId).default([]),
-    /** Also tag kubernetes.io/cluster/<clusterName>=shared (needed by LBC before v2.1.1). @default false */
+    /**
+     * Also tag kubernetes.io/cluster/<clusterName>=shared: needed by controllers before v2.1.1, and
+     * where clusters share a VPC and must not use each other's subnets. @default false
+     */
     tagClusterShared: z.boolean().default(false),
   }),
   credentials: credentials.optional(),
   /** Overrides the top-level backend for this cluster's stack. */
   backend: backend.optional(),
+  /**
+   * Install the `eks-pod-identity-agent` add-on, which pod-identity workloads need; leave false when
+   * the cluster already has it. @default false
+   */
+  installPodIdentityAgent: z.boolean().default(false),
   /** Reuse an existing IAM OIDC provider for the cluster's issuer instead of creating one. */
   existingOidcProviderArn: oidcProviderArn.optional(),
   /** Tags for every AWS resource of this cluster (merged over the top-level tags). */

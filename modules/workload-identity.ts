@@ -25,6 +25,8 @@ export interface PodIdentity {
   readonly targetRoleArn?: string;
   /** Send `sts:ExternalId` instead of session tags when assuming the target role. @default false */
   readonly disableSessionTags?: boolean;
+  /** The Pod Identity agent add-on, when this stack installs it: pods need it for credentials. */
+  readonly agent?: ITerraformDependable;
 }
 
 export interface NodeRoleIdentity {
@@ -95,7 +97,7 @@ export class WorkloadIdentity extends Construct {
           disableSessionTags: props.targetRoleArn ? (props.disableSessionTags ?? false) : undefined,
           tags: props.tags,
         });
-        this.grantResources.push(this.association);
+        this.grantResources.push(this.association, ...(props.agent ? [props.agent] : []));
       }
     }
     this.serviceAccount = { create: true, name: props.serviceAccountName, annotations };

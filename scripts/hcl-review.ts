@@ -4,7 +4,7 @@
  * prove it is valid HCL. `cdktf deploy` keeps using the JSON output; this is for reading.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const HCL_OUTDIR = 'cdktf.out.hcl';
@@ -19,6 +19,23 @@ export function unwrapInterpolationOnlyValues(hcl: string): string {
     .map((line) => {
       const match = /^(\s*[\w-]+\s*=\s*)"\$\{(.*)\}"\s*$/.exec(line);
       return match && isSingleExpression(match[2]) ? `${match[1]}${match[2]}` : line;
+    })
+    .join('\n');
+}
+
+/**
+ * `depends_on = ["aws_x.y"]` → `depends_on = [aws_x.y]`: cdktf quotes the references, which
+ * Terraform accepts only with a "Quoted references are deprecated" warning.
+ */
+export function unquoteDependsOn(hcl: string): string {
+  let inDependsOn = false;
+  return hcl
+    .split('\n')
+    .map((line) => {
+      if (/^\s*depends_on\s*=\s*\[\s*$/.test(line)) inDependsOn = true;
+      else if (inDependsOn && /^\s*\]\s*$/.test(line)) inDependsOn = false;
+      else if (inDependsOn) return line.replace(/^(\s*)"([\w.-]+)"(,?)\s*$/, '$1$2$3');
+      return line;
     })
     .join('\n');
 }
@@ -45,7 +62,7 @@ function isSingleExpression(inner: string): boolean {
 /** Formats one rendered stack the way `terraform fmt` does. */
 export async function formatHcl(hcl: string): Promise<string> {
   const { format } = await import('@cdktf/hcl-tools');
-  const formatted = await format(unwrapInterpolationOnlyValues(hcl));
+  const formatted = await format(unquoteDependsOn(unwrapInterpolationOnlyValues(hcl)));
   return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
 }
 
@@ -62,6 +79,7 @@ export function stackFiles(outdir: string): string[] {
 
 async function main(): Promise<void> {
   const configArgs = process.argv.slice(2);
+  rmSync(HCL_OUTDIR, { recursive: true, force: true });
   const synth = spawnSync(process.execPath, ['dist/main.js', ...configArgs], {
     stdio: 'inherit',
     env: { ...process.env, SYNTH_HCL_OUTPUT: 'true', CDKTF_OUTDIR: HCL_OUTDIR },

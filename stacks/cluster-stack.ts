@@ -1,4 +1,5 @@
 import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -123,17 +124,28 @@ export class ClusterStack extends TerraformStack {
 
   /**
    * Returns the identity settings for a mode; the OIDC provider is made (or looked up) only when
-   * some workload uses IRSA, so Pod Identity-only clusters carry no OIDC dependency.
+   * some workload uses IRSA, so Pod Identity-only clusters carry no OIDC dependency; likewise the
+   * Pod Identity agent add-on, when asked for, only with a pod-identity workload.
    */
   private identityFactory(cluster: ResolvedCluster, eks: DataAwsEksCluster): (mode: 'irsa' | 'pod-identity') => IrsaIdentity | PodIdentity {
     let oidc: EksOidcProvider | undefined;
+    let agent: EksAddon | undefined;
     return (mode) => {
       if (mode === 'pod-identity') {
+        if (cluster.installPodIdentityAgent && !agent) {
+          agent = new EksAddon(this, 'pod-identity-agent', {
+            clusterName: cluster.clusterName,
+            addonName: 'eks-pod-identity-agent',
+            resolveConflictsOnCreate: 'OVERWRITE',
+            resolveConflictsOnUpdate: 'PRESERVE',
+          });
+        }
         return {
           mode,
           clusterName: cluster.clusterName,
           clusterArn: `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.clusterName}`,
           accountId: cluster.accountId,
+          agent,
         };
       }
       if (!oidc) {

@@ -2,6 +2,7 @@
  * Provider and backend wiring shared by the stacks: every stack talks to exactly one AWS account,
  * keeps its own state, and reaches Kubernetes with short-lived `aws eks get-token` credentials.
  */
+import { posix } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
@@ -30,10 +31,14 @@ export function awsProvider(scope: Construct, props: AccountProviderProps): AwsP
   });
 }
 
-/** State of one stack: a local file (the offline default) or S3 with native lock files. */
+/**
+ * State of one stack: a local file (the offline default) or S3 with native lock files. Terraform
+ * runs in `cdktf.out/stacks/<stack>/`, so a local path is written relative to that folder to land
+ * in the project (not in cdktf.out, which synth rewrites) without an absolute path in the output.
+ */
 export function stackBackend(stack: TerraformStack, backend: BackendConfig, stackName: string): void {
   if (backend.type === 'local') {
-    new LocalBackend(stack, { path: `${backend.directory}/terraform.${stackName}.tfstate` });
+    new LocalBackend(stack, { path: posix.join('../../..', backend.directory, `terraform.${stackName}.tfstate`) });
     return;
   }
   const s3 = new S3Backend(stack, {

@@ -94,6 +94,7 @@ export class AwsLoadBalancerController extends Construct {
       chart: LBC_CHART,
       version: props.chartVersion,
       namespace,
+      createNamespace: true,
       values: [valuesYaml(mergeValues(props.values ?? {}, managed))],
       wait: true,
       timeout: 600,
