@@ -84,7 +84,7 @@ describe('two ExternalDNS instances in the example (public IRSA, private Pod Ide
     });
     expect(publicValues.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\..*external-dns-public.*\.arn\}$/);
     const privateValues = valuesOf(tf, 'private');
-    expect(publicValues.annotationFilter).toBeUndefined();
+    expect(publicValues.annotationFilter).toBe('eks-edge/zone notin (private)');
     expect(privateValues).toMatchObject({ policy: 'sync', txtOwnerId: 'prod-edge-demo-private', sources: ['service', 'ingress'], annotationFilter: 'eks-edge/zone in (private)' });
     expect(privateValues.extraArgs).toContain('--aws-zone-type=private');
     expect(privateValues.serviceAccount.annotations).toEqual({});

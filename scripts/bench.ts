@@ -10,9 +10,10 @@
  *   npm run bench -- --sizes 1,10,100   # other generated sizes
  *   npm run bench -- --json             # machine-readable results only
  *
- * Generated configurations clone the clusters of `config/example.yaml` (everything in them,
- * ExternalDNS instances included) with distinct environment, cluster name, account, VPC and subnet
- * ids, so they are deterministic. Nothing touches the network; temporary files are removed. The
+ * Generated configurations are cross-account: they clone the clusters of `config/example.yaml`
+ * (everything in them: ExternalDNS instances, ALB groups, gateways, access logs) with distinct
+ * environment, cluster name, account, VPC and subnet ids, and move their ExternalDNS instances to a
+ * DNS account, so they are deterministic and exercise every stack kind. Nothing touches the network; temporary files are removed. The
  * exit code is 0 whether or not the targets are met (this is a report); it is 1 only when a run
  * fails or the arguments are wrong.
  */
@@ -135,11 +136,49 @@ export function cloneCluster(template: Json, index: number): Json {
   return cluster;
 }
 
-/** A configuration of `count` clusters cloned, in turn, from the example's clusters. */
+/** The DNS account of generated configurations: it owns every zone the example's instances name. */
+const GENERATED_DNS_ACCOUNT_ID = '999988887777';
+
+/** A zone id for a zone the example looks up by name. */
+function derivedZoneId(name: string): string {
+  return `Z${createHash('sha256').update(name).digest('hex').slice(0, 19).toUpperCase()}`;
+}
+
+/**
+ * Moves every ExternalDNS instance of a cluster to the DNS account: Pod Identity instances chain
+ * into their DNS role (`pod-identity-target`), IRSA instances assume it with an external id.
+ */
+function crossAccountCluster(cluster: Json): Json {
+  const externalDns = (cluster.externalDns ?? []).map((instance: Json) =>
+    instance.identity === 'node-role'
+      ? instance
+      : {
+          ...instance,
+          zones: instance.zones.map((zone: Json) => ({ name: zone.name, private: zone.private ?? false })),
+          crossAccount:
+            instance.identity === 'pod-identity' ? { via: 'pod-identity-target' } : { via: 'assume-role', externalId: `${cluster.clusterName}-${instance.name}` },
+        },
+  );
+  return { ...cluster, externalDns };
+}
+
+/**
+ * A cross-account configuration of `count` clusters cloned, in turn, from the example's clusters,
+ * with a DNS account that owns their zones: one synth makes the DNS stack and, per cluster, the
+ * cluster and edge stacks.
+ */
 export function generateConfig(example: Json, count: number): Json {
   const templates: Json[] = example.clusters;
   if (!Array.isArray(templates) || templates.length === 0) throw new Error('the example lists no cluster to clone');
-  return { ...structuredClone(example), clusters: Array.from({ length: count }, (_, i) => cloneCluster(templates[i % templates.length], i)) };
+  const zones = new Map<string, Json>();
+  for (const zone of templates.flatMap((c) => (c.externalDns ?? []).flatMap((i: Json) => i.zones ?? []))) {
+    zones.set(zone.name, { name: zone.name, id: zone.id ?? derivedZoneId(zone.name), private: zone.private ?? false });
+  }
+  return {
+    ...structuredClone(example),
+    dnsAccount: { accountId: GENERATED_DNS_ACCOUNT_ID, zones: [...zones.values()] },
+    clusters: Array.from({ length: count }, (_, i) => crossAccountCluster(cloneCluster(templates[i % templates.length], i))),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

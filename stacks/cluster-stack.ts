@@ -36,7 +36,6 @@ export interface ClusterStackProps {
 export class ClusterStack extends TerraformStack {
   readonly loadBalancerController?: AwsLoadBalancerController;
   readonly externalDns: ExternalDns[];
-  readonly gatewayApiCrds?: GatewayApiCrds;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { cluster } = props;
@@ -59,10 +58,8 @@ export class ClusterStack extends TerraformStack {
     const lbc = cluster.loadBalancerController;
     const gatewayApi = cluster.gatewayApi;
     if (lbc.enabled || gatewayApi) new HttpProvider(this, 'http');
-    if (gatewayApi) {
-      kubernetesProvider(this, connection);
-      this.gatewayApiCrds = new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi);
-    }
+    if (gatewayApi) kubernetesProvider(this, connection);
+    const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi);
     if (lbc.enabled) {
       this.loadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
         clusterName: cluster.clusterName,
@@ -78,7 +75,7 @@ export class ClusterStack extends TerraformStack {
         serviceAccountName: lbc.serviceAccountName,
         replicaCount: lbc.replicaCount,
         values: lbc.values,
-        gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb, crds: this.gatewayApiCrds!.manifests },
+        gatewayApi: gatewayApi && crds && { alb: true, nlb: gatewayApi.nlb, crds: crds.manifests },
       });
       new TerraformOutput(this, 'lbc_role_arn', {
         description: 'IAM role of the AWS Load Balancer Controller',
