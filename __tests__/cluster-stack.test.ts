@@ -273,7 +273,7 @@ describe('several clusters', () => {
   it('make one stack each, each with its own provider account and state', () => {
     const config = configWith((raw) => {
       const second = structuredClone(raw.clusters[0]);
-      Object.assign(second, { environment: 'staging', accountId: '444455556666', region: 'us-east-1' });
+      Object.assign(second, { environment: 'staging', accountId: '444455556666', region: 'us-east-1', subnets: { public: ['subnet-0b1b2c3d4e5f60001'] } });
       raw.clusters.push(second);
     }, coreExampleRaw());
     const stacks = synthesize(config);

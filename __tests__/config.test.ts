@@ -84,6 +84,12 @@ describe('a bad configuration', () => {
       /account 111122223333/,
     ],
     ['same stack twice', (r) => r.clusters.push(structuredClone(cluster(r))), 'clusters', /appears more than once/],
+    [
+      'one subnet tagged by two clusters',
+      (r) => r.clusters.push({ ...structuredClone(cluster(r)), environment: 'staging', clusterName: 'edge-staging' }),
+      'clusters[0].subnets, clusters[1].subnets',
+      /subnet-0a1b2c3d4e5f60001 is listed by more than one cluster/,
+    ],
     ['no clusters', (r) => (r.clusters = []), 'clusters', /at least one cluster/],
     ['s3 backend without bucket', (r) => (r.backend = { type: 's3', region: 'eu-west-1' }), 'backend.bucket', /is required/],
   ];

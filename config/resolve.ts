@@ -228,6 +228,15 @@ export function resolveConfig(config: Config): { config: ResolvedConfig; issues:
   duplicates(clusters.map((c) => `${c.accountId}/${c.clusterName}`)).forEach((key) =>
     issues.add('clusters', `cluster ${key.replace('/', ' ')} is listed more than once in one account: its IAM role names would collide`),
   );
+  // Each stack owns its aws_ec2_tag resources: two stacks tagging one subnet would remove the tag
+  // for both when either is destroyed.
+  const subnetOwners = clusters.flatMap((cluster, c) => [...cluster.subnets.public, ...cluster.subnets.private].map((id) => ({ id, path: `clusters[${c}].subnets` })));
+  duplicates(subnetOwners.map((o) => o.id)).forEach((id) =>
+    issues.add(
+      subnetOwners.filter((o) => o.id === id).map((o) => o.path).join(', '),
+      `${id} is listed by more than one cluster: list a shared subnet under one cluster only (its role tag serves every cluster in the VPC)`,
+    ),
+  );
   // Two ExternalDNS instances with one owner id would each delete or overwrite the other's records.
   const owners = clusters.flatMap((cluster, c) => cluster.externalDns.map((instance, i) => ({ owner: instance.txtOwnerId, path: `clusters[${c}].externalDns[${i}].txtOwnerId` })));
   duplicates(owners.map((o) => o.owner)).forEach((owner) =>
