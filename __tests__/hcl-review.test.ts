@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { buildApp } from '../main';
-import { formatHcl, parseHcl, stackFiles, unquoteDependsOn, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
+import { conditionsAsBlocks, formatHcl, parseHcl, stackFiles, unquoteDependsOn, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
 import { EXAMPLE_PATH } from './helpers';
 
 /** Renders the example's stacks as HCL the way `npm run synth:hcl` does. */
@@ -57,6 +57,33 @@ describe('the HCL rendering for review', () => {
     expect(rendered.hcl).not.toContain('[object Object]');
   });
 
+  it('is accepted by Terraform itself (configuration decoding, offline)', () => {
+    const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+    if (terraform.error) {
+      // No terraform binary here: at least the conditions must be blocks.
+      for (const { hcl } of stacks) expect(hcl).not.toMatch(/condition = \[/);
+      return;
+    }
+    const work = mkdtempSync(join(tmpdir(), 'eks-edge-init-'));
+    try {
+      // An empty provider mirror: init decodes the whole configuration, then fails only at provider installation.
+      mkdirSync(join(work, 'mirror'));
+      writeFileSync(join(work, 'terraformrc'), `provider_installation {\n  filesystem_mirror {\n    path    = "${join(work, 'mirror')}"\n    include = ["*/*/*"]\n  }\n}\n`);
+      for (const { file } of stacks) {
+        const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+          cwd: join(file, '..'),
+          encoding: 'utf8',
+          env: { ...process.env, TF_CLI_CONFIG_FILE: join(work, 'terraformrc'), TF_DATA_DIR: join(work, 'data') },
+        });
+        const output = `${init.stdout}${init.stderr}`;
+        expect(output).not.toMatch(/problems with the configuration|Unsupported (argument|block type)|Invalid |Missing required/);
+        expect(output).toMatch(/Failed to query available provider packages/);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('writes depends_on as references, not deprecated quoted strings', () => {
     expect(stacks.some(({ hcl }) => hcl.includes('depends_on = ['))).toBe(true);
     for (const { hcl } of stacks) expect(hcl).not.toMatch(/depends_on = \[\n\s+"/);
@@ -80,6 +107,13 @@ describe('the HCL rendering for review', () => {
       expect(check.stdout).toBe('');
       expect(check.status).toBe(0);
     }
+  });
+});
+
+describe('conditionsAsBlocks', () => {
+  it('turns a list of postconditions into postcondition blocks', () => {
+    const hcl = ['lifecycle {', '  postcondition = [', '{', 'condition = a', '},', '{', 'condition = b', '},', ']', '}'].join('\n');
+    expect(conditionsAsBlocks(hcl)).toBe(['lifecycle {', 'postcondition {', 'condition = a', '}', 'postcondition {', 'condition = b', '}', '}'].join('\n'));
   });
 });
 

@@ -40,6 +40,32 @@ export function unquoteDependsOn(hcl: string): string {
     .join('\n');
 }
 
+/**
+ * `postcondition = [{…}, {…}]` → one `postcondition {…}` block per entry (likewise precondition):
+ * Terraform accepts conditions in `lifecycle` only as blocks, cdktf renders them as a list.
+ */
+export function conditionsAsBlocks(hcl: string): string {
+  let condition: string | undefined;
+  return hcl
+    .split('\n')
+    .flatMap((line) => {
+      const start = /^\s*(precondition|postcondition)\s*=\s*\[\s*$/.exec(line);
+      if (start) {
+        condition = start[1];
+        return [];
+      }
+      if (!condition) return [line];
+      if (/^\s*\]\s*$/.test(line)) {
+        condition = undefined;
+        return [];
+      }
+      if (/^\s*\{\s*$/.test(line)) return [`${condition} {`];
+      if (/^\s*\},?\s*$/.test(line)) return ['}'];
+      return [line];
+    })
+    .join('\n');
+}
+
 /** True when `inner` (what stood between `"${` and `}"`) is one expression, not `a}…${b`. */
 function isSingleExpression(inner: string): boolean {
   let depth = 0;
@@ -62,7 +88,7 @@ function isSingleExpression(inner: string): boolean {
 /** Formats one rendered stack the way `terraform fmt` does. */
 export async function formatHcl(hcl: string): Promise<string> {
   const { format } = await import('@cdktf/hcl-tools');
-  const formatted = await format(unquoteDependsOn(unwrapInterpolationOnlyValues(hcl)));
+  const formatted = await format(conditionsAsBlocks(unquoteDependsOn(unwrapInterpolationOnlyValues(hcl))));
   return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
 }
 
