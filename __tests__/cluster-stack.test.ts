@@ -153,6 +153,14 @@ describe('controller versions and partitions', () => {
     expect(policyDownload(tf, 'controller').lifecycle.postcondition[1].condition).toContain('c'.repeat(64));
   });
 
+  it('upgrades in place: only the document URL, checksum and version tag change, not the policy name or description', () => {
+    const [before] = resources(withLbc({ version: 'v3.4.3' }), 'aws_iam_policy');
+    const [after] = resources(withLbc({ version: 'v3.5.0' }), 'aws_iam_policy');
+    expect(after.name).toBe(before.name);
+    expect(after.description).toBe(before.description);
+    expect([before.tags, after.tags]).toEqual([{ 'eks-edge/controller-version': 'v3.4.3' }, { 'eks-edge/controller-version': 'v3.5.0' }]);
+  });
+
   it('never points at a branch', () => {
     const json = JSON.stringify(example());
     expect(json).not.toMatch(/aws-load-balancer-controller\/(main|master)\//);

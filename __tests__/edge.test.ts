@@ -180,6 +180,14 @@ describe('Gateway API with controller v2.17.1', () => {
   });
 });
 
+describe('construct names', () => {
+  it('do not clash for a gateway named like an internal construct', () => {
+    const raw = exampleRaw();
+    raw.clusters[0].gatewayApi.gateways[0].name = 'class';
+    expect(Object.keys(manifests(synthesize(configWith(() => undefined, raw))['prod-edge-demo-edge']))).toContain('Gateway/class');
+  });
+});
+
 describe('access logs in a region opened after August 2022', () => {
   it('use the log-delivery service principal only', () => {
     const raw = exampleRaw();
@@ -269,6 +277,8 @@ describe('edge configuration errors', () => {
     ['gateway of an unknown group', (r) => (r.clusters[0].gatewayApi.gateways[0].group = 'partner'), 'clusters[0].gatewayApi.gateways[0].group', /partner is not one of albGroups \(public, vpn\)/],
     ['gateway source without Gateway API', (r) => (r.clusters[0].gatewayApi = { enabled: false }), 'clusters[0].externalDns[0].sources', /gateway-httproute need the Gateway API CRDs/],
     ['version without a CRD checksum', (r) => (r.clusters[0].loadBalancerController.version = 'v3.4.3'), 'clusters[0].gatewayApi.lbcCrdsSha256', /no checksum of gateway-crds\.yaml at v3\.4\.3/],
+    ['a port twice', (r) => (group(r, 'public').ports = [443, 443]), 'clusters[0].albGroups[0].ports', /must not list a value twice/],
+    ['a CIDR twice', (r) => (group(r, 'vpn').inboundCidrs = ['10.8.0.0/16', '10.8.0.0/16']), 'clusters[0].albGroups[1].inboundCidrs', /must not list a value twice/],
     ['internal security group without CIDRs', (r) => Object.assign(group(r, 'vpn'), { securityGroup: true, inboundCidrs: undefined }), 'clusters[0].albGroups[1].inboundCidrs', /needs the CIDRs/],
   ];
 

@@ -161,6 +161,9 @@ describe('ExternalDNS configuration errors', () => {
     ['zone of the wrong type', (r) => (r.clusters[0].externalDns[0].zoneType = 'private'), 'clusters[0].externalDns[0].zones[0]', /public zone but zoneType is private/],
     ['record types without TXT', (r) => (r.clusters[0].externalDns[1].recordTypes = ['A']), 'clusters[0].externalDns[1].recordTypes', /must include TXT/],
     ['managed value', (r) => (r.clusters[0].externalDns[0].values = { policy: 'sync' }), 'clusters[0].externalDns[0].values.policy', /set by this project/],
+    ['a record type twice', (r) => (r.clusters[0].externalDns[1].recordTypes = ['A', 'A', 'TXT']), 'clusters[0].externalDns[1].recordTypes', /must not list a value twice/],
+    ['a node role twice', (r) => Object.assign(r.clusters[0].externalDns[0], { identity: 'node-role', nodeRoleNames: ['nodes', 'nodes'] }), 'clusters[0].externalDns[0].nodeRoleNames', /must not list a value twice/],
+    ['a managed flag in extraArgs', (r) => (r.clusters[0].externalDns[0].extraArgs = ['--zone-id-filter=Z0EXAMPLEPUBLIC0001']), 'clusters[0].externalDns[0].extraArgs[0]', /--zone-id-filter is set by this project/],
     ['unknown policy', (r) => (r.clusters[0].externalDns[0].policy = 'create'), 'clusters[0].externalDns[0].policy', /"upsert-only"\|"sync"/],
   ];
 

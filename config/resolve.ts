@@ -4,7 +4,7 @@
  * complete, typed settings and never re-validate.
  */
 import { LBC_MANAGED_VALUES } from '../modules/aws-load-balancer-controller';
-import { EXTERNAL_DNS_MANAGED_VALUES } from '../modules/external-dns';
+import { EXTERNAL_DNS_MANAGED_FLAGS, EXTERNAL_DNS_MANAGED_VALUES } from '../modules/external-dns';
 import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedChartVersion } from '../modules/aws-load-balancer-controller/versions';
 import type { PolicyFile } from '../modules/aws-load-balancer-controller/versions';
 import { partitionOf } from '../modules/partition';
@@ -152,6 +152,12 @@ function resolveExternalDns(
     issues.add(`${path}.nodeRoleNames`, `is only used with identity node-role (this instance uses ${instance.identity})`);
   }
   rejectManagedValues(instance.values, EXTERNAL_DNS_MANAGED_VALUES, `${path}.values`, issues);
+  instance.extraArgs.forEach((arg, index) => {
+    const flag = arg.split('=')[0];
+    if (EXTERNAL_DNS_MANAGED_FLAGS.includes(flag)) {
+      issues.add(`${path}.extraArgs[${index}]`, `${flag} is set by this project from the instance's settings (managed flags: ${EXTERNAL_DNS_MANAGED_FLAGS.join(', ')})`);
+    }
+  });
   if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
     issues.add(`${path}.recordTypes`, 'must include TXT: the TXT registry records which records this instance owns');
   }

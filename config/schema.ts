@@ -37,6 +37,10 @@ const domainName = z
   .max(253)
   .regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/, 'must be a lower-case DNS name such as example.com (no trailing dot)');
 const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+/** A list whose entries must differ (each one becomes a resource or a chart list that must be unique). */
+function uniqueList<T extends z.ZodType>(item: T) {
+  return z.array(item).refine((list) => new Set(list.map((entry) => JSON.stringify(entry))).size === list.length, { message: 'must not list a value twice' });
+}
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
 const helmValues = z.record(z.string(), z.unknown());
 
@@ -102,13 +106,13 @@ export const externalDnsSchema = z.strictObject({
    */
   identity: z.enum(['irsa', 'pod-identity', 'node-role']).default('irsa'),
   /** Node IAM role names, only with `identity: node-role`. */
-  nodeRoleNames: z.array(iamRoleName).default([]),
+  nodeRoleNames: uniqueList(iamRoleName).default([]),
   /** Hosted zones this instance manages; changes are allowed only there. */
   zones: z.array(zoneSchema).default([]),
   /** `--aws-zone-type`: only public or only private zones. @default every zone type */
   zoneType: z.enum(['public', 'private']).optional(),
   /** `domainFilters`. @default the names of `zones` */
-  domainFilters: z.array(domainName).optional(),
+  domainFilters: uniqueList(domainName).optional(),
   /** `upsert-only` never deletes records; `sync` also deletes records it owns. @default "upsert-only" */
   policy: z.enum(['upsert-only', 'sync']).default('upsert-only'),
   /** TXT registry owner id, unique across every cluster writing to the zones. @default "<environment>-<clusterName>-<name>" */
@@ -117,15 +121,15 @@ export const externalDnsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][\w.-]{0,62}$/, 'must be 1-63 characters: letters, digits, ".", "_" and "-"')
     .optional(),
   /** Kubernetes objects ExternalDNS reads hostnames from. @default ["service", "ingress"] */
-  sources: z.array(externalDnsSource).min(1).default(['service', 'ingress']),
+  sources: uniqueList(externalDnsSource).refine((list) => list.length > 0, { message: 'list at least one source' }).default(['service', 'ingress']),
   /** `--annotation-filter`, e.g. `alb.ingress.kubernetes.io/group.name in (public)`. */
   annotationFilter: z.string().min(1).optional(),
   /** Narrow record changes to names under `domainFilters` (condition key …NormalizedRecordNames). @default false */
   restrictRecordNames: z.boolean().default(false),
   /** Narrow record changes to these types (condition key …RecordTypes); must include TXT. @default any type */
-  recordTypes: z.array(recordType).optional(),
+  recordTypes: uniqueList(recordType).optional(),
   /** Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). */
-  extraArgs: z.array(z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500')).default([]),
+  extraArgs: uniqueList(z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500')).default([]),
   /** @default "external-dns" */
   namespace: dns1123Label.default('external-dns'),
   /** @default "external-dns-<name>" */
@@ -201,20 +205,20 @@ export const albGroupSchema = z.strictObject({
   name: dns1123Label,
   scheme: z.enum(['internet-facing', 'internal']),
   /** ACM certificates for HTTPS:443 (the first is the default). */
-  certificateArns: z.array(certificateArn).default([]),
+  certificateArns: uniqueList(certificateArn).default([]),
   /** WAFv2 web ACL attached to the ALB. */
   webAclArn: webAclArn.optional(),
   /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELB security policy name').default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   /** Who may reach the ALB. @default ["0.0.0.0/0"] for internet-facing; required for internal */
-  inboundCidrs: z.array(cidr).optional(),
+  inboundCidrs: uniqueList(cidr).optional(),
   /**
    * Create a security group for this group's ALB (ingress on `ports` from `inboundCidrs`). Gateways
    * use it directly; the LBC manages the backend rules to the nodes. @default false
    */
   securityGroup: z.boolean().default(false),
   /** Listener ports opened by the security group. @default [80, 443] */
-  ports: z.array(port).min(1).default([80, 443]),
+  ports: uniqueList(port).refine((list) => list.length > 0, { message: 'list at least one port' }).default([80, 443]),
   /** Extra ALB attributes, e.g. `idle_timeout.timeout_seconds: "120"`. */
   attributes: z.record(z.string().regex(/^[a-z0-9_.]+$/, 'must be an ALB attribute key'), z.string()).default({}),
 });

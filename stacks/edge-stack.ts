@@ -88,7 +88,7 @@ export class EdgeStack extends TerraformStack {
 
     const gatewayApi = cluster.gatewayApi;
     if (gatewayApi) {
-      const gatewayClass = new AlbGatewayClass(this, 'gateway-class', { className: gatewayApi.gatewayClassName, namespace: gatewayApi.namespace });
+      const gatewayClass = new AlbGatewayClass(this, 'alb-gateway-class', { className: gatewayApi.gatewayClassName, namespace: gatewayApi.namespace });
       for (const gateway of gatewayApi.gateways) {
         const group = cluster.albGroups.find((g) => g.name === gateway.group)!;
         new AlbGateway(this, `gateway-${gateway.name}`, {

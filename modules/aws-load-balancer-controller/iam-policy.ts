@@ -25,22 +25,25 @@ export class LbcIamPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: LbcPolicyProps) {
     super(scope, id);
+    // The version goes in a tag, not the description: a changed description replaces an IAM
+    // policy (detach, delete, create), leaving the running controller without permissions.
+    const versionTags = { ...props.tags, 'eks-edge/controller-version': props.controllerVersion };
     this.controller = new VerifiedUpstreamPolicy(this, 'controller', {
       name: boundedName([props.clusterName, 'aws-load-balancer-controller'], 128),
-      description: `AWS Load Balancer Controller ${props.controllerVersion} (upstream ${props.policy.file})`,
+      description: `AWS Load Balancer Controller: upstream ${props.policy.file} at the controller's release tag`,
       url: policyUrl(props.controllerVersion, props.policy.file),
       sha256: props.policy.sha256,
-      tags: props.tags,
+      tags: versionTags,
     });
     if (props.migrationPolicy) {
       this.migration = new VerifiedUpstreamPolicy(this, 'migration', {
         name: boundedName([props.clusterName, 'aws-load-balancer-controller-v1-migration'], 128),
-        description: `Extra permissions for taking over from the ALB Ingress Controller v1 (upstream ${props.migrationPolicy.file} at ${props.controllerVersion})`,
+        description: `Extra permissions for taking over from the ALB Ingress Controller v1: upstream ${props.migrationPolicy.file}`,
         url: policyUrl(props.controllerVersion, props.migrationPolicy.file),
         sha256: props.migrationPolicy.sha256,
         // Upstream ships this file for the commercial partition only.
         rewriteToPartition: props.partition,
-        tags: props.tags,
+        tags: versionTags,
       });
     }
   }

@@ -34,6 +34,22 @@ export function externalDnsRoleName(clusterName: string, instanceName: string): 
   return boundedName([clusterName, 'external-dns', instanceName]);
 }
 
+/** Command-line flags this construct derives from its props (directly or through chart values). */
+export const EXTERNAL_DNS_MANAGED_FLAGS = [
+  '--provider',
+  '--policy',
+  '--registry',
+  '--txt-owner-id',
+  '--domain-filter',
+  '--source',
+  '--annotation-filter',
+  '--managed-record-types',
+  '--zone-id-filter',
+  '--aws-zone-type',
+  '--aws-assume-role',
+  '--aws-assume-role-external-id',
+];
+
 export interface HostedZone {
   readonly name: string;
   /** When absent, looked up by name (and privacy) at plan time. */
@@ -123,7 +139,8 @@ export class ExternalDns extends Construct {
       });
       this.route53Policy = new IamPolicy(this, 'route53-policy', {
         name: resourceName,
-        description: `ExternalDNS ${props.name} on ${props.clusterName}: records in ${props.zones.map((z) => z.name).join(', ')}`,
+        // Fixed text: a changed description replaces the policy (see the LBC policy).
+        description: `ExternalDNS ${props.name} on ${props.clusterName}: records in its zones only`,
         policy: document.json,
       });
       this.identity.attachPolicy('route53', this.route53Policy.arn);
