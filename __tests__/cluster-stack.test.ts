@@ -218,6 +218,14 @@ describe('an existing OIDC provider', () => {
   const arn = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
   const tf = withLbc({}, { existingOidcProviderArn: arn });
 
+  it('must belong to this cluster: the plan fails if its URL is not the cluster issuer', () => {
+    const existing = resourceAt(tf, 'aws_iam_openid_connect_provider', 'oidc/existing');
+    expect(existing.arn).toBe(arn);
+    expect(existing.lifecycle.postcondition[0].condition).toBe(
+      '${trimprefix(self.url, "https://") == trimprefix(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://")}',
+    );
+  });
+
   it('is trusted by ARN, with its issuer as the condition prefix, and nothing is created', () => {
     expect(resources(tf, 'aws_iam_openid_connect_provider')).toEqual([]);
     expect(dataSources(tf, 'tls_certificate')).toEqual([]);
@@ -274,6 +282,26 @@ describe('an S3 backend', () => {
       encrypt: true,
       use_lockfile: true,
     });
+  });
+});
+
+describe('clusters sharing a VPC', () => {
+  it('leave the role tag of a shared subnet to the first cluster and add each cluster tag', () => {
+    const stacks = synthesize(
+      configWith((raw) => {
+        raw.clusters[0].subnets.tagClusterShared = true;
+        raw.clusters.push({ ...structuredClone(raw.clusters[0]), environment: 'staging', clusterName: 'edge-staging' });
+      }, coreExampleRaw()),
+    );
+    const tags = (name: string) => resources(stacks[name], 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}`);
+    expect(tags('prod-edge-demo')).toContain('subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb');
+    expect(tags('prod-edge-demo')).toContain('subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-demo');
+    expect(tags('staging-edge-staging').sort()).toEqual([
+      'subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-staging',
+      'subnet-0a1b2c3d4e5f60002 kubernetes.io/cluster/edge-staging',
+      'subnet-0a1b2c3d4e5f60011 kubernetes.io/cluster/edge-staging',
+      'subnet-0a1b2c3d4e5f60012 kubernetes.io/cluster/edge-staging',
+    ]);
   });
 });
 

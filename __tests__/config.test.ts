@@ -85,10 +85,10 @@ describe('a bad configuration', () => {
     ],
     ['same stack twice', (r) => r.clusters.push(structuredClone(cluster(r))), 'clusters', /appears more than once/],
     [
-      'one subnet tagged by two clusters',
-      (r) => r.clusters.push({ ...structuredClone(cluster(r)), environment: 'staging', clusterName: 'edge-staging' }),
-      'clusters[0].subnets, clusters[1].subnets',
-      /subnet-0a1b2c3d4e5f60001 is listed by more than one cluster/,
+      'a subnet public in one cluster and private in another',
+      (r) => r.clusters.push({ ...structuredClone(cluster(r)), environment: 'staging', clusterName: 'edge-staging', subnets: { private: ['subnet-0a1b2c3d4e5f60001'] } }),
+      'clusters[1].subnets.private',
+      /subnet-0a1b2c3d4e5f60001 is public in clusters\[0\]: a subnet is either public or private/,
     ],
     ['no clusters', (r) => (r.clusters = []), 'clusters', /at least one cluster/],
     ['s3 backend without bucket', (r) => (r.backend = { type: 's3', region: 'eu-west-1' }), 'backend.bucket', /is required/],
@@ -116,6 +116,18 @@ describe('a bad configuration', () => {
     });
     expect(issues).toContainEqual(expect.stringMatching(/^backend\.type: /));
     expect(issues).toContainEqual(expect.stringMatching(/^clusters\[0\]\.subnets: subnet-0a1b2c3d4e5f60001 is listed more than once/));
+  });
+
+  it('reports problems across clusters even when another cluster is malformed', () => {
+    const issues = configIssues((r) => {
+      const twin = structuredClone(cluster(r));
+      twin.environment = 'staging';
+      twin.externalDns[0].txtOwnerId = 'prod-edge-demo-public';
+      const broken = { ...structuredClone(cluster(r)), environment: 'Broken!' };
+      r.clusters.push(broken, twin);
+    });
+    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[1\]\.environment: must be a DNS-1123 label/));
+    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[0\]\.externalDns\[0\]\.txtOwnerId, clusters\[2\]\.externalDns\[0\]\.txtOwnerId: txtOwnerId prod-edge-demo-public/));
   });
 
   it('accepts an uncatalogued version when its checksum and chart are given', () => {

@@ -98,7 +98,7 @@ describe('the cross-account example', () => {
   });
 
   it('trusts the cluster account root (creatable before the source role) and pins the caller', () => {
-    const [statement] = dnsRoleTrust(dns, 'prod-edge-prod-external-dns-public').Statement;
+    const [statement] = dnsRoleTrust(dns, 'prod-edge-prod-external-dns-public').Statement as Json[];
     expect(statement.Principal).toEqual({ AWS: [`arn:aws:iam::${PROD_ACCOUNT}:root`] });
     expect(statement.Condition.ArnEquals).toEqual({ 'aws:PrincipalArn': [PROD_SOURCE_ROLE] });
   });
@@ -231,6 +231,31 @@ describe('a shared DNS role', () => {
   });
 });
 
+describe('the trust policy size', () => {
+  /** The cross-account example with `count` more Pod Identity clusters sharing one DNS role. */
+  const sharedWith = (count: number, quota?: number) => (raw: Json) => {
+    raw.dnsAccount.sharedRole = true;
+    if (quota) raw.dnsAccount.trustPolicyQuota = quota;
+    for (let i = 0; i < count; i += 1) {
+      const clone = structuredClone(raw.clusters[0]);
+      Object.assign(clone, { environment: `prod${i}`, clusterName: `edge-prod-${i}`, accountId: String(300000000000 + i), credentials: undefined });
+      clone.subnets = { public: [`subnet-${String(i).padStart(8, '0')}`] };
+      raw.clusters.push(clone);
+    }
+  };
+
+  it("is checked against the account's quota at synth, naming the way out", () => {
+    expect(configIssues(sharedWith(4), crossAccountRaw())).toContainEqual(
+      expect.stringMatching(/^dnsAccount\.sharedRole: the trust policy of role external-dns-cross-account would be \d+ characters, over the account's quota of 2048/),
+    );
+  });
+
+  it('fits a raised quota, and per-instance roles stay small', () => {
+    expect(() => configWith(sharedWith(4, 4096), crossAccountRaw())).not.toThrow();
+    expect(() => configWith((raw) => sharedWith(4)(raw) ?? (raw.dnsAccount.sharedRole = false), crossAccountRaw())).not.toThrow();
+  });
+});
+
 describe('single-account configurations', () => {
   it('have no DNS stack', () => {
     expect(Object.keys(synthesize(loadConfig(EXAMPLE_PATH)))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
@@ -255,5 +280,20 @@ describe('cross-account configuration errors', () => {
   it.each(cases)('%s', (_name, change, path, message) => {
     const issues = configIssues(change, crossAccountRaw());
     expect(issues.find((i) => i.startsWith(`${path}: `))).toMatch(message);
+  });
+
+  it('are reported together with a shape problem elsewhere', () => {
+    const issues = configIssues((r) => {
+      r.clusters[0].region = 'mars-1';
+      delete r.clusters[1].externalDns[0].crossAccount.externalId;
+      r.clusters[1].externalDns[0].zones = [{ name: 'example.org' }];
+    }, crossAccountRaw());
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^clusters\[0\]\.region: /),
+        expect.stringMatching(/^clusters\[1\]\.externalDns\[0\]\.crossAccount\.externalId: /),
+        expect.stringMatching(/^clusters\[1\]\.externalDns\[0\]\.zones\[0\]: example\.org is not one of dnsAccount\.zones/),
+      ]),
+    );
   });
 });

@@ -153,11 +153,13 @@ describe('the example with Gateway API and two ALB groups', () => {
     expect(statements.filter((s) => JSON.stringify(s.principals).includes('"*"')).map((s) => s.effect)).toEqual(['Deny']);
   });
 
-  it('opens the public security group on 80 and 443 from the configured CIDRs, egress only into the VPC', () => {
+  it('opens the public security group on 80 and 443 from the configured CIDRs, egress only into the VPC CIDR blocks', () => {
     const ingress = resources(edge, 'aws_vpc_security_group_ingress_rule').map((r) => `${r.from_port}-${r.to_port}/${r.ip_protocol} ${r.cidr_ipv4}`);
     expect(ingress.sort()).toEqual(['443-443/tcp 0.0.0.0/0', '80-80/tcp 0.0.0.0/0']);
+    // One egress rule per CIDR block of the VPC (secondary blocks included), nothing else.
     const [egress] = resources(edge, 'aws_vpc_security_group_egress_rule');
-    expect(egress.cidr_ipv4).toBe('${data.aws_vpc.vpc.cidr_block}');
+    expect(egress.for_each).toBe('${{ for association in data.aws_vpc.vpc.cidr_block_associations : association.cidr_block => association.cidr_block }}');
+    expect(egress.cidr_ipv4).toBe('${each.value}');
     expect(resources(edge, 'aws_security_group')).toHaveLength(1);
   });
 

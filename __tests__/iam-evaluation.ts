@@ -3,35 +3,17 @@
  * AGPL, a dev dependency used only by the tests) instead of pattern-matching them.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { iamPolicyJson } from '../modules/iam-policy-json';
+import type { IamPolicyJson } from '../modules/iam-policy-json';
 import type { Json } from './helpers';
 
-export interface IamPolicyJson {
-  Version: '2012-10-17';
-  Statement: Json[];
-}
+export type { IamPolicyJson };
 
 /** The IAM JSON that Terraform's `aws_iam_policy_document` renders from its statement blocks. */
 export function iamPolicyFrom(document: Json): IamPolicyJson {
   const literal = JSON.stringify(document.statement);
   if (literal.includes('${')) throw new Error(`policy document still has Terraform references: ${literal}`);
-  return {
-    Version: '2012-10-17',
-    Statement: document.statement.map((statement: Json) => {
-      const rendered: Json = { Effect: statement.effect ?? 'Allow', Action: statement.actions };
-      if (statement.sid) rendered.Sid = statement.sid;
-      if (statement.resources) rendered.Resource = statement.resources;
-      if (statement.principals) {
-        rendered.Principal = Object.fromEntries(statement.principals.map((p: Json) => [p.type, p.identifiers]));
-      }
-      if (statement.condition) {
-        rendered.Condition = {};
-        for (const c of statement.condition) {
-          rendered.Condition[c.test] = { ...(rendered.Condition[c.test] ?? {}), [c.variable]: c.values };
-        }
-      }
-      return rendered;
-    }),
-  };
+  return iamPolicyJson(document.statement);
 }
 
 export interface Request {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { clusterIssues, resolveConfig } from './resolve';
+import { resolveConfig } from './resolve';
+import type { PartialConfig } from './resolve';
 import type { ConfigIssue, ResolvedConfig } from './resolve';
 import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
 
@@ -40,22 +41,36 @@ function schemaIssues(error: z.ZodError): ConfigIssue[] {
   });
 }
 
-/** Cross-setting problems of the clusters that are well-formed on their own. */
-function issuesOfWellFormedClusters(raw: unknown): ConfigIssue[] {
-  const { clusters, dnsAccount } = (raw ?? {}) as { clusters?: unknown; dnsAccount?: unknown };
-  if (!Array.isArray(clusters)) return [];
-  const dns = dnsAccount === undefined ? undefined : dnsAccountSchema.safeParse(dnsAccount);
-  if (dns && !dns.success) return [];
-  return clusters.flatMap((cluster, index) => {
-    const parsed = clusterSchema.safeParse(cluster);
-    return parsed.success ? clusterIssues(parsed.data, `clusters[${index}]`, dns?.data) : [];
-  });
+/** The well-formed parts of a configuration that failed the schema, to check them too. */
+function wellFormedParts(raw: unknown): PartialConfig | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const input = raw as Record<string, unknown>;
+  const part = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const clusters = Array.isArray(input.clusters) ? input.clusters.map((cluster) => part(clusterSchema, cluster)) : [];
+  const dnsAccount = input.dnsAccount === undefined ? undefined : part(dnsAccountSchema, input.dnsAccount);
+  return {
+    config: {
+      backend: part(configSchema.shape.backend, input.backend) ?? { type: 'local', directory: '.' },
+      tags: part(configSchema.shape.tags, input.tags) ?? {},
+      dnsAccount,
+      clusters: clusters.filter((cluster) => cluster !== undefined),
+    },
+    clusterIndices: clusters.flatMap((cluster, index) => (cluster ? [index] : [])),
+    dnsAccountMalformed: input.dnsAccount !== undefined && !dnsAccount,
+  };
 }
 
 /** Validates an already-parsed configuration object. */
 export function validateConfig(raw: unknown, source = 'configuration'): ResolvedConfig {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(source, [...schemaIssues(parsed.error), ...issuesOfWellFormedClusters(raw)]);
+  if (!parsed.success) {
+    const parts = wellFormedParts(raw);
+    const crossSetting = parts ? resolveConfig(parts.config, parts).issues : [];
+    throw new ConfigError(source, [...schemaIssues(parsed.error), ...crossSetting]);
+  }
   const { config, issues } = resolveConfig(parsed.data);
   if (issues.length > 0) throw new ConfigError(source, issues);
   return config;

@@ -3,7 +3,9 @@
  * roles of the DNS-account stack, with deterministic ARNs on both sides, so neither stack has to
  * read the other's state and the DNS role can exist before the cluster roles do.
  */
+import { trustStatements } from '../modules/external-dns/dns-account-role';
 import type { DnsRoleCaller } from '../modules/external-dns/dns-account-role';
+import { iamPolicyJson, policySize } from '../modules/iam-policy-json';
 import { externalDnsRoleName } from '../modules/external-dns';
 import { boundedName } from '../modules/naming';
 import { partitionOf } from '../modules/partition';
@@ -120,6 +122,13 @@ function roleFor(name: string, partition: Partition, accountId: string, dnsAccou
     recordTypes: unionIfAll(members.map(({ instance }) => instance.recordTypes)),
     callers: members.map(callerOf),
   };
+}
+
+/** Roles whose trust policy would exceed the account's quota: CreateRole would fail at apply. */
+export function oversizedTrustPolicies(account: ResolvedDnsAccount): { role: string; size: number }[] {
+  return account.roles
+    .map((role) => ({ role: role.name, size: policySize(iamPolicyJson(role.callers.flatMap((caller) => trustStatements(account.partition, caller)))) }))
+    .filter(({ size }) => size > account.trustPolicyQuota);
 }
 
 /** The DNS-account roles, and for each cross-account instance (by path) how it reaches its role. */

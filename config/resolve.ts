@@ -9,7 +9,7 @@ import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedC
 import type { PolicyFile } from '../modules/aws-load-balancer-controller/versions';
 import { partitionOf } from '../modules/partition';
 import type { Partition } from '../modules/partition';
-import { checkCrossAccountInstance, resolveDnsAccount } from './resolve-dns-account';
+import { checkCrossAccountInstance, oversizedTrustPolicies, resolveDnsAccount } from './resolve-dns-account';
 import type { DnsAccountAccess, ResolvedDnsAccount } from './resolve-dns-account';
 import { resolveEdge } from './resolve-edge';
 import type { ResolvedEdge } from './resolve-edge';
@@ -47,6 +47,8 @@ export interface ResolvedCluster extends Omit<ClusterConfig, 'loadBalancerContro
   readonly partition: Partition;
   /** Top-level tags merged with the cluster's. */
   readonly tags: Record<string, string>;
+  /** Subnets whose role tag this cluster's stack owns, and those that get its cluster tag. */
+  readonly subnetTags: { readonly public: string[]; readonly private: string[]; readonly clusterShared: string[] };
   readonly loadBalancerController: ResolvedLoadBalancerController;
   readonly externalDns: ResolvedExternalDns[];
 }
@@ -174,7 +176,7 @@ function resolveExternalDns(
   };
 }
 
-function resolveCluster(cluster: ClusterConfig, config: Config, path: string, issues: IssueCollector): ResolvedCluster {
+function resolveCluster(cluster: ClusterConfig, config: Config, path: string, issues: IssueCollector): Omit<ResolvedCluster, 'subnetTags'> {
   const partition = partitionOf(cluster.region);
   const { subnets } = cluster;
   if (subnets.public.length === 0 && subnets.private.length === 0) {
@@ -211,22 +213,49 @@ function resolveCluster(cluster: ClusterConfig, config: Config, path: string, is
   };
 }
 
-/**
- * The cross-setting problems of one cluster that passed the schema, when the configuration as a
- * whole did not: reported together with the schema problems, so the user sees them all at once.
- */
-export function clusterIssues(cluster: ClusterConfig, path: string, dnsAccount: DnsAccountConfig | undefined): ConfigIssue[] {
-  const issues = new IssueCollector();
-  const resolved = resolveCluster(cluster, { tags: {}, dnsAccount, backend: { type: 'local', directory: '.' }, clusters: [] }, path, issues);
-  resolved.externalDns.forEach((instance, i) =>
-    checkCrossAccountInstance({ path: `${path}.externalDns[${i}]`, cluster: resolved, instance }, dnsAccount, (p, message) => issues.add(p, message)),
-  );
-  return issues.issues;
+/** What the configuration had of well-formed parts, when the whole did not pass the schema. */
+export interface PartialConfig {
+  readonly config: Config;
+  /** Position in the file of each of `config.clusters` (the malformed ones are left out). */
+  readonly clusterIndices: readonly number[];
+  /** A `dnsAccount` was given but is malformed: cross-account checks would only mislead. */
+  readonly dnsAccountMalformed: boolean;
 }
 
-export function resolveConfig(config: Config): { config: ResolvedConfig; issues: ConfigIssue[] } {
+/**
+ * Subnet tags: the first cluster (in file order) that lists a subnet owns its role tag, so that
+ * destroying another cluster's stack never removes it; each cluster adds its own cluster tag.
+ */
+function assignSubnetTags(clusters: Omit<ResolvedCluster, 'subnetTags'>[], pathOf: (c: number) => string, issues: IssueCollector): ResolvedCluster[] {
+  const roleOwner = new Map<string, { cluster: number; role: 'public' | 'private' }>();
+  return clusters.map((cluster, c) => {
+    const owned = { public: [] as string[], private: [] as string[] };
+    for (const role of ['public', 'private'] as const) {
+      for (const id of cluster.subnets[role]) {
+        const owner = roleOwner.get(id);
+        if (!owner) {
+          roleOwner.set(id, { cluster: c, role });
+          owned[role].push(id);
+        } else if (owner.role !== role) {
+          issues.add(`${pathOf(c)}.subnets.${role}`, `${id} is ${owner.role} in ${pathOf(owner.cluster)}: a subnet is either public or private`);
+        }
+      }
+    }
+    const all = [...cluster.subnets.public, ...cluster.subnets.private];
+    return { ...cluster, subnetTags: { ...owned, clusterShared: cluster.subnets.tagClusterShared ? all : [] } };
+  });
+}
+
+/**
+ * Resolves the configuration and collects every problem between settings. Given the well-formed
+ * parts of a configuration that failed the schema, it reports their problems too, with the
+ * clusters' positions in the file.
+ */
+export function resolveConfig(config: Config, partial?: Omit<PartialConfig, 'config'>): { config: ResolvedConfig; issues: ConfigIssue[] } {
   const issues = new IssueCollector();
-  const clusters = config.clusters.map((cluster, index) => resolveCluster(cluster, config, `clusters[${index}]`, issues));
+  const pathOf = (c: number) => `clusters[${partial?.clusterIndices[c] ?? c}]`;
+  const resolved = config.clusters.map((cluster, c) => resolveCluster(cluster, config, pathOf(c), issues));
+  const clusters = assignSubnetTags(resolved, pathOf, issues);
   duplicates(clusters.map((c) => c.stackName)).forEach((name) =>
     issues.add('clusters', `environment + clusterName ${name} appears more than once: each cluster needs its own stack name`),
   );
@@ -234,26 +263,18 @@ export function resolveConfig(config: Config): { config: ResolvedConfig; issues:
   duplicates(clusters.map((c) => `${c.accountId}/${c.clusterName}`)).forEach((key) =>
     issues.add('clusters', `cluster ${key.replace('/', ' ')} is listed more than once in one account: its IAM role names would collide`),
   );
-  // Each stack owns its aws_ec2_tag resources: two stacks tagging one subnet would remove the tag
-  // for both when either is destroyed.
-  const subnetOwners = clusters.flatMap((cluster, c) => [...cluster.subnets.public, ...cluster.subnets.private].map((id) => ({ id, path: `clusters[${c}].subnets` })));
-  duplicates(subnetOwners.map((o) => o.id)).forEach((id) =>
-    issues.add(
-      subnetOwners.filter((o) => o.id === id).map((o) => o.path).join(', '),
-      `${id} is listed by more than one cluster: list a shared subnet under one cluster only (its role tag serves every cluster in the VPC)`,
-    ),
-  );
   // Two ExternalDNS instances with one owner id would each delete or overwrite the other's records.
-  const owners = clusters.flatMap((cluster, c) => cluster.externalDns.map((instance, i) => ({ owner: instance.txtOwnerId, path: `clusters[${c}].externalDns[${i}].txtOwnerId` })));
+  const owners = clusters.flatMap((cluster, c) => cluster.externalDns.map((instance, i) => ({ owner: instance.txtOwnerId, path: `${pathOf(c)}.externalDns[${i}].txtOwnerId` })));
   duplicates(owners.map((o) => o.owner)).forEach((owner) =>
     issues.add(
       owners.filter((o) => o.owner === owner).map((o) => o.path).join(', '),
       `txtOwnerId ${owner} is used by more than one ExternalDNS instance: they would fight over the same records`,
     ),
   );
+  if (partial?.dnsAccountMalformed) return { config: { ...config, clusters, dnsAccount: undefined }, issues: issues.issues };
 
   const crossAccount = clusters.flatMap((cluster, c) =>
-    cluster.externalDns.map((instance, i) => ({ path: `clusters[${c}].externalDns[${i}]`, cluster, instance })).filter(({ instance }) => instance.crossAccount),
+    cluster.externalDns.map((instance, i) => ({ path: `${pathOf(c)}.externalDns[${i}]`, cluster, instance })).filter(({ instance }) => instance.crossAccount),
   );
   crossAccount.forEach((member) => checkCrossAccountInstance(member, config.dnsAccount, (path, message) => issues.add(path, message)));
   const dnsRole = config.dnsAccount?.credentials?.assumeRoleArn;
@@ -264,9 +285,15 @@ export function resolveConfig(config: Config): { config: ResolvedConfig; issues:
     return { config: { ...config, clusters, dnsAccount: undefined }, issues: issues.issues };
   }
   const { account, access } = resolveDnsAccount(config.dnsAccount, crossAccount);
+  for (const { role, size } of oversizedTrustPolicies(account)) {
+    issues.add(
+      config.dnsAccount.sharedRole ? 'dnsAccount.sharedRole' : 'dnsAccount',
+      `the trust policy of role ${role} would be ${size} characters, over the account's quota of ${account.trustPolicyQuota} (trustPolicyQuota): use one role per instance (sharedRole: false), or raise the IAM quota and trustPolicyQuota (at most 4096)`,
+    );
+  }
   const withAccess = clusters.map((cluster, c) => ({
     ...cluster,
-    externalDns: cluster.externalDns.map((instance, i) => ({ ...instance, dnsAccountAccess: access.get(`clusters[${c}].externalDns[${i}]`) })),
+    externalDns: cluster.externalDns.map((instance, i) => ({ ...instance, dnsAccountAccess: access.get(`${pathOf(c)}.externalDns[${i}]`) })),
   }));
   return { config: { ...config, clusters: withAccess, dnsAccount: account }, issues: issues.issues };
 }

@@ -316,6 +316,11 @@ export const dnsAccountSchema = z.strictObject({
    * their zones) instead of one role per cluster and instance. @default false
    */
   sharedRole: z.boolean().default(false),
+  /**
+   * The account's quota for a role trust policy in characters (IAM: 2048 by default, up to 4096 on
+   * request). A shared role trusting many clusters can exceed it. @default 2048
+   */
+  trustPolicyQuota: z.number().int().min(2048).max(4096).default(2048),
 });
 
 export const configSchema = z.strictObject({

@@ -1,13 +1,18 @@
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface AlbSecurityGroupProps {
   readonly name: string;
   readonly vpcId: string;
-  /** CIDR of the VPC: the ALB may only open connections to targets inside it. */
-  readonly vpcCidr: string;
+  /**
+   * Every CIDR block of the VPC (primary and secondary, e.g. EKS custom networking), as a map from
+   * CIDR to CIDR: the ALB may only open connections to targets inside them. May be a Terraform
+   * reference.
+   */
+  readonly vpcCidrs: Record<string, string>;
   /** Listener ports clients may reach. */
   readonly ports: readonly number[];
   /** Who may reach them. */
@@ -16,7 +21,7 @@ export interface AlbSecurityGroupProps {
 
 /**
  * The frontend security group of an ALB: ingress on the listener ports from the given CIDRs only,
- * egress only into the VPC. Rules to the nodes are not here: the Load Balancer Controller adds
+ * egress only into the VPC's CIDR blocks. Rules to the nodes are not here: the Load Balancer Controller adds
  * them to the node security group for the target ports it uses (`manageBackendSecurityGroupRules`).
  */
 export class AlbSecurityGroup extends Construct {
@@ -43,10 +48,12 @@ export class AlbSecurityGroup extends Construct {
         });
       }
     }
+    const vpcCidr = TerraformIterator.fromMap(props.vpcCidrs);
     new VpcSecurityGroupEgressRule(this, 'egress-vpc', {
+      forEach: vpcCidr,
       securityGroupId,
       ipProtocol: '-1',
-      cidrIpv4: props.vpcCidr,
+      cidrIpv4: vpcCidr.value,
       description: 'ALB to targets in the VPC',
     });
   }

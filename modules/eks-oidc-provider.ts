@@ -1,3 +1,4 @@
+import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { DataTlsCertificate } from '@cdktf/provider-tls/lib/data-tls-certificate';
 import { Fn } from 'cdktf';
@@ -12,6 +13,8 @@ export type EksOidcProviderProps =
   | {
       /** ARN of an IAM OIDC provider that already exists for the cluster's issuer. */
       readonly existingProviderArn: string;
+      /** The cluster's issuer URL: the plan fails unless the existing provider is for it. */
+      readonly issuerUrl: string;
     };
 
 /**
@@ -28,6 +31,18 @@ export class EksOidcProvider extends Construct {
   constructor(scope: Construct, id: string, props: EksOidcProviderProps) {
     super(scope, id);
     if ('existingProviderArn' in props) {
+      // Trusting another cluster's provider would hand this cluster's roles to its service accounts.
+      new DataAwsIamOpenidConnectProvider(this, 'existing', {
+        arn: props.existingProviderArn,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${trimprefix(self.url, "https://") == trimprefix(${props.issuerUrl}, "https://")}`,
+              errorMessage: `${props.existingProviderArn} is not the OIDC provider of this cluster's issuer.`,
+            },
+          ],
+        },
+      });
       this.arn = props.existingProviderArn;
       this.issuerHostPath = props.existingProviderArn.split(':oidc-provider/')[1];
       return;

@@ -8,11 +8,11 @@ export interface SubnetDiscoveryTagsProps {
   /** Subnets for internal load balancers. */
   readonly privateSubnetIds: readonly string[];
   /**
-   * Also tag `kubernetes.io/cluster/<clusterName>=shared`; the controller needs it only before
-   * v2.1.1 or when several clusters share a VPC and must not use each other's subnets.
-   * @default false
+   * Subnets to tag `kubernetes.io/cluster/<clusterName>=shared`; the controller needs it only before
+   * v2.1.1, or where several clusters share a VPC and must not use each other's subnets.
+   * @default none
    */
-  readonly tagClusterShared?: boolean;
+  readonly clusterSharedSubnetIds?: readonly string[];
 }
 
 /**
@@ -32,12 +32,10 @@ export class SubnetDiscoveryTags extends Construct {
     for (const { subnetIds, key, label } of roles) {
       for (const subnetId of subnetIds) {
         this.tags.push(new Ec2Tag(this, `${label}-${subnetId}`, { resourceId: subnetId, key, value: '1' }));
-        if (props.tagClusterShared) {
-          this.tags.push(
-            new Ec2Tag(this, `cluster-${subnetId}`, { resourceId: subnetId, key: `kubernetes.io/cluster/${props.clusterName}`, value: 'shared' }),
-          );
-        }
       }
+    }
+    for (const subnetId of props.clusterSharedSubnetIds ?? []) {
+      this.tags.push(new Ec2Tag(this, `cluster-${subnetId}`, { resourceId: subnetId, key: `kubernetes.io/cluster/${props.clusterName}`, value: 'shared' }));
     }
   }
 }

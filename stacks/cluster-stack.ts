@@ -49,9 +49,9 @@ export class ClusterStack extends TerraformStack {
 
     new SubnetDiscoveryTags(this, 'subnet-tags', {
       clusterName: cluster.clusterName,
-      publicSubnetIds: cluster.subnets.public,
-      privateSubnetIds: cluster.subnets.private,
-      tagClusterShared: cluster.subnets.tagClusterShared,
+      publicSubnetIds: cluster.subnetTags.public,
+      privateSubnetIds: cluster.subnetTags.private,
+      clusterSharedSubnetIds: cluster.subnetTags.clusterShared,
     });
 
     const identityFor = this.identityFactory(cluster, eks);
@@ -147,7 +147,7 @@ export class ClusterStack extends TerraformStack {
       }
       if (!oidc) {
         if (cluster.existingOidcProviderArn) {
-          oidc = new EksOidcProvider(this, 'oidc', { existingProviderArn: cluster.existingOidcProviderArn });
+          oidc = new EksOidcProvider(this, 'oidc', { existingProviderArn: cluster.existingOidcProviderArn, issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
         } else {
           new TlsProvider(this, 'tls');
           oidc = new EksOidcProvider(this, 'oidc', { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });

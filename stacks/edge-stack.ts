@@ -1,5 +1,5 @@
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/resolve';
@@ -56,12 +56,13 @@ export class EdgeStack extends TerraformStack {
     // ELB checks that it may write to the bucket when logging is switched on.
     const afterLogs: ITerraformDependable[] = logs ? [logs.policy] : [];
     const vpc = cluster.albGroups.some((group) => group.securityGroup) ? new DataAwsVpc(this, 'vpc', { id: cluster.vpcId }) : undefined;
+    const vpcCidrs = vpc && Token.asStringMap(`\${{ for association in ${vpc.fqn}.cidr_block_associations : association.cidr_block => association.cidr_block }}`);
     const securityGroups = new Map<string, string>();
     for (const group of cluster.albGroups.filter((g) => g.securityGroup)) {
       const securityGroup = new AlbSecurityGroup(this, `security-group-${group.name}`, {
         name: boundedName([cluster.clusterName, 'alb', group.name], 255),
         vpcId: cluster.vpcId,
-        vpcCidr: vpc!.cidrBlock,
+        vpcCidrs: vpcCidrs ?? {},
         ports: group.ports,
         inboundCidrs: group.inboundCidrs ?? [],
       });

@@ -64,7 +64,8 @@ export class DnsAccountRole extends Construct {
   }
 }
 
-function trustStatements(partition: string, caller: DnsRoleCaller): DataAwsIamPolicyDocumentStatement[] {
+/** The trust statements that admit one caller (also used to check the trust policy's size at synth). */
+export function trustStatements(partition: string, caller: DnsRoleCaller): DataAwsIamPolicyDocumentStatement[] {
   const pinnedCaller = { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [caller.sourceRoleArn] };
   const base = { effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${caller.accountId}:root`] }] };
   if (caller.kind === 'external-id') {
