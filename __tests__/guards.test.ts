@@ -87,13 +87,13 @@ describe('provider packages', () => {
 // ---------------------------------------------------------------------------------------------
 // Deterministic, machine-independent output
 
-/** Every file of a synth of the example, by path relative to the output folder. */
-function synthesizeExample(): { outdir: string; files: Map<string, Buffer> } {
+/** Every file of a synth of an example, by path relative to the output folder. */
+function synthesizeExample(configPath: string): { outdir: string; files: Map<string, Buffer> } {
   const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-guard-'));
   const hcl = process.env.SYNTH_HCL_OUTPUT;
   delete process.env.SYNTH_HCL_OUTPUT;
   try {
-    buildApp(loadConfig(EXAMPLE_PATH), outdir).synth();
+    buildApp(loadConfig(configPath), outdir).synth();
   } finally {
     if (hcl !== undefined) process.env.SYNTH_HCL_OUTPUT = hcl;
   }
@@ -109,13 +109,15 @@ function synthesizeExample(): { outdir: string; files: Map<string, Buffer> } {
   return { outdir, files };
 }
 
-describe('the synthesized example', () => {
+const EXAMPLES = [EXAMPLE_PATH, join(ROOT, 'config', 'cross-account.example.yaml')];
+
+describe.each(EXAMPLES.map((path) => [relative(ROOT, path), path]))('the synthesized %s', (_name, configPath) => {
   let first: { outdir: string; files: Map<string, Buffer> };
   let second: { outdir: string; files: Map<string, Buffer> };
 
   beforeAll(() => {
-    first = synthesizeExample();
-    second = synthesizeExample();
+    first = synthesizeExample(configPath);
+    second = synthesizeExample(configPath);
   });
 
   afterAll(() => {

@@ -90,7 +90,9 @@ function gatewaySupport(gatewayApiVersion: string, lbcGatewayCrdsSha256?: string
 
 /**
  * Gateway API version per controller release, from the controller's docs/guide/gateway/gateway.md
- * at each tag. Releases before v2.17.0 are left out: their Gateway support was experimental.
+ * at each tag. v2.17.0's guide still names v1.2.0, but that release is built against v1.3.0
+ * (go.mod), as is v2.17.1, whose guide says v1.3.0. Releases before v2.17.0 are left out: their
+ * Gateway support was experimental.
  */
 export const LBC_GATEWAY_SUPPORT: Readonly<Record<string, LbcGatewaySupport>> = {
   'v2.17.0': gatewaySupport('v1.3.0'),
