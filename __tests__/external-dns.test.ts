@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import { buildApp, warningsOf } from '../main';
-import { addressOf, configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, resourceAt, resources, synthesizeCluster } from './helpers';
+import { addressOf, configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, resourceAt, resources, synthesize, synthesizeCluster } from './helpers';
 import type { Json } from './helpers';
 
 const tf = synthesizeCluster(loadConfig(EXAMPLE_PATH));
@@ -231,6 +231,19 @@ describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () =>
   it.each(instances)('the %s instance values are valid', (name) => {
     const values = valuesOf(tf, name);
     expect(validate(values) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('accepts the values of every instance of both examples and of a customised instance', () => {
+    const crossAccount = Object.values(synthesize(loadConfig(join(__dirname, '..', 'config', 'cross-account.example.yaml'))));
+    const customised = synthesizeCluster(
+      withInstances({ ...publicInstance(), extraArgs: ['--aws-batch-change-size=500'], recordTypes: ['A', 'TXT'], sources: ['service'], values: { interval: '5m' } }),
+    );
+    const releases = [...crossAccount, customised].flatMap((t) => resources(t, 'helm_release').filter((r) => r.chart === 'external-dns'));
+    expect(releases.length).toBe(3);
+    for (const r of releases) {
+      const values = parse(r.values[0]);
+      expect(validate(values) ? [] : validate.errors).toEqual([]);
+    }
   });
 
   it.each([
