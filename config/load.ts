@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { resolveConfig } from './resolve';
-import type { PartialConfig } from './resolve';
-import type { ConfigIssue, ResolvedConfig } from './resolve';
+import type { ConfigIssue, PartialConfig, ResolvedConfig } from './resolve';
 import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';

@@ -5,6 +5,7 @@
 import { LBC_GATEWAY_SUPPORT, gatewayApiBundleUrl, lbcGatewayCrdsUrl } from '../modules/aws-load-balancer-controller/versions';
 import type { LbcGatewaySupport } from '../modules/aws-load-balancer-controller/versions';
 import { boundedName } from '../modules/naming';
+import { duplicates } from './duplicates';
 import type { AccessLogsConfig, AlbGroupConfig, ClusterConfig, GatewayApiConfig, GatewayConfig } from './schema';
 
 export interface ResolvedAlbGroup extends AlbGroupConfig {
@@ -99,7 +100,7 @@ function resolveGatewayApi(
     }
     return { ...gateway, scheme: gateway.scheme ?? group?.scheme ?? 'internal', logPrefix: `gateway/${gateway.name}` };
   });
-  duplicatesOf(gateways.map((g) => g.name)).forEach((name) => addIssue(`${path}.gateways`, `gateway name ${name} is used more than once`));
+  duplicates(gateways.map((g) => g.name)).forEach((name) => addIssue(`${path}.gateways`, `gateway name ${name} is used more than once`));
   return {
     ...gatewayApi,
     ...support,
@@ -110,13 +111,10 @@ function resolveGatewayApi(
   };
 }
 
-function duplicatesOf(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
-}
 
 export function resolveEdge(cluster: ClusterConfig, path: string, addIssue: AddIssue): ResolvedEdge {
   cluster.albGroups.forEach((group, index) => checkGroup(group, cluster, `${path}.albGroups[${index}]`, addIssue));
-  duplicatesOf(cluster.albGroups.map((g) => g.name)).forEach((name) => addIssue(`${path}.albGroups`, `group name ${name} is used more than once`));
+  duplicates(cluster.albGroups.map((g) => g.name)).forEach((name) => addIssue(`${path}.albGroups`, `group name ${name} is used more than once`));
   if (cluster.albGroups.length > 0 && !cluster.loadBalancerController.enabled) {
     addIssue(`${path}.albGroups`, 'ALB groups need the AWS Load Balancer Controller: enable loadBalancerController');
   }

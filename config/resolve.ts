@@ -9,6 +9,7 @@ import { LBC_RELEASES, MIGRATION_POLICY_FILE, POLICY_FILE_BY_PARTITION, derivedC
 import type { PolicyFile } from '../modules/aws-load-balancer-controller/versions';
 import { partitionOf } from '../modules/partition';
 import type { Partition } from '../modules/partition';
+import { duplicates } from './duplicates';
 import { checkCrossAccountInstance, oversizedTrustPolicies, resolveDnsAccount } from './resolve-dns-account';
 import type { DnsAccountAccess, ResolvedDnsAccount } from './resolve-dns-account';
 import { resolveEdge } from './resolve-edge';
@@ -66,9 +67,6 @@ class IssueCollector {
   }
 }
 
-function duplicates(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
-}
 
 function resolveLoadBalancerController(
   lbc: LoadBalancerControllerConfig,
