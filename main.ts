@@ -20,14 +20,22 @@ import { EdgeStack, hasEdge } from './stacks/edge-stack';
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
   // No stack traces in the manifest: they would put this machine's absolute paths in the output.
   const app = new App({ outdir, stackTraces: false });
-  const dnsStack = config.dnsAccount && new DnsAccountStack(app, { dnsAccount: config.dnsAccount, backend: config.backend, tags: config.tags });
+  const dnsStack =
+    config.dnsAccount &&
+    new DnsAccountStack(app, {
+      dnsAccount: config.dnsAccount,
+      backend: config.backend,
+      tags: config.tags,
+    });
   for (const cluster of config.clusters) {
     const stack = new ClusterStack(app, { cluster, backend: config.backend });
     // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
     // deploys the DNS stack first.
-    if (dnsStack && cluster.externalDns.some((instance) => instance.dnsAccountAccess)) stack.addDependency(dnsStack);
+    if (dnsStack && cluster.externalDns.some((instance) => instance.dnsAccountAccess))
+      stack.addDependency(dnsStack);
     // The edge objects are instances of CRDs the cluster stack installs: plan them after it applied.
-    if (hasEdge(cluster)) new EdgeStack(app, { cluster, backend: config.backend }).addDependency(stack);
+    if (hasEdge(cluster))
+      new EdgeStack(app, { cluster, backend: config.backend }).addDependency(stack);
   }
   return app;
 }
@@ -36,7 +44,11 @@ export function buildApp(config: ResolvedConfig, outdir?: string): App {
 export function warningsOf(app: App): string[] {
   return app.node
     .findAll()
-    .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN).map((entry) => `${construct.node.path}: ${entry.data}`));
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
+        .map((entry) => `${construct.node.path}: ${entry.data}`),
+    );
 }
 
 /**
@@ -45,9 +57,12 @@ export function warningsOf(app: App): string[] {
  */
 function removeStaleStacks(app: App): void {
   const stacksDir = join(app.outdir, 'stacks');
-  const current = new Set(app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id));
+  const current = new Set(
+    app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id),
+  );
   for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
-    if (entry.isDirectory() && !current.has(entry.name)) rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
+    if (entry.isDirectory() && !current.has(entry.name))
+      rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
   }
 }
 

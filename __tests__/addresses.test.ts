@@ -12,7 +12,8 @@ import { configWith, exampleRaw, synthesize } from './helpers';
 import type { Json } from './helpers';
 
 const PINNED = join(__dirname, 'fixtures', 'addresses.json');
-const crossAccountRaw = (): Json => parse(readFileSync(join(__dirname, '..', 'config', 'cross-account.example.yaml'), 'utf8'));
+const crossAccountRaw = (): Json =>
+  parse(readFileSync(join(__dirname, '..', 'config', 'cross-account.example.yaml'), 'utf8'));
 
 /** Configurations that together reach every construct and every identity mode. */
 const VARIANTS: Record<string, () => Json> = {
@@ -27,7 +28,10 @@ const VARIANTS: Record<string, () => Json> = {
   'example, controller by Pod Identity with the agent add-on and the v1 migration': () => {
     const raw = exampleRaw();
     Object.assign(raw.clusters[0], { installPodIdentityAgent: true });
-    Object.assign(raw.clusters[0].loadBalancerController, { identity: 'pod-identity', migrateFromV1: true });
+    Object.assign(raw.clusters[0].loadBalancerController, {
+      identity: 'pod-identity',
+      migrateFromV1: true,
+    });
     return raw;
   },
   'example, existing OIDC provider, node-role instance, two clusters sharing subnets': () => {
@@ -59,7 +63,9 @@ function addresses(stacks: Record<string, Json>): Record<string, string[]> {
       .map(([stack, tf]) => {
         const list = [
           ...['resource', 'data'].flatMap((block) =>
-            Object.entries(tf[block] ?? {}).flatMap(([type, byName]) => Object.keys(byName as Json).map((name) => `${block}.${type}.${name}`)),
+            Object.entries(tf[block] ?? {}).flatMap(([type, byName]) =>
+              Object.keys(byName as Json).map((name) => `${block}.${type}.${name}`),
+            ),
           ),
           ...Object.keys(tf.output ?? {}).map((name) => `output.${name}`),
         ];
@@ -68,9 +74,15 @@ function addresses(stacks: Record<string, Json>): Record<string, string[]> {
   );
 }
 
-const actual = Object.fromEntries(Object.entries(VARIANTS).map(([name, raw]) => [name, addresses(synthesize(configWith(() => undefined, raw())))]));
+const actual = Object.fromEntries(
+  Object.entries(VARIANTS).map(([name, raw]) => [
+    name,
+    addresses(synthesize(configWith(() => undefined, raw()))),
+  ]),
+);
 
-if (process.env.PIN_ADDRESSES === 'write') writeFileSync(PINNED, `${JSON.stringify(actual, null, 2)}\n`);
+if (process.env.PIN_ADDRESSES === 'write')
+  writeFileSync(PINNED, `${JSON.stringify(actual, null, 2)}\n`);
 const pinned: Record<string, Record<string, string[]>> = JSON.parse(readFileSync(PINNED, 'utf8'));
 
 describe.each(Object.keys(VARIANTS))('the Terraform addresses of %s', (variant) => {

@@ -1,5 +1,15 @@
 import { loadConfig } from '../config/load';
-import { addressOf, configWith, coreExampleRaw, dataSources, EXAMPLE_PATH, resourceAt, resources, synthesize, synthesizeCluster } from './helpers';
+import {
+  addressOf,
+  configWith,
+  coreExampleRaw,
+  dataSources,
+  EXAMPLE_PATH,
+  resourceAt,
+  resources,
+  synthesize,
+  synthesizeCluster,
+} from './helpers';
 import type { Json } from './helpers';
 
 const SHA_IAM_POLICY = '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a';
@@ -14,9 +24,12 @@ const withLbc = (settings: Json, cluster: Json = {}): Json =>
     }, coreExampleRaw()),
   );
 
-const lbcRelease = (tf: Json): Json => resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
-const lbcTrust = (tf: Json): Json => resourceAt(tf, 'aws_iam_policy_document', 'aws-load-balancer-controller/identity/trust');
-const policyDownload = (tf: Json, name: string): Json => resourceAt(tf, 'http', `aws-load-balancer-controller/iam/${name}/document`);
+const lbcRelease = (tf: Json): Json =>
+  resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+const lbcTrust = (tf: Json): Json =>
+  resourceAt(tf, 'aws_iam_policy_document', 'aws-load-balancer-controller/identity/trust');
+const policyDownload = (tf: Json, name: string): Json =>
+  resourceAt(tf, 'http', `aws-load-balancer-controller/iam/${name}/document`);
 
 describe('cluster stack of the built-in example', () => {
   it('matches the snapshot', () => {
@@ -24,7 +37,9 @@ describe('cluster stack of the built-in example', () => {
   });
 
   it('tags each public subnet for internet-facing and each private subnet for internal load balancers', () => {
-    const tags = resources(example(), 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}=${t.value}`);
+    const tags = resources(example(), 'aws_ec2_tag').map(
+      (t) => `${t.resource_id} ${t.key}=${t.value}`,
+    );
     expect(tags.sort()).toEqual([
       'subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb=1',
       'subnet-0a1b2c3d4e5f60002 kubernetes.io/role/elb=1',
@@ -34,8 +49,12 @@ describe('cluster stack of the built-in example', () => {
   });
 
   it('adds the shared cluster tag to every subnet only when asked', () => {
-    const tf = synthesizeCluster(configWith((raw) => (raw.clusters[0].subnets.tagClusterShared = true), coreExampleRaw()));
-    const shared = resources(tf, 'aws_ec2_tag').filter((t) => t.key === 'kubernetes.io/cluster/edge-demo');
+    const tf = synthesizeCluster(
+      configWith((raw) => (raw.clusters[0].subnets.tagClusterShared = true), coreExampleRaw()),
+    );
+    const shared = resources(tf, 'aws_ec2_tag').filter(
+      (t) => t.key === 'kubernetes.io/cluster/edge-demo',
+    );
     expect(shared.map((t) => t.resource_id).sort()).toEqual([
       'subnet-0a1b2c3d4e5f60001',
       'subnet-0a1b2c3d4e5f60002',
@@ -48,10 +67,14 @@ describe('cluster stack of the built-in example', () => {
   it('creates the OIDC provider from the issuer with the root CA thumbprint and the STS audience', () => {
     const tf = example();
     const [certificate] = Object.keys(tf.data.tls_certificate);
-    expect(tf.data.tls_certificate[certificate].url).toBe('${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}');
+    expect(tf.data.tls_certificate[certificate].url).toBe(
+      '${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}',
+    );
     const [provider] = resources(tf, 'aws_iam_openid_connect_provider');
     expect(provider.url).toBe('${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}');
-    expect(provider.thumbprint_list).toEqual([`\${data.tls_certificate.${certificate}.certificates[0].sha1_fingerprint}`]);
+    expect(provider.thumbprint_list).toEqual([
+      `\${data.tls_certificate.${certificate}.certificates[0].sha1_fingerprint}`,
+    ]);
     expect(provider.client_id_list).toEqual(['sts.amazonaws.com']);
   });
 
@@ -60,19 +83,30 @@ describe('cluster stack of the built-in example', () => {
     const [provider] = Object.keys(tf.resource.aws_iam_openid_connect_provider);
     const [statement] = lbcTrust(tf).statement;
     expect(statement.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
-    expect(statement.principals).toEqual([{ type: 'Federated', identifiers: [`\${aws_iam_openid_connect_provider.${provider}.arn}`] }]);
-    const host = '${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}';
+    expect(statement.principals).toEqual([
+      { type: 'Federated', identifiers: [`\${aws_iam_openid_connect_provider.${provider}.arn}`] },
+    ]);
+    const host =
+      '${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}';
     expect(statement.condition).toEqual([
-      { test: 'StringEquals', variable: `${host}:sub`, values: ['system:serviceaccount:kube-system:aws-load-balancer-controller'] },
+      {
+        test: 'StringEquals',
+        variable: `${host}:sub`,
+        values: ['system:serviceaccount:kube-system:aws-load-balancer-controller'],
+      },
       { test: 'StringEquals', variable: `${host}:aud`, values: ['sts.amazonaws.com'] },
     ]);
     const [role] = resources(tf, 'aws_iam_role');
-    expect(role.assume_role_policy).toMatch(/^\$\{data\.aws_iam_policy_document\..*trust.*\.json\}$/);
+    expect(role.assume_role_policy).toMatch(
+      /^\$\{data\.aws_iam_policy_document\..*trust.*\.json\}$/,
+    );
   });
 
   it('downloads the policy at the controller tag and accepts it only with status 200 and the known sha256', () => {
     const download = policyDownload(example(), 'controller');
-    expect(download.url).toBe('https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json');
+    expect(download.url).toBe(
+      'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json',
+    );
     expect(download.lifecycle.postcondition.map((p: Json) => p.condition)).toEqual([
       '${self.status_code == 200}',
       `\${sha256(self.response_body) == "${SHA_IAM_POLICY}"}`,
@@ -93,19 +127,27 @@ describe('cluster stack of the built-in example', () => {
     });
     expect(release.set).toBeUndefined();
     const attachment = resourceAt(tf, 'aws_iam_role_policy_attachment', 'identity/controller');
-    expect(release.depends_on).toEqual([addressOf(tf, 'aws_iam_role_policy_attachment', attachment)]);
+    expect(release.depends_on).toEqual([
+      addressOf(tf, 'aws_iam_role_policy_attachment', attachment),
+    ]);
   });
 
   it('passes cluster, region, VPC and the IRSA service account as YAML values', () => {
     const [values] = lbcRelease(example()).values;
-    expect(values).toContain('clusterName: edge-demo\nregion: eu-west-1\nvpcId: vpc-0a1b2c3d4e5f60718\nreplicaCount: 2\n');
-    expect(values).toMatch(/serviceAccount:\n {2}create: true\n {2}name: aws-load-balancer-controller\n {2}annotations:\n {4}eks\.amazonaws\.com\/role-arn: \$\{aws_iam_role\..*\.arn\}\n/);
+    expect(values).toContain(
+      'clusterName: edge-demo\nregion: eu-west-1\nvpcId: vpc-0a1b2c3d4e5f60718\nreplicaCount: 2\n',
+    );
+    expect(values).toMatch(
+      /serviceAccount:\n {2}create: true\n {2}name: aws-load-balancer-controller\n {2}annotations:\n {4}eks\.amazonaws\.com\/role-arn: \$\{aws_iam_role\..*\.arn\}\n/,
+    );
   });
 
   it('authenticates helm with aws eks get-token against the named cluster, not a kubeconfig', () => {
     const [helm] = example().provider.helm;
     expect(helm.kubernetes.host).toBe('${data.aws_eks_cluster.cluster.endpoint}');
-    expect(helm.kubernetes.cluster_ca_certificate).toBe('${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}');
+    expect(helm.kubernetes.cluster_ca_certificate).toBe(
+      '${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}',
+    );
     expect(helm.kubernetes.exec).toEqual({
       api_version: 'client.authentication.k8s.io/v1beta1',
       command: 'aws',
@@ -116,12 +158,18 @@ describe('cluster stack of the built-in example', () => {
 
   it('pins the AWS provider to the cluster account and region with default tags', () => {
     const [aws] = example().provider.aws;
-    expect(aws).toMatchObject({ region: 'eu-west-1', allowed_account_ids: ['111122223333'], default_tags: [{ tags: { 'managed-by': 'eks-edge', team: 'platform' } }] });
+    expect(aws).toMatchObject({
+      region: 'eu-west-1',
+      allowed_account_ids: ['111122223333'],
+      default_tags: [{ tags: { 'managed-by': 'eks-edge', team: 'platform' } }],
+    });
   });
 
   it('keeps state locally by default, one file per stack', () => {
     // Terraform runs in cdktf.out/stacks/<stack>/: the state lands in the project root.
-    expect(example().terraform.backend).toEqual({ local: { path: '../../../terraform.prod-edge-demo.tfstate' } });
+    expect(example().terraform.backend).toEqual({
+      local: { path: '../../../terraform.prod-edge-demo.tfstate' },
+    });
   });
 });
 
@@ -132,25 +180,35 @@ describe('controller versions and partitions', () => {
     ['us-gov-west-1', 'iam_policy_us-gov.json', 'aws-us-gov'],
   ])('in %s the policy comes from %s', (region, file) => {
     const tf = withLbc({}, { region });
-    expect(policyDownload(tf, 'controller').url).toBe(`https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/${file}`);
+    expect(policyDownload(tf, 'controller').url).toBe(
+      `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/${file}`,
+    );
   });
 
   it('uses the partition in the Pod Identity trust source ARN', () => {
     const tf = withLbc({ identity: 'pod-identity' }, { region: 'cn-north-1' });
     const [statement] = lbcTrust(tf).statement;
-    expect(statement.condition).toContainEqual({ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws-cn:eks:cn-north-1:111122223333:cluster/edge-demo'] });
+    expect(statement.condition).toContainEqual({
+      test: 'ArnEquals',
+      variable: 'aws:SourceArn',
+      values: ['arn:aws-cn:eks:cn-north-1:111122223333:cluster/edge-demo'],
+    });
   });
 
   it('v2.17.1 installs chart 1.17.1 and the policy of tag v2.17.1', () => {
     const tf = withLbc({ version: 'v2.17.1' });
     expect(lbcRelease(tf).version).toBe('1.17.1');
-    expect(policyDownload(tf, 'controller').url).toContain('/aws-load-balancer-controller/v2.17.1/docs/install/iam_policy.json');
+    expect(policyDownload(tf, 'controller').url).toContain(
+      '/aws-load-balancer-controller/v2.17.1/docs/install/iam_policy.json',
+    );
   });
 
   it('an uncatalogued version uses the checksum the user gave', () => {
     const tf = withLbc({ version: 'v3.9.0', policySha256: 'c'.repeat(64) });
     expect(lbcRelease(tf).version).toBe('3.9.0');
-    expect(policyDownload(tf, 'controller').lifecycle.postcondition[1].condition).toContain('c'.repeat(64));
+    expect(policyDownload(tf, 'controller').lifecycle.postcondition[1].condition).toContain(
+      'c'.repeat(64),
+    );
   });
 
   it('upgrades in place: only the document URL, checksum and version tag change, not the policy name or description', () => {
@@ -158,7 +216,10 @@ describe('controller versions and partitions', () => {
     const [after] = resources(withLbc({ version: 'v3.5.0' }), 'aws_iam_policy');
     expect(after.name).toBe(before.name);
     expect(after.description).toBe(before.description);
-    expect([before.tags, after.tags]).toEqual([{ 'eks-edge/controller-version': 'v3.4.3' }, { 'eks-edge/controller-version': 'v3.5.0' }]);
+    expect([before.tags, after.tags]).toEqual([
+      { 'eks-edge/controller-version': 'v3.4.3' },
+      { 'eks-edge/controller-version': 'v3.5.0' },
+    ]);
   });
 
   it('never points at a branch', () => {
@@ -184,11 +245,17 @@ describe('EKS Pod Identity mode', () => {
 
   it('is trusted by the Pod Identity service for this cluster only', () => {
     const [statement] = lbcTrust(tf).statement;
-    expect(statement.principals).toEqual([{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }]);
+    expect(statement.principals).toEqual([
+      { type: 'Service', identifiers: ['pods.eks.amazonaws.com'] },
+    ]);
     expect(statement.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
     expect(statement.condition).toEqual([
       { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] },
-      { test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:eks:eu-west-1:111122223333:cluster/edge-demo'] },
+      {
+        test: 'ArnEquals',
+        variable: 'aws:SourceArn',
+        values: ['arn:aws:eks:eu-west-1:111122223333:cluster/edge-demo'],
+      },
     ]);
   });
 
@@ -197,25 +264,38 @@ describe('EKS Pod Identity mode', () => {
     expect(dataSources(tf, 'tls_certificate')).toEqual([]);
     expect(tf.provider.tls).toBeUndefined();
     expect(JSON.stringify(tf)).not.toContain('oidc');
-    expect(lbcRelease(tf).values[0]).toContain('serviceAccount:\n  create: true\n  name: aws-load-balancer-controller\n  annotations: {}\n');
+    expect(lbcRelease(tf).values[0]).toContain(
+      'serviceAccount:\n  create: true\n  name: aws-load-balancer-controller\n  annotations: {}\n',
+    );
   });
 
   it('installs the Pod Identity agent add-on only when asked, before the controller starts', () => {
     expect(resources(tf, 'aws_eks_addon')).toEqual([]);
-    const withAgent = withLbc({ identity: 'pod-identity' }, { externalDns: [], installPodIdentityAgent: true });
+    const withAgent = withLbc(
+      { identity: 'pod-identity' },
+      { externalDns: [], installPodIdentityAgent: true },
+    );
     const [addon] = resources(withAgent, 'aws_eks_addon');
-    expect(addon).toMatchObject({ cluster_name: 'edge-demo', addon_name: 'eks-pod-identity-agent' });
-    expect(lbcRelease(withAgent).depends_on).toContain(addressOf(withAgent, 'aws_eks_addon', addon));
+    expect(addon).toMatchObject({
+      cluster_name: 'edge-demo',
+      addon_name: 'eks-pod-identity-agent',
+    });
+    expect(lbcRelease(withAgent).depends_on).toContain(
+      addressOf(withAgent, 'aws_eks_addon', addon),
+    );
   });
 
   it('starts the controller only after the association exists', () => {
     const [association] = resources(tf, 'aws_eks_pod_identity_association');
-    expect(lbcRelease(tf).depends_on).toContain(addressOf(tf, 'aws_eks_pod_identity_association', association));
+    expect(lbcRelease(tf).depends_on).toContain(
+      addressOf(tf, 'aws_eks_pod_identity_association', association),
+    );
   });
 });
 
 describe('an existing OIDC provider', () => {
-  const arn = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  const arn =
+    'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
   const tf = withLbc({}, { existingOidcProviderArn: arn });
 
   it('must belong to this cluster: the plan fails if its URL is not the cluster issuer', () => {
@@ -242,18 +322,26 @@ describe('migration from the ALB Ingress Controller v1', () => {
   it('attaches the upstream migration policy before the controller starts', () => {
     const tf = withLbc({ migrateFromV1: true });
     const download = policyDownload(tf, 'migration');
-    expect(download.url).toBe('https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy_v1_to_v2_additional.json');
+    expect(download.url).toBe(
+      'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy_v1_to_v2_additional.json',
+    );
     expect(download.lifecycle.postcondition[1].condition).toContain(SHA_MIGRATION);
     const attachment = resourceAt(tf, 'aws_iam_role_policy_attachment', 'identity/v1-migration');
     const migrationPolicy = resourceAt(tf, 'aws_iam_policy', 'iam/migration/policy');
-    expect(attachment.policy_arn).toBe(`\${${addressOf(tf, 'aws_iam_policy', migrationPolicy)}.arn}`);
-    expect(lbcRelease(tf).depends_on).toContain(addressOf(tf, 'aws_iam_role_policy_attachment', attachment));
+    expect(attachment.policy_arn).toBe(
+      `\${${addressOf(tf, 'aws_iam_policy', migrationPolicy)}.arn}`,
+    );
+    expect(lbcRelease(tf).depends_on).toContain(
+      addressOf(tf, 'aws_iam_role_policy_attachment', attachment),
+    );
   });
 
   it('rewrites the commercial-partition ARNs of the migration policy in other partitions', () => {
     const tf = withLbc({ migrateFromV1: true }, { region: 'us-gov-west-1' });
     const migrationPolicy = resourceAt(tf, 'aws_iam_policy', 'iam/migration/policy');
-    expect(migrationPolicy.policy).toMatch(/^\$\{replace\(data\.http\..*\.response_body, "arn:aws:", "arn:aws-us-gov:"\)\}$/);
+    expect(migrationPolicy.policy).toMatch(
+      /^\$\{replace\(data\.http\..*\.response_body, "arn:aws:", "arn:aws-us-gov:"\)\}$/,
+    );
   });
 
   it('is absent unless asked for', () => {
@@ -263,16 +351,25 @@ describe('migration from the ALB Ingress Controller v1', () => {
 
 describe('chart values from the user', () => {
   it('are merged under the managed values', () => {
-    const tf = withLbc({ values: { enableServiceMutatorWebhook: false, resources: { limits: { memory: '256Mi' } } } });
+    const tf = withLbc({
+      values: { enableServiceMutatorWebhook: false, resources: { limits: { memory: '256Mi' } } },
+    });
     const [values] = lbcRelease(tf).values;
-    expect(values).toContain('enableServiceMutatorWebhook: false\nresources:\n  limits:\n    memory: 256Mi\nclusterName: edge-demo\n');
+    expect(values).toContain(
+      'enableServiceMutatorWebhook: false\nresources:\n  limits:\n    memory: 256Mi\nclusterName: edge-demo\n',
+    );
   });
 });
 
 describe('an S3 backend', () => {
   it('gives each stack its own key, with encryption and S3 lock files', () => {
     const config = configWith((raw) => {
-      raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'platform/edge' };
+      raw.backend = {
+        type: 's3',
+        bucket: 'acme-tf-state',
+        region: 'eu-west-1',
+        keyPrefix: 'platform/edge',
+      };
     }, coreExampleRaw());
     const tf = synthesizeCluster(config);
     expect(tf.terraform.backend.s3).toEqual({
@@ -290,12 +387,19 @@ describe('clusters sharing a VPC', () => {
     const stacks = synthesize(
       configWith((raw) => {
         raw.clusters[0].subnets.tagClusterShared = true;
-        raw.clusters.push({ ...structuredClone(raw.clusters[0]), environment: 'staging', clusterName: 'edge-staging' });
+        raw.clusters.push({
+          ...structuredClone(raw.clusters[0]),
+          environment: 'staging',
+          clusterName: 'edge-staging',
+        });
       }, coreExampleRaw()),
     );
-    const tags = (name: string) => resources(stacks[name], 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}`);
+    const tags = (name: string) =>
+      resources(stacks[name], 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}`);
     expect(tags('prod-edge-demo')).toContain('subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb');
-    expect(tags('prod-edge-demo')).toContain('subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-demo');
+    expect(tags('prod-edge-demo')).toContain(
+      'subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-demo',
+    );
     expect(tags('staging-edge-staging').sort()).toEqual([
       'subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-staging',
       'subnet-0a1b2c3d4e5f60002 kubernetes.io/cluster/edge-staging',
@@ -309,12 +413,22 @@ describe('several clusters', () => {
   it('make one stack each, each with its own provider account and state', () => {
     const config = configWith((raw) => {
       const second = structuredClone(raw.clusters[0]);
-      Object.assign(second, { environment: 'staging', accountId: '444455556666', region: 'us-east-1', subnets: { public: ['subnet-0b1b2c3d4e5f60001'] } });
+      Object.assign(second, {
+        environment: 'staging',
+        accountId: '444455556666',
+        region: 'us-east-1',
+        subnets: { public: ['subnet-0b1b2c3d4e5f60001'] },
+      });
       raw.clusters.push(second);
     }, coreExampleRaw());
     const stacks = synthesize(config);
     expect(Object.keys(stacks)).toEqual(['prod-edge-demo', 'staging-edge-demo']);
-    expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({ region: 'us-east-1', allowed_account_ids: ['444455556666'] });
-    expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe('../../../terraform.staging-edge-demo.tfstate');
+    expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({
+      region: 'us-east-1',
+      allowed_account_ids: ['444455556666'],
+    });
+    expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe(
+      '../../../terraform.staging-edge-demo.tfstate',
+    );
   });
 });

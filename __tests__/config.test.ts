@@ -25,7 +25,10 @@ describe('the built-in example', () => {
       namespace: 'kube-system',
       serviceAccountName: 'aws-load-balancer-controller',
       replicaCount: 2,
-      policy: { file: 'iam_policy.json', sha256: '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a' },
+      policy: {
+        file: 'iam_policy.json',
+        sha256: '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+      },
     });
     expect(config.backend).toEqual({ type: 'local', directory: '.' });
   });
@@ -39,7 +42,9 @@ describe('the config file', () => {
   });
 
   it('reports a missing file and YAML syntax errors as configuration problems', () => {
-    expect(() => loadConfig('/nonexistent/eks-edge.yaml')).toThrow(/cannot read the file \(ENOENT\)/);
+    expect(() => loadConfig('/nonexistent/eks-edge.yaml')).toThrow(
+      /cannot read the file \(ENOENT\)/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'eks-edge-yaml-'));
     writeFileSync(join(dir, 'bad.yaml'), 'clusters:\n  - environment: prod\n   clusterName: x\n');
     expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(ConfigError);
@@ -49,25 +54,99 @@ describe('the config file', () => {
 describe('a bad configuration', () => {
   // Each row: a distinct mistake, the setting the error must name, and what it must say.
   const mistakes: [string, (raw: Json) => void, string, RegExp][] = [
-    ['account id too short', (r) => (cluster(r).accountId = '12345'), 'clusters[0].accountId', /12-digit AWS account id/],
-    ['account id as a number', (r) => (cluster(r).accountId = 111122223333), 'clusters[0].accountId', /expected string/],
-    ['unknown region', (r) => (cluster(r).region = 'europe-west1'), 'clusters[0].region', /AWS region name/],
-    ['environment not DNS-1123', (r) => (cluster(r).environment = 'Prod_1'), 'clusters[0].environment', /DNS-1123 label/],
-    ['cluster name with a dot', (r) => (cluster(r).clusterName = 'edge.demo'), 'clusters[0].clusterName', /EKS cluster name/],
+    [
+      'account id too short',
+      (r) => (cluster(r).accountId = '12345'),
+      'clusters[0].accountId',
+      /12-digit AWS account id/,
+    ],
+    [
+      'account id as a number',
+      (r) => (cluster(r).accountId = 111122223333),
+      'clusters[0].accountId',
+      /expected string/,
+    ],
+    [
+      'unknown region',
+      (r) => (cluster(r).region = 'europe-west1'),
+      'clusters[0].region',
+      /AWS region name/,
+    ],
+    [
+      'environment not DNS-1123',
+      (r) => (cluster(r).environment = 'Prod_1'),
+      'clusters[0].environment',
+      /DNS-1123 label/,
+    ],
+    [
+      'cluster name with a dot',
+      (r) => (cluster(r).clusterName = 'edge.demo'),
+      'clusters[0].clusterName',
+      /EKS cluster name/,
+    ],
     ['malformed VPC id', (r) => (cluster(r).vpcId = 'vpc-xyz'), 'clusters[0].vpcId', /VPC id/],
-    ['malformed subnet id', (r) => (cluster(r).subnets.public[1] = 'subnet-12'), 'clusters[0].subnets.public[1]', /subnet id/],
-    ['subnet both public and private', (r) => cluster(r).subnets.private.push(cluster(r).subnets.public[0]), 'clusters[0].subnets', /listed more than once/],
+    [
+      'malformed subnet id',
+      (r) => (cluster(r).subnets.public[1] = 'subnet-12'),
+      'clusters[0].subnets.public[1]',
+      /subnet id/,
+    ],
+    [
+      'subnet both public and private',
+      (r) => cluster(r).subnets.private.push(cluster(r).subnets.public[0]),
+      'clusters[0].subnets',
+      /listed more than once/,
+    ],
     ['no subnets', (r) => (cluster(r).subnets = {}), 'clusters[0].subnets', /lists no subnet/],
-    ['version without v', (r) => (lbc(r).version = '3.5.0'), 'clusters[0].loadBalancerController.version', /release tag such as v3\.5\.0/],
-    ['uncatalogued version without checksum', (r) => (lbc(r).version = 'v3.9.0'), 'clusters[0].loadBalancerController.policySha256', /not in the built-in catalog/],
-    ['checksum for a catalogued version', (r) => (lbc(r).policySha256 = 'a'.repeat(64)), 'clusters[0].loadBalancerController.policySha256', /only for controller versions outside/],
-    ['misspelt setting', (r) => (lbc(r).replicas = 3), 'clusters[0].loadBalancerController', /unknown setting "replicas"/],
-    ['unknown identity mode', (r) => (lbc(r).identity = 'kiam'), 'clusters[0].loadBalancerController.identity', /"irsa"\|"pod-identity"/],
-    ['zero replicas', (r) => (lbc(r).replicaCount = 0), 'clusters[0].loadBalancerController.replicaCount', />=1/],
-    ['managed chart value', (r) => (lbc(r).values = { clusterName: 'other' }), 'clusters[0].loadBalancerController.values.clusterName', /set by this project/],
+    [
+      'version without v',
+      (r) => (lbc(r).version = '3.5.0'),
+      'clusters[0].loadBalancerController.version',
+      /release tag such as v3\.5\.0/,
+    ],
+    [
+      'uncatalogued version without checksum',
+      (r) => (lbc(r).version = 'v3.9.0'),
+      'clusters[0].loadBalancerController.policySha256',
+      /not in the built-in catalog/,
+    ],
+    [
+      'checksum for a catalogued version',
+      (r) => (lbc(r).policySha256 = 'a'.repeat(64)),
+      'clusters[0].loadBalancerController.policySha256',
+      /only for controller versions outside/,
+    ],
+    [
+      'misspelt setting',
+      (r) => (lbc(r).replicas = 3),
+      'clusters[0].loadBalancerController',
+      /unknown setting "replicas"/,
+    ],
+    [
+      'unknown identity mode',
+      (r) => (lbc(r).identity = 'kiam'),
+      'clusters[0].loadBalancerController.identity',
+      /"irsa"\|"pod-identity"/,
+    ],
+    [
+      'zero replicas',
+      (r) => (lbc(r).replicaCount = 0),
+      'clusters[0].loadBalancerController.replicaCount',
+      />=1/,
+    ],
+    [
+      'managed chart value',
+      (r) => (lbc(r).values = { clusterName: 'other' }),
+      'clusters[0].loadBalancerController.values.clusterName',
+      /set by this project/,
+    ],
     [
       'role and profile together',
-      (r) => (cluster(r).credentials = { assumeRoleArn: 'arn:aws:iam::111122223333:role/deploy', profile: 'prod' }),
+      (r) =>
+        (cluster(r).credentials = {
+          assumeRoleArn: 'arn:aws:iam::111122223333:role/deploy',
+          profile: 'prod',
+        }),
       'clusters[0].credentials',
       /either assumeRoleArn or profile/,
     ],
@@ -79,24 +158,44 @@ describe('a bad configuration', () => {
     ],
     [
       'OIDC provider of another account',
-      (r) => (cluster(r).existingOidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF'),
+      (r) =>
+        (cluster(r).existingOidcProviderArn =
+          'arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF'),
       'clusters[0].existingOidcProviderArn',
       /account 111122223333/,
     ],
-    ['same stack twice', (r) => r.clusters.push(structuredClone(cluster(r))), 'clusters', /appears more than once/],
+    [
+      'same stack twice',
+      (r) => r.clusters.push(structuredClone(cluster(r))),
+      'clusters',
+      /appears more than once/,
+    ],
     [
       'a subnet public in one cluster and private in another',
-      (r) => r.clusters.push({ ...structuredClone(cluster(r)), environment: 'staging', clusterName: 'edge-staging', subnets: { private: ['subnet-0a1b2c3d4e5f60001'] } }),
+      (r) =>
+        r.clusters.push({
+          ...structuredClone(cluster(r)),
+          environment: 'staging',
+          clusterName: 'edge-staging',
+          subnets: { private: ['subnet-0a1b2c3d4e5f60001'] },
+        }),
       'clusters[1].subnets.private',
       /subnet-0a1b2c3d4e5f60001 is public in clusters\[0\]: a subnet is either public or private/,
     ],
     ['no clusters', (r) => (r.clusters = []), 'clusters', /at least one cluster/],
-    ['s3 backend without bucket', (r) => (r.backend = { type: 's3', region: 'eu-west-1' }), 'backend.bucket', /is required/],
+    [
+      's3 backend without bucket',
+      (r) => (r.backend = { type: 's3', region: 'eu-west-1' }),
+      'backend.bucket',
+      /is required/,
+    ],
   ];
 
   it.each(mistakes)('%s: names the setting and what is allowed', (_name, change, path, message) => {
     const issues = configIssues(change);
-    expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: `)));
+    expect(issues).toContainEqual(
+      expect.stringMatching(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: `)),
+    );
     expect(issues.find((i) => i.startsWith(`${path}: `))).toMatch(message);
   });
 
@@ -115,7 +214,11 @@ describe('a bad configuration', () => {
       cluster(r).subnets.private.push(cluster(r).subnets.public[0]);
     });
     expect(issues).toContainEqual(expect.stringMatching(/^backend\.type: /));
-    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[0\]\.subnets: subnet-0a1b2c3d4e5f60001 is listed more than once/));
+    expect(issues).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.subnets: subnet-0a1b2c3d4e5f60001 is listed more than once/,
+      ),
+    );
   });
 
   it('reports problems across clusters even when another cluster is malformed', () => {
@@ -126,13 +229,30 @@ describe('a bad configuration', () => {
       const broken = { ...structuredClone(cluster(r)), environment: 'Broken!' };
       r.clusters.push(broken, twin);
     });
-    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[1\]\.environment: must be a DNS-1123 label/));
-    expect(issues).toContainEqual(expect.stringMatching(/^clusters\[0\]\.externalDns\[0\]\.txtOwnerId, clusters\[2\]\.externalDns\[0\]\.txtOwnerId: txtOwnerId prod-edge-demo-public/));
+    expect(issues).toContainEqual(
+      expect.stringMatching(/^clusters\[1\]\.environment: must be a DNS-1123 label/),
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.txtOwnerId, clusters\[2\]\.externalDns\[0\]\.txtOwnerId: txtOwnerId prod-edge-demo-public/,
+      ),
+    );
   });
 
   it('accepts an uncatalogued version when its checksum and chart are given', () => {
-    const config = configWith((r) => Object.assign(lbc(r), { version: 'v2.18.0', chartVersion: '1.18.0', policySha256: 'b'.repeat(64) }), coreExampleRaw());
-    expect(config.clusters[0].loadBalancerController).toMatchObject({ chartVersion: '1.18.0', policy: { sha256: 'b'.repeat(64) } });
+    const config = configWith(
+      (r) =>
+        Object.assign(lbc(r), {
+          version: 'v2.18.0',
+          chartVersion: '1.18.0',
+          policySha256: 'b'.repeat(64),
+        }),
+      coreExampleRaw(),
+    );
+    expect(config.clusters[0].loadBalancerController).toMatchObject({
+      chartVersion: '1.18.0',
+      policy: { sha256: 'b'.repeat(64) },
+    });
   });
 });
 
@@ -140,7 +260,10 @@ describe('the app entry point', () => {
   const root = join(__dirname, '..');
 
   beforeAll(() => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(build.status).toBe(0);
   });
 
@@ -159,7 +282,9 @@ describe('the app entry point', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('2 configuration problems');
     expect(run.stderr).toContain('clusters[0].accountId: must be a 12-digit AWS account id');
-    expect(run.stderr).toContain('clusters[0].loadBalancerController.version: must be a release tag');
+    expect(run.stderr).toContain(
+      'clusters[0].loadBalancerController.version: must be a release tag',
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(outdir)).toBe(false);
   });
@@ -167,7 +292,12 @@ describe('the app entry point', () => {
   it('synthesizes the example with no credentials and no network, removing stale stack folders', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-main-')), 'cdktf.out');
     mkdirSync(join(outdir, 'stacks', 'removed-cluster'), { recursive: true });
-    const env = { PATH: process.env.PATH, HOME: tmpdir(), CDKTF_OUTDIR: outdir, HTTPS_PROXY: 'http://127.0.0.1:9' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: tmpdir(),
+      CDKTF_OUTDIR: outdir,
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+    };
     const run = spawnSync(process.execPath, ['dist/main.js'], { cwd: root, encoding: 'utf8', env });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

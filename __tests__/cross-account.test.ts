@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
-import { configIssues, configWith, EXAMPLE_PATH, resourceAt, resources, synthesize } from './helpers';
+import {
+  configIssues,
+  configWith,
+  EXAMPLE_PATH,
+  resourceAt,
+  resources,
+  synthesize,
+} from './helpers';
 import type { Json } from './helpers';
 import { evaluate, iamPolicyFrom } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
@@ -25,18 +32,38 @@ const dns = stacks.dns;
 const prod = stacks['prod-edge-prod'];
 const staging = stacks['staging-edge-staging'];
 
-const dnsRoleTrust = (tf: Json, role: string): IamPolicyJson => iamPolicyFrom(resourceAt(tf, 'aws_iam_policy_document', `dns/${role}/trust`));
-const dnsRoleAccess = (tf: Json, role: string): IamPolicyJson => iamPolicyFrom(resourceAt(tf, 'aws_iam_policy_document', `dns/${role}/route53-access`));
-const sourceAssumePolicy = (tf: Json): IamPolicyJson => iamPolicyFrom(resourceAt(tf, 'aws_iam_policy_document', 'external-dns-public/identity/assume-dns-account-role-document'));
+const dnsRoleTrust = (tf: Json, role: string): IamPolicyJson =>
+  iamPolicyFrom(resourceAt(tf, 'aws_iam_policy_document', `dns/${role}/trust`));
+const dnsRoleAccess = (tf: Json, role: string): IamPolicyJson =>
+  iamPolicyFrom(resourceAt(tf, 'aws_iam_policy_document', `dns/${role}/route53-access`));
+const sourceAssumePolicy = (tf: Json): IamPolicyJson =>
+  iamPolicyFrom(
+    resourceAt(
+      tf,
+      'aws_iam_policy_document',
+      'external-dns-public/identity/assume-dns-account-role-document',
+    ),
+  );
 
 /** The request context EKS Pod Identity presents when it chains into the target role. */
-function podIdentityTags(cluster: string, account: string, region: string, namespace = 'external-dns', serviceAccount = 'external-dns-public') {
+function podIdentityTags(
+  cluster: string,
+  account: string,
+  region: string,
+  namespace = 'external-dns',
+  serviceAccount = 'external-dns-public',
+) {
   return {
     'aws:RequestTag/eks-cluster-arn': `arn:aws:eks:${region}:${account}:cluster/${cluster}`,
     'aws:RequestTag/eks-cluster-name': cluster,
     'aws:RequestTag/kubernetes-namespace': namespace,
     'aws:RequestTag/kubernetes-service-account': serviceAccount,
-    'aws:TagKeys': ['eks-cluster-arn', 'eks-cluster-name', 'kubernetes-namespace', 'kubernetes-service-account'],
+    'aws:TagKeys': [
+      'eks-cluster-arn',
+      'eks-cluster-name',
+      'kubernetes-namespace',
+      'kubernetes-service-account',
+    ],
   };
 }
 const PROD_TAGS = podIdentityTags('edge-prod', PROD_ACCOUNT, 'eu-west-1');
@@ -46,38 +73,87 @@ describe('the cross-account example', () => {
     expect(Object.keys(stacks)).toEqual(['dns', 'prod-edge-prod', 'staging-edge-staging']);
   });
 
-  it.each(['dns', 'prod-edge-prod', 'staging-edge-staging'])('stack %s matches the snapshot', (name) => {
-    expect(stacks[name]).toMatchSnapshot();
-  });
+  it.each(['dns', 'prod-edge-prod', 'staging-edge-staging'])(
+    'stack %s matches the snapshot',
+    (name) => {
+      expect(stacks[name]).toMatchSnapshot();
+    },
+  );
 
   it('gives each stack its own account credentials', () => {
-    expect(dns.provider.aws[0]).toMatchObject({ allowed_account_ids: [DNS_ACCOUNT], assume_role: [{ role_arn: 'arn:aws:iam::999988887777:role/terraform-dns' }] });
-    expect(prod.provider.aws[0]).toMatchObject({ allowed_account_ids: [PROD_ACCOUNT], region: 'eu-west-1', assume_role: [{ role_arn: 'arn:aws:iam::111122223333:role/terraform' }] });
-    expect(staging.provider.aws[0]).toMatchObject({ allowed_account_ids: [STAGING_ACCOUNT], region: 'us-east-1', profile: 'staging' });
-    expect(staging.provider.helm[0].kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'edge-staging', '--region', 'us-east-1', '--profile', 'staging']);
+    expect(dns.provider.aws[0]).toMatchObject({
+      allowed_account_ids: [DNS_ACCOUNT],
+      assume_role: [{ role_arn: 'arn:aws:iam::999988887777:role/terraform-dns' }],
+    });
+    expect(prod.provider.aws[0]).toMatchObject({
+      allowed_account_ids: [PROD_ACCOUNT],
+      region: 'eu-west-1',
+      assume_role: [{ role_arn: 'arn:aws:iam::111122223333:role/terraform' }],
+    });
+    expect(staging.provider.aws[0]).toMatchObject({
+      allowed_account_ids: [STAGING_ACCOUNT],
+      region: 'us-east-1',
+      profile: 'staging',
+    });
+    expect(staging.provider.helm[0].kubernetes.exec.args).toEqual([
+      'eks',
+      'get-token',
+      '--cluster-name',
+      'edge-staging',
+      '--region',
+      'us-east-1',
+      '--profile',
+      'staging',
+    ]);
     expect(prod.provider.helm[0].kubernetes.exec.args).toContain('--role-arn');
   });
 
   it('keeps the DNS account state apart from the clusters, in S3 with lock files', () => {
-    expect(dns.terraform.backend.s3).toEqual({ bucket: 'acme-dns-terraform-state', key: 'eks-edge/dns.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
-    expect(prod.terraform.backend.s3).toMatchObject({ bucket: 'acme-cluster-terraform-state', key: 'eks-edge/prod-edge-prod.tfstate', use_lockfile: true });
-    expect(staging.terraform.backend.s3).toMatchObject({ bucket: 'acme-cluster-terraform-state', key: 'eks-edge/staging-edge-staging.tfstate', use_lockfile: true });
+    expect(dns.terraform.backend.s3).toEqual({
+      bucket: 'acme-dns-terraform-state',
+      key: 'eks-edge/dns.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(prod.terraform.backend.s3).toMatchObject({
+      bucket: 'acme-cluster-terraform-state',
+      key: 'eks-edge/prod-edge-prod.tfstate',
+      use_lockfile: true,
+    });
+    expect(staging.terraform.backend.s3).toMatchObject({
+      bucket: 'acme-cluster-terraform-state',
+      key: 'eks-edge/staging-edge-staging.tfstate',
+      use_lockfile: true,
+    });
   });
 
   it('deploys the DNS stack before the cluster stacks', () => {
     const config = loadConfig(CROSS_ACCOUNT_PATH);
     const { buildApp } = jest.requireActual('../main');
     const app = buildApp(config);
-    const dependencies = (name: string) => app.node.findChild(name).dependencies.map((d: Json) => d.node.id);
+    const dependencies = (name: string) =>
+      app.node.findChild(name).dependencies.map((d: Json) => d.node.id);
     expect(dependencies('prod-edge-prod')).toEqual(['dns']);
     expect(dependencies('staging-edge-staging')).toEqual(['dns']);
   });
 
   it('chains Pod Identity into the DNS role: association target and the source role may assume exactly it', () => {
-    const association = resourceAt(prod, 'aws_eks_pod_identity_association', 'external-dns-public/identity/association');
+    const association = resourceAt(
+      prod,
+      'aws_eks_pod_identity_association',
+      'external-dns-public/identity/association',
+    );
     expect(association.target_role_arn).toBe(PROD_DNS_ROLE);
     expect(association.disable_session_tags).toBe(false);
-    expect(sourceAssumePolicy(prod).Statement).toEqual([{ Sid: 'AssumeRolesInOtherAccounts', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: [PROD_DNS_ROLE] }]);
+    expect(sourceAssumePolicy(prod).Statement).toEqual([
+      {
+        Sid: 'AssumeRolesInOtherAccounts',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Resource: [PROD_DNS_ROLE],
+      },
+    ]);
     const values = parse(resourceAt(prod, 'helm_release', 'external-dns-public/release').values[0]);
     expect(values.extraArgs.filter((a: string) => a.startsWith('--aws-assume-role'))).toEqual([]);
     expect(values.extraArgs).toContain('--zone-id-filter=Z0EXAMPLEPUBLIC0001');
@@ -91,10 +167,23 @@ describe('the cross-account example', () => {
   });
 
   it('passes --aws-assume-role and the external id to the IRSA instance', () => {
-    const values = parse(resourceAt(staging, 'helm_release', 'external-dns-public/release').values[0]);
-    expect(values.extraArgs).toEqual(['--zone-id-filter=Z0EXAMPLEPUBLIC0001', `--aws-assume-role=${STAGING_DNS_ROLE}`, '--aws-assume-role-external-id=edge-staging-external-dns']);
+    const values = parse(
+      resourceAt(staging, 'helm_release', 'external-dns-public/release').values[0],
+    );
+    expect(values.extraArgs).toEqual([
+      '--zone-id-filter=Z0EXAMPLEPUBLIC0001',
+      `--aws-assume-role=${STAGING_DNS_ROLE}`,
+      '--aws-assume-role-external-id=edge-staging-external-dns',
+    ]);
     expect(resources(staging, 'aws_eks_pod_identity_association')).toEqual([]);
-    expect(sourceAssumePolicy(staging).Statement).toEqual([{ Sid: 'AssumeRolesInOtherAccounts', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [STAGING_DNS_ROLE] }]);
+    expect(sourceAssumePolicy(staging).Statement).toEqual([
+      {
+        Sid: 'AssumeRolesInOtherAccounts',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: [STAGING_DNS_ROLE],
+      },
+    ]);
   });
 
   it('trusts the cluster account root (creatable before the source role) and pins the caller', () => {
@@ -105,9 +194,20 @@ describe('the cross-account example', () => {
 });
 
 /** Evaluates an AssumeRole into a DNS role with the caller's identity policy and the role's trust. */
-async function assume(request: { principal: string; context: Record<string, string | string[]>; action?: string }, dnsRole: string, sourceTf: Json, trust: IamPolicyJson) {
+async function assume(
+  request: { principal: string; context: Record<string, string | string[]>; action?: string },
+  dnsRole: string,
+  sourceTf: Json,
+  trust: IamPolicyJson,
+) {
   return evaluate(
-    { principal: request.principal, action: request.action ?? 'sts:AssumeRole', resource: dnsRole, resourceAccount: DNS_ACCOUNT, context: request.context },
+    {
+      principal: request.principal,
+      action: request.action ?? 'sts:AssumeRole',
+      resource: dnsRole,
+      resourceAccount: DNS_ACCOUNT,
+      context: request.context,
+    },
     [sourceAssumePolicy(sourceTf)],
     trust,
   );
@@ -115,7 +215,8 @@ async function assume(request: { principal: string; context: Record<string, stri
 
 describe('the DNS role trust, evaluated (Pod Identity target role with session tags)', () => {
   const trust = dnsRoleTrust(dns, 'prod-edge-prod-external-dns-public');
-  const call = (principal: string, context: Record<string, string | string[]>, action?: string) => assume({ principal, context, action }, PROD_DNS_ROLE, prod, trust);
+  const call = (principal: string, context: Record<string, string | string[]>, action?: string) =>
+    assume({ principal, context, action }, PROD_DNS_ROLE, prod, trust);
 
   it('allows the ExternalDNS source role with its own session tags, for AssumeRole and TagSession', async () => {
     await expect(call(PROD_SOURCE_ROLE, PROD_TAGS)).resolves.toBe('Allowed');
@@ -123,28 +224,52 @@ describe('the DNS role trust, evaluated (Pod Identity target role with session t
   });
 
   it('denies another role of the cluster account with the same tags', async () => {
-    await expect(call(`arn:aws:iam::${PROD_ACCOUNT}:role/edge-prod-aws-load-balancer-controller`, PROD_TAGS)).resolves.not.toBe('Allowed');
+    await expect(
+      call(`arn:aws:iam::${PROD_ACCOUNT}:role/edge-prod-aws-load-balancer-controller`, PROD_TAGS),
+    ).resolves.not.toBe('Allowed');
   });
 
   it('denies the right role for another namespace or service account', async () => {
-    await expect(call(PROD_SOURCE_ROLE, podIdentityTags('edge-prod', PROD_ACCOUNT, 'eu-west-1', 'default'))).resolves.not.toBe('Allowed');
-    await expect(call(PROD_SOURCE_ROLE, podIdentityTags('edge-prod', PROD_ACCOUNT, 'eu-west-1', 'external-dns', 'external-dns-private'))).resolves.not.toBe('Allowed');
+    await expect(
+      call(PROD_SOURCE_ROLE, podIdentityTags('edge-prod', PROD_ACCOUNT, 'eu-west-1', 'default')),
+    ).resolves.not.toBe('Allowed');
+    await expect(
+      call(
+        PROD_SOURCE_ROLE,
+        podIdentityTags(
+          'edge-prod',
+          PROD_ACCOUNT,
+          'eu-west-1',
+          'external-dns',
+          'external-dns-private',
+        ),
+      ),
+    ).resolves.not.toBe('Allowed');
   });
 
   it("denies another cluster's session tags and a call without session tags", async () => {
-    await expect(call(PROD_SOURCE_ROLE, podIdentityTags('edge-other', PROD_ACCOUNT, 'eu-west-1'))).resolves.not.toBe('Allowed');
+    await expect(
+      call(PROD_SOURCE_ROLE, podIdentityTags('edge-other', PROD_ACCOUNT, 'eu-west-1')),
+    ).resolves.not.toBe('Allowed');
     await expect(call(PROD_SOURCE_ROLE, {})).resolves.not.toBe('Allowed');
   });
 
   it('denies a role of the same name in another account', async () => {
-    await expect(call(`arn:aws:iam::${STAGING_ACCOUNT}:role/edge-prod-external-dns-public`, PROD_TAGS)).resolves.not.toBe('Allowed');
+    await expect(
+      call(`arn:aws:iam::${STAGING_ACCOUNT}:role/edge-prod-external-dns-public`, PROD_TAGS),
+    ).resolves.not.toBe('Allowed');
   });
 });
 
 describe('the DNS role trust, evaluated (IRSA with --aws-assume-role and an external id)', () => {
   const trust = dnsRoleTrust(dns, 'staging-edge-staging-external-dns-public');
   const call = (principal: string, externalId?: string) =>
-    assume({ principal, context: externalId ? { 'sts:ExternalId': externalId } : {} }, STAGING_DNS_ROLE, staging, trust);
+    assume(
+      { principal, context: externalId ? { 'sts:ExternalId': externalId } : {} },
+      STAGING_DNS_ROLE,
+      staging,
+      trust,
+    );
 
   it('allows the source role with the external id', async () => {
     await expect(call(STAGING_SOURCE_ROLE, 'edge-staging-external-dns')).resolves.toBe('Allowed');
@@ -153,81 +278,189 @@ describe('the DNS role trust, evaluated (IRSA with --aws-assume-role and an exte
   it('denies a wrong or missing external id, another role, another account', async () => {
     await expect(call(STAGING_SOURCE_ROLE, 'guess')).resolves.not.toBe('Allowed');
     await expect(call(STAGING_SOURCE_ROLE)).resolves.not.toBe('Allowed');
-    await expect(call(`arn:aws:iam::${STAGING_ACCOUNT}:role/admin`, 'edge-staging-external-dns')).resolves.not.toBe('Allowed');
-    await expect(call(`arn:aws:iam::${PROD_ACCOUNT}:role/edge-staging-external-dns-public`, 'edge-staging-external-dns')).resolves.not.toBe('Allowed');
+    await expect(
+      call(`arn:aws:iam::${STAGING_ACCOUNT}:role/admin`, 'edge-staging-external-dns'),
+    ).resolves.not.toBe('Allowed');
+    await expect(
+      call(
+        `arn:aws:iam::${PROD_ACCOUNT}:role/edge-staging-external-dns-public`,
+        'edge-staging-external-dns',
+      ),
+    ).resolves.not.toBe('Allowed');
   });
 
   it('is not the prod role: the staging caller cannot assume the prod DNS role', async () => {
     const prodTrust = dnsRoleTrust(dns, 'prod-edge-prod-external-dns-public');
-    await expect(assume({ principal: STAGING_SOURCE_ROLE, context: podIdentityTags('edge-staging', STAGING_ACCOUNT, 'us-east-1') }, PROD_DNS_ROLE, staging, prodTrust)).resolves.not.toBe(
-      'Allowed',
-    );
+    await expect(
+      assume(
+        {
+          principal: STAGING_SOURCE_ROLE,
+          context: podIdentityTags('edge-staging', STAGING_ACCOUNT, 'us-east-1'),
+        },
+        PROD_DNS_ROLE,
+        staging,
+        prodTrust,
+      ),
+    ).resolves.not.toBe('Allowed');
   });
 });
 
 describe('the DNS role trust, evaluated (Pod Identity with session tags disabled)', () => {
-  const config = configWith((raw) => (raw.clusters[0].externalDns[0].crossAccount.disableSessionTags = true), crossAccountRaw());
+  const config = configWith(
+    (raw) => (raw.clusters[0].externalDns[0].crossAccount.disableSessionTags = true),
+    crossAccountRaw(),
+  );
   const disabled = synthesize(config);
   const trust = dnsRoleTrust(disabled.dns, 'prod-edge-prod-external-dns-public');
   const call = (externalId: string, action = 'sts:AssumeRole', principal = PROD_SOURCE_ROLE) =>
-    assume({ principal, context: { 'sts:ExternalId': externalId }, action }, PROD_DNS_ROLE, disabled['prod-edge-prod'], trust);
+    assume(
+      { principal, context: { 'sts:ExternalId': externalId }, action },
+      PROD_DNS_ROLE,
+      disabled['prod-edge-prod'],
+      trust,
+    );
 
   it('sets disable_session_tags on the association', () => {
-    expect(resourceAt(disabled['prod-edge-prod'], 'aws_eks_pod_identity_association', 'external-dns-public/identity/association').disable_session_tags).toBe(true);
+    expect(
+      resourceAt(
+        disabled['prod-edge-prod'],
+        'aws_eks_pod_identity_association',
+        'external-dns-public/identity/association',
+      ).disable_session_tags,
+    ).toBe(true);
   });
 
   it('allows the external id EKS sends (region/account/cluster/namespace/service account)', async () => {
-    await expect(call('eu-west-1/111122223333/edge-prod/external-dns/external-dns-public')).resolves.toBe('Allowed');
-    await expect(call('eu-west-1/111122223333/edge-prod/external-dns/external-dns-public', 'sts:TagSession')).resolves.toBe('Allowed');
+    await expect(
+      call('eu-west-1/111122223333/edge-prod/external-dns/external-dns-public'),
+    ).resolves.toBe('Allowed');
+    await expect(
+      call('eu-west-1/111122223333/edge-prod/external-dns/external-dns-public', 'sts:TagSession'),
+    ).resolves.toBe('Allowed');
   });
 
   it('denies the external id of another namespace, and TagSession by another role', async () => {
-    await expect(call('eu-west-1/111122223333/edge-prod/default/external-dns-public')).resolves.not.toBe('Allowed');
-    await expect(call('x', 'sts:TagSession', `arn:aws:iam::${PROD_ACCOUNT}:role/other`)).resolves.not.toBe('Allowed');
+    await expect(
+      call('eu-west-1/111122223333/edge-prod/default/external-dns-public'),
+    ).resolves.not.toBe('Allowed');
+    await expect(
+      call('x', 'sts:TagSession', `arn:aws:iam::${PROD_ACCOUNT}:role/other`),
+    ).resolves.not.toBe('Allowed');
   });
 });
 
 describe('the DNS role Route 53 permissions, evaluated', () => {
   const change = (role: string, zone: string, context: Record<string, string | string[]> = {}) =>
-    evaluate({ principal: `arn:aws:iam::${DNS_ACCOUNT}:role/${role}`, action: 'route53:ChangeResourceRecordSets', resource: zone, resourceAccount: DNS_ACCOUNT, context }, [dnsRoleAccess(dns, role)]);
+    evaluate(
+      {
+        principal: `arn:aws:iam::${DNS_ACCOUNT}:role/${role}`,
+        action: 'route53:ChangeResourceRecordSets',
+        resource: zone,
+        resourceAccount: DNS_ACCOUNT,
+        context,
+      },
+      [dnsRoleAccess(dns, role)],
+    );
 
   it('allow changes in the named zone and deny them in another zone', async () => {
-    await expect(change('prod-edge-prod-external-dns-public', PUBLIC_ZONE)).resolves.toBe('Allowed');
-    await expect(change('prod-edge-prod-external-dns-public', PRIVATE_ZONE)).resolves.not.toBe('Allowed');
+    await expect(change('prod-edge-prod-external-dns-public', PUBLIC_ZONE)).resolves.toBe(
+      'Allowed',
+    );
+    await expect(change('prod-edge-prod-external-dns-public', PRIVATE_ZONE)).resolves.not.toBe(
+      'Allowed',
+    );
   });
 
   it('allow listing zones on *', async () => {
     const list = await evaluate(
-      { principal: `arn:aws:iam::${DNS_ACCOUNT}:role/prod-edge-prod-external-dns-public`, action: 'route53:ListHostedZones', resource: '*', resourceAccount: DNS_ACCOUNT },
+      {
+        principal: `arn:aws:iam::${DNS_ACCOUNT}:role/prod-edge-prod-external-dns-public`,
+        action: 'route53:ListHostedZones',
+        resource: '*',
+        resourceAccount: DNS_ACCOUNT,
+      },
       [dnsRoleAccess(dns, 'prod-edge-prod-external-dns-public')],
     );
     expect(list).toBe('Allowed');
   });
 
   it('restrict the staging role to names under its domain filter', async () => {
-    const names = (...n: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': n });
-    await expect(change('staging-edge-staging-external-dns-public', PUBLIC_ZONE, names('app.staging.example.com', 'cname-app.staging.example.com'))).resolves.toBe('Allowed');
-    await expect(change('staging-edge-staging-external-dns-public', PUBLIC_ZONE, names('app.staging.example.com', 'www.example.com'))).resolves.not.toBe('Allowed');
+    const names = (...n: string[]) => ({
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': n,
+    });
+    await expect(
+      change(
+        'staging-edge-staging-external-dns-public',
+        PUBLIC_ZONE,
+        names('app.staging.example.com', 'cname-app.staging.example.com'),
+      ),
+    ).resolves.toBe('Allowed');
+    await expect(
+      change(
+        'staging-edge-staging-external-dns-public',
+        PUBLIC_ZONE,
+        names('app.staging.example.com', 'www.example.com'),
+      ),
+    ).resolves.not.toBe('Allowed');
   });
 });
 
 describe('a shared DNS role', () => {
-  const shared = synthesize(configWith((raw) => (raw.dnsAccount.sharedRole = true), crossAccountRaw()));
+  const shared = synthesize(
+    configWith((raw) => (raw.dnsAccount.sharedRole = true), crossAccountRaw()),
+  );
 
   it('is one role that trusts each caller with its own conditions', async () => {
-    expect(resources(shared.dns, 'aws_iam_role').map((r) => r.name)).toEqual(['external-dns-cross-account']);
+    expect(resources(shared.dns, 'aws_iam_role').map((r) => r.name)).toEqual([
+      'external-dns-cross-account',
+    ]);
     const trust = dnsRoleTrust(shared.dns, 'external-dns-cross-account');
     const sharedRole = `arn:aws:iam::${DNS_ACCOUNT}:role/external-dns-cross-account`;
-    await expect(assume({ principal: PROD_SOURCE_ROLE, context: PROD_TAGS }, sharedRole, shared['prod-edge-prod'], trust)).resolves.toBe('Allowed');
-    await expect(assume({ principal: STAGING_SOURCE_ROLE, context: { 'sts:ExternalId': 'edge-staging-external-dns' } }, sharedRole, shared['staging-edge-staging'], trust)).resolves.toBe('Allowed');
+    await expect(
+      assume(
+        { principal: PROD_SOURCE_ROLE, context: PROD_TAGS },
+        sharedRole,
+        shared['prod-edge-prod'],
+        trust,
+      ),
+    ).resolves.toBe('Allowed');
+    await expect(
+      assume(
+        {
+          principal: STAGING_SOURCE_ROLE,
+          context: { 'sts:ExternalId': 'edge-staging-external-dns' },
+        },
+        sharedRole,
+        shared['staging-edge-staging'],
+        trust,
+      ),
+    ).resolves.toBe('Allowed');
     // The prod caller cannot use the staging caller's route (external id instead of its tags).
-    await expect(assume({ principal: PROD_SOURCE_ROLE, context: { 'sts:ExternalId': 'edge-staging-external-dns' } }, sharedRole, shared['prod-edge-prod'], trust)).resolves.not.toBe('Allowed');
+    await expect(
+      assume(
+        { principal: PROD_SOURCE_ROLE, context: { 'sts:ExternalId': 'edge-staging-external-dns' } },
+        sharedRole,
+        shared['prod-edge-prod'],
+        trust,
+      ),
+    ).resolves.not.toBe('Allowed');
   });
 
   it('is the target of every cluster', () => {
     const sharedRole = `arn:aws:iam::${DNS_ACCOUNT}:role/external-dns-cross-account`;
-    expect(resourceAt(shared['prod-edge-prod'], 'aws_eks_pod_identity_association', 'external-dns-public/identity/association').target_role_arn).toBe(sharedRole);
-    expect(parse(resourceAt(shared['staging-edge-staging'], 'helm_release', 'external-dns-public/release').values[0]).extraArgs).toContain(`--aws-assume-role=${sharedRole}`);
+    expect(
+      resourceAt(
+        shared['prod-edge-prod'],
+        'aws_eks_pod_identity_association',
+        'external-dns-public/identity/association',
+      ).target_role_arn,
+    ).toBe(sharedRole);
+    expect(
+      parse(
+        resourceAt(shared['staging-edge-staging'], 'helm_release', 'external-dns-public/release')
+          .values[0],
+      ).extraArgs,
+    ).toContain(`--aws-assume-role=${sharedRole}`);
   });
 });
 
@@ -238,7 +471,12 @@ describe('the trust policy size', () => {
     if (quota) raw.dnsAccount.trustPolicyQuota = quota;
     for (let i = 0; i < count; i += 1) {
       const clone = structuredClone(raw.clusters[0]);
-      Object.assign(clone, { environment: `prod${i}`, clusterName: `edge-prod-${i}`, accountId: String(300000000000 + i), credentials: undefined });
+      Object.assign(clone, {
+        environment: `prod${i}`,
+        clusterName: `edge-prod-${i}`,
+        accountId: String(300000000000 + i),
+        credentials: undefined,
+      });
       clone.subnets = { public: [`subnet-${String(i).padStart(8, '0')}`] };
       raw.clusters.push(clone);
     }
@@ -246,35 +484,109 @@ describe('the trust policy size', () => {
 
   it("is checked against the account's quota at synth, naming the way out", () => {
     expect(configIssues(sharedWith(4), crossAccountRaw())).toContainEqual(
-      expect.stringMatching(/^dnsAccount\.sharedRole: the trust policy of role external-dns-cross-account would be \d+ characters, over the account's quota of 2048/),
+      expect.stringMatching(
+        /^dnsAccount\.sharedRole: the trust policy of role external-dns-cross-account would be \d+ characters, over the account's quota of 2048/,
+      ),
     );
   });
 
   it('fits a raised quota, and per-instance roles stay small', () => {
     expect(() => configWith(sharedWith(4, 4096), crossAccountRaw())).not.toThrow();
-    expect(() => configWith((raw) => sharedWith(4)(raw) ?? (raw.dnsAccount.sharedRole = false), crossAccountRaw())).not.toThrow();
+    expect(() =>
+      configWith(
+        (raw) => sharedWith(4)(raw) ?? (raw.dnsAccount.sharedRole = false),
+        crossAccountRaw(),
+      ),
+    ).not.toThrow();
   });
 });
 
 describe('single-account configurations', () => {
   it('have no DNS stack', () => {
-    expect(Object.keys(synthesize(loadConfig(EXAMPLE_PATH)))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
+    expect(Object.keys(synthesize(loadConfig(EXAMPLE_PATH)))).toEqual([
+      'prod-edge-demo',
+      'prod-edge-demo-edge',
+    ]);
   });
 });
 
 describe('cross-account configuration errors', () => {
   const cases: [string, (raw: Json) => void, string, RegExp][] = [
-    ['cross-account without a DNS account', (r) => delete r.dnsAccount, 'clusters[0].externalDns[0].crossAccount', /needs a dnsAccount/],
-    ["DNS account equal to the cluster's", (r) => (r.dnsAccount.accountId = PROD_ACCOUNT), 'clusters[0].externalDns[0].crossAccount', /is the cluster's own account/],
-    ['zone not owned by the DNS account', (r) => (r.clusters[0].externalDns[0].zones = [{ name: 'example.org' }]), 'clusters[0].externalDns[0].zones[0]', /not one of dnsAccount\.zones \(example\.com, internal\.example\.com\)/],
-    ['IRSA chaining without an external id', (r) => delete r.clusters[1].externalDns[0].crossAccount.externalId, 'clusters[1].externalDns[0].crossAccount.externalId', /assume-role needs an external id/],
-    ['IRSA with the Pod Identity target', (r) => (r.clusters[1].externalDns[0].crossAccount.via = 'pod-identity-target'), 'clusters[1].externalDns[0].crossAccount.via', /needs identity pod-identity/],
-    ['node role across accounts', (r) => Object.assign(r.clusters[0].externalDns[0], { identity: 'node-role', nodeRoleNames: ['nodes'] }), 'clusters[0].externalDns[0].identity', /needs an own role/],
-    ['zone privacy differs from the DNS account', (r) => (r.clusters[0].externalDns[0].zones[0].private = true), 'clusters[0].externalDns[0].zones[0].private', /example\.com is public in dnsAccount\.zones/],
-    ['DNS deploy role in another account', (r) => (r.dnsAccount.credentials.assumeRoleArn = 'arn:aws:iam::111122223333:role/terraform'), 'dnsAccount.credentials.assumeRoleArn', /role in the DNS account 999988887777/],
-    ['state role and profile together', (r) => (r.dnsAccount.backend = { ...r.dnsAccount.backend, profile: 'dns', assumeRoleArn: 'arn:aws:iam::999988887777:role/state' }), 'dnsAccount.backend', /either assumeRoleArn or profile/],
-    ['DNS zone without id', (r) => delete r.dnsAccount.zones[0].id, 'dnsAccount.zones[0].id', /is required/],
-    ['DNS account in another partition', (r) => (r.dnsAccount.region = 'cn-north-1'), 'dnsAccount.region', /another partition/],
+    [
+      'cross-account without a DNS account',
+      (r) => delete r.dnsAccount,
+      'clusters[0].externalDns[0].crossAccount',
+      /needs a dnsAccount/,
+    ],
+    [
+      "DNS account equal to the cluster's",
+      (r) => (r.dnsAccount.accountId = PROD_ACCOUNT),
+      'clusters[0].externalDns[0].crossAccount',
+      /is the cluster's own account/,
+    ],
+    [
+      'zone not owned by the DNS account',
+      (r) => (r.clusters[0].externalDns[0].zones = [{ name: 'example.org' }]),
+      'clusters[0].externalDns[0].zones[0]',
+      /not one of dnsAccount\.zones \(example\.com, internal\.example\.com\)/,
+    ],
+    [
+      'IRSA chaining without an external id',
+      (r) => delete r.clusters[1].externalDns[0].crossAccount.externalId,
+      'clusters[1].externalDns[0].crossAccount.externalId',
+      /assume-role needs an external id/,
+    ],
+    [
+      'IRSA with the Pod Identity target',
+      (r) => (r.clusters[1].externalDns[0].crossAccount.via = 'pod-identity-target'),
+      'clusters[1].externalDns[0].crossAccount.via',
+      /needs identity pod-identity/,
+    ],
+    [
+      'node role across accounts',
+      (r) =>
+        Object.assign(r.clusters[0].externalDns[0], {
+          identity: 'node-role',
+          nodeRoleNames: ['nodes'],
+        }),
+      'clusters[0].externalDns[0].identity',
+      /needs an own role/,
+    ],
+    [
+      'zone privacy differs from the DNS account',
+      (r) => (r.clusters[0].externalDns[0].zones[0].private = true),
+      'clusters[0].externalDns[0].zones[0].private',
+      /example\.com is public in dnsAccount\.zones/,
+    ],
+    [
+      'DNS deploy role in another account',
+      (r) => (r.dnsAccount.credentials.assumeRoleArn = 'arn:aws:iam::111122223333:role/terraform'),
+      'dnsAccount.credentials.assumeRoleArn',
+      /role in the DNS account 999988887777/,
+    ],
+    [
+      'state role and profile together',
+      (r) =>
+        (r.dnsAccount.backend = {
+          ...r.dnsAccount.backend,
+          profile: 'dns',
+          assumeRoleArn: 'arn:aws:iam::999988887777:role/state',
+        }),
+      'dnsAccount.backend',
+      /either assumeRoleArn or profile/,
+    ],
+    [
+      'DNS zone without id',
+      (r) => delete r.dnsAccount.zones[0].id,
+      'dnsAccount.zones[0].id',
+      /is required/,
+    ],
+    [
+      'DNS account in another partition',
+      (r) => (r.dnsAccount.region = 'cn-north-1'),
+      'dnsAccount.region',
+      /another partition/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, change, path, message) => {
@@ -292,7 +604,9 @@ describe('cross-account configuration errors', () => {
       expect.arrayContaining([
         expect.stringMatching(/^clusters\[0\]\.region: /),
         expect.stringMatching(/^clusters\[1\]\.externalDns\[0\]\.crossAccount\.externalId: /),
-        expect.stringMatching(/^clusters\[1\]\.externalDns\[0\]\.zones\[0\]: example\.org is not one of dnsAccount\.zones/),
+        expect.stringMatching(
+          /^clusters\[1\]\.externalDns\[0\]\.zones\[0\]: example\.org is not one of dnsAccount\.zones/,
+        ),
       ]),
     );
   });

@@ -24,16 +24,28 @@ const escaped = PROVIDER_PREFIX.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * where <pkg> is a provider package's bare name: the closing quote right after it rules out deep
  * paths such as `<pkg>/lib/iam-role`.
  */
-const ROOT_PROVIDER_IMPORT = new RegExp(String.raw`(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"\x60])` + escaped + String.raw`[\w.-]+\1`, 'g');
+const ROOT_PROVIDER_IMPORT = new RegExp(
+  String.raw`(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"\x60])` + escaped + String.raw`[\w.-]+\1`,
+  'g',
+);
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'cdktf.out', 'cdktf.out.hcl', 'coverage']);
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  'dist',
+  'cdktf.out',
+  'cdktf.out.hcl',
+  'coverage',
+]);
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /** Every TypeScript and JavaScript file of the project, outside dependencies, output and dot folders. */
 function sourceFiles(dir: string = ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.') ? [] : sourceFiles(path);
+    if (entry.isDirectory())
+      return SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')
+        ? []
+        : sourceFiles(path);
     return SOURCE_FILE.test(entry.name) ? [path] : [];
   });
 }
@@ -51,10 +63,19 @@ describe('provider packages', () => {
     const files = sourceFiles();
     const scanned = files.map((file) => relative(ROOT, file).split('\\').join('/'));
     // The scan must see the project, or it passes for nothing.
-    expect(scanned).toEqual(expect.arrayContaining(['main.ts', 'stacks/cluster-stack.ts', 'scripts/build.mjs', '__tests__/guards.test.ts']));
+    expect(scanned).toEqual(
+      expect.arrayContaining([
+        'main.ts',
+        'stacks/cluster-stack.ts',
+        'scripts/build.mjs',
+        '__tests__/guards.test.ts',
+      ]),
+    );
     expect(scanned.some((file) => file.startsWith('config/'))).toBe(true);
     expect(scanned.some((file) => file.startsWith('modules/'))).toBe(true);
-    const offenders = files.flatMap((file) => rootProviderImports(relative(ROOT, file), readFileSync(file, 'utf8')));
+    const offenders = files.flatMap((file) =>
+      rootProviderImports(relative(ROOT, file), readFileSync(file, 'utf8')),
+    );
     // Import from `<provider>/lib/<resource>` instead, e.g. `…/lib/iam-role`.
     expect(offenders).toEqual([]);
   });
@@ -111,44 +132,59 @@ function synthesizeExample(configPath: string): { outdir: string; files: Map<str
 
 const EXAMPLES = [EXAMPLE_PATH, join(ROOT, 'config', 'cross-account.example.yaml')];
 
-describe.each(EXAMPLES.map((path) => [relative(ROOT, path), path]))('the synthesized %s', (_name, configPath) => {
-  let first: { outdir: string; files: Map<string, Buffer> };
-  let second: { outdir: string; files: Map<string, Buffer> };
+describe.each(EXAMPLES.map((path) => [relative(ROOT, path), path]))(
+  'the synthesized %s',
+  (_name, configPath) => {
+    let first: { outdir: string; files: Map<string, Buffer> };
+    let second: { outdir: string; files: Map<string, Buffer> };
 
-  beforeAll(() => {
-    first = synthesizeExample(configPath);
-    second = synthesizeExample(configPath);
-  });
+    beforeAll(() => {
+      first = synthesizeExample(configPath);
+      second = synthesizeExample(configPath);
+    });
 
-  afterAll(() => {
-    for (const run of [first, second]) if (run) rmSync(run.outdir, { recursive: true, force: true });
-  });
+    afterAll(() => {
+      for (const run of [first, second])
+        if (run) rmSync(run.outdir, { recursive: true, force: true });
+    });
 
-  it('is byte-identical in two synths, manifest included', () => {
-    const names = [...first.files.keys()].sort();
-    expect(names).toContain('manifest.json');
-    expect(names.some((name) => name.endsWith('/cdk.tf.json'))).toBe(true);
-    expect([...second.files.keys()].sort()).toEqual(names);
-    for (const name of names) {
-      const [a, b] = [first.files.get(name)!, second.files.get(name)!];
-      // Compared as text for a readable diff; the byte comparison is the guard.
-      if (!a.equals(b)) expect(`${name}:\n${b.toString('utf8')}`).toBe(`${name}:\n${a.toString('utf8')}`);
-      expect(a.equals(b)).toBe(true);
-    }
-  });
+    it('is byte-identical in two synths, manifest included', () => {
+      const names = [...first.files.keys()].sort();
+      expect(names).toContain('manifest.json');
+      expect(names.some((name) => name.endsWith('/cdk.tf.json'))).toBe(true);
+      expect([...second.files.keys()].sort()).toEqual(names);
+      for (const name of names) {
+        const [a, b] = [first.files.get(name)!, second.files.get(name)!];
+        // Compared as text for a readable diff; the byte comparison is the guard.
+        if (!a.equals(b))
+          expect(`${name}:\n${b.toString('utf8')}`).toBe(`${name}:\n${a.toString('utf8')}`);
+        expect(a.equals(b)).toBe(true);
+      }
+    });
 
-  it('contains no path of this machine and no timestamp', () => {
-    const machinePaths = new Set<string>(['/work/', ROOT, realpathSync(ROOT), process.cwd(), tmpdir(), realpathSync(tmpdir()), first.outdir, second.outdir]);
-    const home = homedir();
-    if (home.length > 1) machinePaths.add(home);
-    const isoTimestamp = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/;
-    const findings: string[] = [];
-    for (const [name, content] of first.files) {
-      const text = content.toString('utf8');
-      for (const path of machinePaths) if (text.includes(path)) findings.push(`${name} contains the machine path ${path}`);
-      const timestamp = isoTimestamp.exec(text);
-      if (timestamp) findings.push(`${name} contains the timestamp ${timestamp[0]}`);
-    }
-    expect(findings).toEqual([]);
-  });
-});
+    it('contains no path of this machine and no timestamp', () => {
+      const machinePaths = new Set<string>([
+        '/work/',
+        ROOT,
+        realpathSync(ROOT),
+        process.cwd(),
+        tmpdir(),
+        realpathSync(tmpdir()),
+        first.outdir,
+        second.outdir,
+      ]);
+      const home = homedir();
+      if (home.length > 1) machinePaths.add(home);
+      const isoTimestamp = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/;
+      const findings: string[] = [];
+      for (const [name, content] of first.files) {
+        const text = content.toString('utf8');
+        for (const path of machinePaths)
+          if (text.includes(path)) findings.push(`${name} contains the machine path ${path}`);
+        const timestamp = isoTimestamp.exec(text);
+        if (timestamp) findings.push(`${name} contains the timestamp ${timestamp[0]}`);
+      }
+      expect(findings).toEqual([]);
+    });
+  },
+);

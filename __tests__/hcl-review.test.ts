@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { buildApp } from '../main';
-import { conditionsAsBlocks, formatHcl, parseHcl, stackFiles, unquoteDependsOn, unwrapInterpolationOnlyValues } from '../scripts/hcl-review';
+import {
+  conditionsAsBlocks,
+  formatHcl,
+  parseHcl,
+  stackFiles,
+  unquoteDependsOn,
+  unwrapInterpolationOnlyValues,
+} from '../scripts/hcl-review';
 import { EXAMPLE_PATH } from './helpers';
 
 /** Renders the example's stacks as HCL the way `npm run synth:hcl` does. */
@@ -41,8 +48,17 @@ describe('the HCL rendering for review', () => {
   afterAll(() => rmSync(join(stacks[0].file, '..', '..', '..'), { recursive: true, force: true }));
 
   it('is valid HCL for every stack', async () => {
-    expect(stacks.map((s) => s.file.split('/').slice(-2)[0])).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
-    expect(Object.keys(parsed).sort()).toEqual(['data', 'output', 'provider', 'resource', 'terraform']);
+    expect(stacks.map((s) => s.file.split('/').slice(-2)[0])).toEqual([
+      'prod-edge-demo',
+      'prod-edge-demo-edge',
+    ]);
+    expect(Object.keys(parsed).sort()).toEqual([
+      'data',
+      'output',
+      'provider',
+      'resource',
+      'terraform',
+    ]);
     const edge = await parseHcl(stacks[1].file, stacks[1].hcl);
     expect(Object.keys(edge.resource)).toContain('kubernetes_manifest');
   });
@@ -52,7 +68,14 @@ describe('the HCL rendering for review', () => {
     const [helm] = parsed.provider.helm;
     expect(Array.isArray(helm.kubernetes)).toBe(false);
     expect(Array.isArray(helm.kubernetes.exec)).toBe(false);
-    expect(helm.kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'edge-demo', '--region', 'eu-west-1']);
+    expect(helm.kubernetes.exec.args).toEqual([
+      'eks',
+      'get-token',
+      '--cluster-name',
+      'edge-demo',
+      '--region',
+      'eu-west-1',
+    ]);
     expect(rendered.hcl).toMatch(/provider "helm" \{\n {2}kubernetes = \{\n/);
     expect(rendered.hcl).not.toContain('[object Object]');
   });
@@ -68,15 +91,28 @@ describe('the HCL rendering for review', () => {
     try {
       // An empty provider mirror: init decodes the whole configuration, then fails only at provider installation.
       mkdirSync(join(work, 'mirror'));
-      writeFileSync(join(work, 'terraformrc'), `provider_installation {\n  filesystem_mirror {\n    path    = "${join(work, 'mirror')}"\n    include = ["*/*/*"]\n  }\n}\n`);
+      writeFileSync(
+        join(work, 'terraformrc'),
+        `provider_installation {\n  filesystem_mirror {\n    path    = "${join(work, 'mirror')}"\n    include = ["*/*/*"]\n  }\n}\n`,
+      );
       for (const { file } of stacks) {
-        const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
-          cwd: join(file, '..'),
-          encoding: 'utf8',
-          env: { ...process.env, TF_CLI_CONFIG_FILE: join(work, 'terraformrc'), TF_DATA_DIR: join(work, 'data') },
-        });
+        const init = spawnSync(
+          'terraform',
+          ['init', '-backend=false', '-input=false', '-no-color'],
+          {
+            cwd: join(file, '..'),
+            encoding: 'utf8',
+            env: {
+              ...process.env,
+              TF_CLI_CONFIG_FILE: join(work, 'terraformrc'),
+              TF_DATA_DIR: join(work, 'data'),
+            },
+          },
+        );
         const output = `${init.stdout}${init.stderr}`;
-        expect(output).not.toMatch(/problems with the configuration|Unsupported (argument|block type)|Invalid |Missing required/);
+        expect(output).not.toMatch(
+          /problems with the configuration|Unsupported (argument|block type)|Invalid |Missing required/,
+        );
         expect(output).toMatch(/Failed to query available provider packages/);
       }
     } finally {
@@ -112,26 +148,75 @@ describe('the HCL rendering for review', () => {
 
 describe('conditionsAsBlocks', () => {
   it('turns a list of postconditions into postcondition blocks', () => {
-    const hcl = ['lifecycle {', '  postcondition = [', '{', 'condition = a', '},', '{', 'condition = b', '},', ']', '}'].join('\n');
-    expect(conditionsAsBlocks(hcl)).toBe(['lifecycle {', 'postcondition {', 'condition = a', '}', 'postcondition {', 'condition = b', '}', '}'].join('\n'));
+    const hcl = [
+      'lifecycle {',
+      '  postcondition = [',
+      '{',
+      'condition = a',
+      '},',
+      '{',
+      'condition = b',
+      '},',
+      ']',
+      '}',
+    ].join('\n');
+    expect(conditionsAsBlocks(hcl)).toBe(
+      [
+        'lifecycle {',
+        'postcondition {',
+        'condition = a',
+        '}',
+        'postcondition {',
+        'condition = b',
+        '}',
+        '}',
+      ].join('\n'),
+    );
   });
 });
 
 describe('unquoteDependsOn', () => {
   it('turns quoted depends_on entries into references, and nothing else', () => {
-    const hcl = ['  depends_on = [', '    "aws_iam_role.a",', '    "helm_release.b"', '  ]', '  values = [', '    "x",', '  ]'].join('\n');
-    expect(unquoteDependsOn(hcl)).toBe(['  depends_on = [', '    aws_iam_role.a,', '    helm_release.b', '  ]', '  values = [', '    "x",', '  ]'].join('\n'));
+    const hcl = [
+      '  depends_on = [',
+      '    "aws_iam_role.a",',
+      '    "helm_release.b"',
+      '  ]',
+      '  values = [',
+      '    "x",',
+      '  ]',
+    ].join('\n');
+    expect(unquoteDependsOn(hcl)).toBe(
+      [
+        '  depends_on = [',
+        '    aws_iam_role.a,',
+        '    helm_release.b',
+        '  ]',
+        '  values = [',
+        '    "x",',
+        '  ]',
+      ].join('\n'),
+    );
   });
 });
 
 describe('unwrapInterpolationOnlyValues', () => {
   it('unwraps a value that is one interpolation, as terraform fmt does', () => {
-    expect(unwrapInterpolationOnlyValues('  role = "${aws_iam_role.x.name}"')).toBe('  role = aws_iam_role.x.name');
-    expect(unwrapInterpolationOnlyValues('  v = "${replace(a, "https://", "")}"')).toBe('  v = replace(a, "https://", "")');
+    expect(unwrapInterpolationOnlyValues('  role = "${aws_iam_role.x.name}"')).toBe(
+      '  role = aws_iam_role.x.name',
+    );
+    expect(unwrapInterpolationOnlyValues('  v = "${replace(a, "https://", "")}"')).toBe(
+      '  v = replace(a, "https://", "")',
+    );
   });
 
   it('leaves templates with text or several interpolations alone', () => {
-    for (const line of ['  v = "${a}:sub"', '  v = "${a}-${b}"', '  v = "prefix-${a}"', '    "${a}",']) {
+    for (const line of [
+      '  v = "${a}:sub"',
+      '  v = "${a}-${b}"',
+      '  v = "prefix-${a}"',
+      '    "${a}",',
+    ]) {
       expect(unwrapInterpolationOnlyValues(line)).toBe(line);
     }
   });

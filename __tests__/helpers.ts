@@ -24,7 +24,10 @@ export function coreExampleRaw(): Json {
     delete cluster.gatewayApi;
     delete cluster.accessLogs;
     for (const instance of cluster.externalDns ?? []) {
-      if (instance.sources) instance.sources = instance.sources.filter((source: string) => !source.startsWith('gateway-'));
+      if (instance.sources)
+        instance.sources = instance.sources.filter(
+          (source: string) => !source.startsWith('gateway-'),
+        );
     }
   }
   return raw;
@@ -65,7 +68,8 @@ export function synthesize(config: ResolvedConfig): Record<string, Json> {
 
 /** The cluster stack of a single-cluster configuration. */
 export function synthesizeCluster(config: ResolvedConfig): Json {
-  if (config.clusters.length !== 1) throw new Error(`expected one cluster, got ${config.clusters.length}`);
+  if (config.clusters.length !== 1)
+    throw new Error(`expected one cluster, got ${config.clusters.length}`);
   return synthesize(config)[config.clusters[0].stackName];
 }
 
@@ -83,8 +87,11 @@ export function resourceNames(tf: Json, type: string): string[] {
 
 /** The single resource of a type whose construct path ends with `pathSuffix`. */
 export function resourceAt(tf: Json, type: string, pathSuffix: string): Json {
-  const matches = [...resources(tf, type), ...dataSources(tf, type)].filter((r) => r['//']?.metadata?.path?.endsWith(pathSuffix));
-  if (matches.length !== 1) throw new Error(`expected one ${type} at …${pathSuffix}, found ${matches.length}`);
+  const matches = [...resources(tf, type), ...dataSources(tf, type)].filter((r) =>
+    r['//']?.metadata?.path?.endsWith(pathSuffix),
+  );
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} at …${pathSuffix}, found ${matches.length}`);
   return matches[0];
 }
 

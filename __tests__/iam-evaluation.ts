@@ -12,7 +12,8 @@ export type { IamPolicyJson };
 /** The IAM JSON that Terraform's `aws_iam_policy_document` renders from its statement blocks. */
 export function iamPolicyFrom(document: Json): IamPolicyJson {
   const literal = JSON.stringify(document.statement);
-  if (literal.includes('${')) throw new Error(`policy document still has Terraform references: ${literal}`);
+  if (literal.includes('${'))
+    throw new Error(`policy document still has Terraform references: ${literal}`);
   return iamPolicyJson(document.statement);
 }
 
@@ -27,7 +28,11 @@ export interface Request {
 }
 
 /** 'Allowed', 'ImplicitlyDenied' or 'ExplicitlyDenied'. */
-export async function evaluate(request: Request, identityPolicies: IamPolicyJson[], resourcePolicy?: IamPolicyJson): Promise<string> {
+export async function evaluate(
+  request: Request,
+  identityPolicies: IamPolicyJson[],
+  resourcePolicy?: IamPolicyJson,
+): Promise<string> {
   const principalAccount = request.principal.split(':')[4];
   const result = await runSimulation(
     {
@@ -36,15 +41,23 @@ export async function evaluate(request: Request, identityPolicies: IamPolicyJson
         action: request.action,
         resource: { resource: request.resource, accountId: request.resourceAccount },
         // The simulator does not derive these from the principal.
-        contextVariables: { 'aws:PrincipalArn': request.principal, 'aws:PrincipalAccount': principalAccount, ...request.context },
+        contextVariables: {
+          'aws:PrincipalArn': request.principal,
+          'aws:PrincipalAccount': principalAccount,
+          ...request.context,
+        },
       },
-      identityPolicies: identityPolicies.map((policy, index) => ({ name: `identity-${index}`, policy })),
+      identityPolicies: identityPolicies.map((policy, index) => ({
+        name: `identity-${index}`,
+        policy,
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy,
     },
     {},
   );
-  if (result.resultType === 'error') throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === 'error')
+    throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
 }

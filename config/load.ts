@@ -17,24 +17,39 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(`${source}: ${issues.length} configuration problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  - ${i.path || '(top level)'}: ${i.message}`).join('\n')}`);
+    super(
+      `${source}: ${issues.length} configuration problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  - ${i.path || '(top level)'}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  );
 }
 
 function schemaIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((issue) => {
     const path = pathOf(issue.path);
     if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)` };
+      return {
+        path,
+        message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)`,
+      };
     }
     if (issue.code === 'invalid_type') {
       const received = /received (\w+)/.exec(issue.message)?.[1];
-      return { path, message: received === 'undefined' ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${received ?? 'another type'}` };
+      return {
+        path,
+        message:
+          received === 'undefined'
+            ? `is required (${issue.expected})`
+            : `expected ${issue.expected}, got ${received ?? 'another type'}`,
+      };
     }
     return { path, message: issue.message };
   });
@@ -48,8 +63,11 @@ function wellFormedParts(raw: unknown): PartialConfig | undefined {
     const parsed = schema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
   };
-  const clusters = Array.isArray(input.clusters) ? input.clusters.map((cluster) => part(clusterSchema, cluster)) : [];
-  const dnsAccount = input.dnsAccount === undefined ? undefined : part(dnsAccountSchema, input.dnsAccount);
+  const clusters = Array.isArray(input.clusters)
+    ? input.clusters.map((cluster) => part(clusterSchema, cluster))
+    : [];
+  const dnsAccount =
+    input.dnsAccount === undefined ? undefined : part(dnsAccountSchema, input.dnsAccount);
   return {
     config: {
       backend: part(configSchema.shape.backend, input.backend) ?? { type: 'local', directory: '.' },
@@ -81,13 +99,21 @@ export function loadConfig(path: string): ResolvedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [{ path: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+    throw new ConfigError(path, [
+      {
+        path: '',
+        message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      },
+    ]);
   }
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
       path,
-      document.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? '?'}`, message: e.message.split('\n')[0] })),
+      document.errors.map((e) => ({
+        path: `line ${e.linePos?.[0].line ?? '?'}`,
+        message: e.message.split('\n')[0],
+      })),
     );
   }
   return validateConfig(document.toJS(), path);

@@ -5,27 +5,59 @@
 import { z } from 'zod';
 import { DEFAULT_LBC_VERSION } from '../modules/aws-load-balancer-controller/versions';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id, quoted as a string (e.g. "111122223333")');
+const accountId = z
+  .string()
+  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id, quoted as a string (e.g. "111122223333")');
 const region = z
   .string()
-  .regex(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d{1,2}$/, 'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1');
+  .regex(
+    /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d{1,2}$/,
+    'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1',
+  );
 const dns1123Label = z
   .string()
   .max(63, 'must be at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+  );
 const eksClusterName = z
   .string()
   .max(100, 'must be at most 100 characters')
-  .regex(/^[0-9A-Za-z][A-Za-z0-9_-]*$/, 'must be an EKS cluster name: letters, digits, "-" and "_", starting with a letter or digit');
-const vpcId = z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a VPC id such as vpc-0123456789abcdef0');
-const subnetId = z.string().regex(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a subnet id such as subnet-0123456789abcdef0');
-const controllerVersion = z.string().regex(/^v\d+\.\d+\.\d+$/, 'must be a release tag such as v3.5.0 (semver with a leading "v")');
-const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a chart version such as 3.5.0 (semver, no leading "v")');
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 checksum: 64 lower-case hex characters');
+  .regex(
+    /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
+    'must be an EKS cluster name: letters, digits, "-" and "_", starting with a letter or digit',
+  );
+const vpcId = z
+  .string()
+  .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a VPC id such as vpc-0123456789abcdef0');
+const subnetId = z
+  .string()
+  .regex(
+    /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+    'must be a subnet id such as subnet-0123456789abcdef0',
+  );
+const controllerVersion = z
+  .string()
+  .regex(/^v\d+\.\d+\.\d+$/, 'must be a release tag such as v3.5.0 (semver with a leading "v")');
+const chartVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, 'must be a chart version such as 3.5.0 (semver, no leading "v")');
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a sha256 checksum: 64 lower-case hex characters');
 const iamRoleArn = z
   .string()
-  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN such as arn:aws:iam::111122223333:role/deployer');
-const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (1-64 characters: letters, digits and +=,.@_-)');
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    'must be an IAM role ARN such as arn:aws:iam::111122223333:role/deployer',
+  );
+const iamRoleName = z
+  .string()
+  .regex(
+    /^[\w+=,.@-]{1,64}$/,
+    'must be an IAM role name (1-64 characters: letters, digits and +=,.@_-)',
+  );
 const oidcProviderArn = z
   .string()
   .regex(
@@ -35,11 +67,20 @@ const oidcProviderArn = z
 const domainName = z
   .string()
   .max(253)
-  .regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/, 'must be a lower-case DNS name such as example.com (no trailing dot)');
-const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+  .regex(
+    /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/,
+    'must be a lower-case DNS name such as example.com (no trailing dot)',
+  );
+const hostedZoneId = z
+  .string()
+  .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
 /** A list whose entries must differ (each one becomes a resource or a chart list that must be unique). */
 function uniqueList<T extends z.ZodType>(item: T) {
-  return z.array(item).refine((list) => new Set(list.map((entry) => JSON.stringify(entry))).size === list.length, { message: 'must not list a value twice' });
+  return z
+    .array(item)
+    .refine((list) => new Set(list.map((entry) => JSON.stringify(entry))).size === list.length, {
+      message: 'must not list a value twice',
+    });
 }
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
 const helmValues = z.record(z.string(), z.unknown());
@@ -52,7 +93,9 @@ const credentials = z
     /** Named profile from ~/.aws/config. */
     profile: z.string().min(1).optional(),
   })
-  .refine((c) => !(c.assumeRoleArn && c.profile), { message: 'set either assumeRoleArn or profile, not both' });
+  .refine((c) => !(c.assumeRoleArn && c.profile), {
+    message: 'set either assumeRoleArn or profile, not both',
+  });
 
 /** Where a stack keeps its state. Each stack gets its own state key. */
 const backend = z.discriminatedUnion('type', [
@@ -61,16 +104,23 @@ const backend = z.discriminatedUnion('type', [
     /** Folder for `terraform.<stack>.tfstate`, relative to the project. @default "." */
     directory: z.string().default('.'),
   }),
-  z.strictObject({
-    type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    region,
-    /** State key is `<keyPrefix>/<stack>.tfstate`. @default "eks-edge" */
-    keyPrefix: z.string().regex(/^[\w./-]*[\w-]$/, 'must be a key prefix without a trailing "/"').default('eks-edge'),
-    /** Role to assume for state access (state may live in a tooling account). */
-    assumeRoleArn: iamRoleArn.optional(),
-    profile: z.string().min(1).optional(),
-  }).refine((b) => !(b.assumeRoleArn && b.profile), { message: 'set either assumeRoleArn or profile, not both' }),
+  z
+    .strictObject({
+      type: z.literal('s3'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+      region,
+      /** State key is `<keyPrefix>/<stack>.tfstate`. @default "eks-edge" */
+      keyPrefix: z
+        .string()
+        .regex(/^[\w./-]*[\w-]$/, 'must be a key prefix without a trailing "/"')
+        .default('eks-edge'),
+      /** Role to assume for state access (state may live in a tooling account). */
+      assumeRoleArn: iamRoleArn.optional(),
+      profile: z.string().min(1).optional(),
+    })
+    .refine((b) => !(b.assumeRoleArn && b.profile), {
+      message: 'set either assumeRoleArn or profile, not both',
+    }),
 ]);
 
 export const zoneSchema = z.strictObject({
@@ -92,7 +142,20 @@ const externalDnsSource = z.enum([
   'gateway-udproute',
   'crd',
 ]);
-const recordType = z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA', 'PTR', 'NAPTR', 'SPF', 'DS']);
+const recordType = z.enum([
+  'A',
+  'AAAA',
+  'CNAME',
+  'TXT',
+  'MX',
+  'NS',
+  'SRV',
+  'CAA',
+  'PTR',
+  'NAPTR',
+  'SPF',
+  'DS',
+]);
 
 export const externalDnsSchema = z.strictObject({
   /** Instance name, unique per cluster: names the release, service account and IAM role. */
@@ -118,10 +181,15 @@ export const externalDnsSchema = z.strictObject({
   /** TXT registry owner id, unique across every cluster writing to the zones. @default "<environment>-<clusterName>-<name>" */
   txtOwnerId: z
     .string()
-    .regex(/^[A-Za-z0-9][\w.-]{0,62}$/, 'must be 1-63 characters: letters, digits, ".", "_" and "-"')
+    .regex(
+      /^[A-Za-z0-9][\w.-]{0,62}$/,
+      'must be 1-63 characters: letters, digits, ".", "_" and "-"',
+    )
     .optional(),
   /** Kubernetes objects ExternalDNS reads hostnames from. @default ["service", "ingress"] */
-  sources: uniqueList(externalDnsSource).refine((list) => list.length > 0, { message: 'list at least one source' }).default(['service', 'ingress']),
+  sources: uniqueList(externalDnsSource)
+    .refine((list) => list.length > 0, { message: 'list at least one source' })
+    .default(['service', 'ingress']),
   /** `--annotation-filter`, e.g. `alb.ingress.kubernetes.io/group.name in (public)`. */
   annotationFilter: z.string().min(1).optional(),
   /** Narrow record changes to names under `domainFilters` (condition key …NormalizedRecordNames). @default false */
@@ -129,7 +197,9 @@ export const externalDnsSchema = z.strictObject({
   /** Narrow record changes to these types (condition key …RecordTypes); must include TXT. @default any type */
   recordTypes: uniqueList(recordType).optional(),
   /** Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). */
-  extraArgs: uniqueList(z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500')).default([]),
+  extraArgs: uniqueList(
+    z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500'),
+  ).default([]),
   /** @default "external-dns" */
   namespace: dns1123Label.default('external-dns'),
   /** @default "external-dns-<name>" */
@@ -147,7 +217,10 @@ export const externalDnsSchema = z.strictObject({
        */
       via: z.enum(['pod-identity-target', 'assume-role']).default('pod-identity-target'),
       /** With `assume-role`: the `sts:ExternalId` the DNS role requires. */
-      externalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'must be 2-1224 characters: letters, digits and +=,.@:/-_').optional(),
+      externalId: z
+        .string()
+        .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters: letters, digits and +=,.@:/-_')
+        .optional(),
       /** With `pod-identity-target`: EKS sends `sts:ExternalId` instead of session tags. @default false */
       disableSessionTags: z.boolean().default(false),
     })
@@ -186,12 +259,18 @@ export const loadBalancerControllerSchema = z.strictObject({
 
 const cidr = z
   .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0');
+  .regex(
+    /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+    'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0',
+  );
 const port = z.number().int().min(1).max(65535);
 // Region-specific ARNs are checked against the cluster's region in resolve-edge.ts.
 const certificateArn = z
   .string()
-  .regex(/^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-…');
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-…',
+  );
 const webAclArn = z
   .string()
   .regex(
@@ -209,7 +288,10 @@ export const albGroupSchema = z.strictObject({
   /** WAFv2 web ACL attached to the ALB. */
   webAclArn: webAclArn.optional(),
   /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  sslPolicy: z.string().regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELB security policy name').default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  sslPolicy: z
+    .string()
+    .regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELB security policy name')
+    .default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   /** Who may reach the ALB. @default ["0.0.0.0/0"] for internet-facing; required for internal */
   inboundCidrs: uniqueList(cidr).optional(),
   /**
@@ -218,9 +300,13 @@ export const albGroupSchema = z.strictObject({
    */
   securityGroup: z.boolean().default(false),
   /** Listener ports opened by the security group. @default [80, 443] */
-  ports: uniqueList(port).refine((list) => list.length > 0, { message: 'list at least one port' }).default([80, 443]),
+  ports: uniqueList(port)
+    .refine((list) => list.length > 0, { message: 'list at least one port' })
+    .default([80, 443]),
   /** Extra ALB attributes, e.g. `idle_timeout.timeout_seconds: "120"`. */
-  attributes: z.record(z.string().regex(/^[a-z0-9_.]+$/, 'must be an ALB attribute key'), z.string()).default({}),
+  attributes: z
+    .record(z.string().regex(/^[a-z0-9_.]+$/, 'must be an ALB attribute key'), z.string())
+    .default({}),
 });
 
 export const gatewaySchema = z.strictObject({
@@ -252,7 +338,10 @@ export const accessLogsSchema = z.strictObject({
   /** An S3 bucket for ALB access logs, wired into every group and gateway. @default false */
   enabled: z.boolean().default(false),
   /** @default "<clusterName>-alb-logs-<accountId>-<region>" (shortened with a hash past 63 characters) */
-  bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  bucketName: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   /** Days before log objects expire. @default 90 */
   expirationDays: z.number().int().min(1).max(3650).default(90),
   /** Let `destroy` delete a bucket that still holds logs. @default false */

@@ -67,9 +67,15 @@ export class AlbAccessLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbAccessLogsProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy });
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy,
+    });
     const bucket = this.bucket.bucket;
-    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket,
       blockPublicAcls: true,
@@ -83,10 +89,19 @@ export class AlbAccessLogs extends Construct {
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
-      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: props.expirationDays }] }],
+      rule: [
+        {
+          id: 'expire-access-logs',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          expiration: [{ days: props.expirationDays }],
+        },
+      ],
     });
     const bucketArn = `arn:${props.partition}:s3:::${props.bucketName}`;
-    const document = new DataAwsIamPolicyDocument(this, 'policy-document', { statement: logDeliveryStatements(props, bucketArn) });
+    const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
+      statement: logDeliveryStatements(props, bucketArn),
+    });
     this.policy = new S3BucketPolicy(this, 'policy', { bucket, policy: document.json });
   }
 
@@ -100,7 +115,10 @@ export class AlbAccessLogs extends Construct {
   }
 }
 
-function logDeliveryStatements(props: AlbAccessLogsProps, bucketArn: string): DataAwsIamPolicyDocumentStatement[] {
+function logDeliveryStatements(
+  props: AlbAccessLogsProps,
+  bucketArn: string,
+): DataAwsIamPolicyDocumentStatement[] {
   // ELB writes `<prefix>/AWSLogs/<account>/…` for load balancers of this account only.
   const logObjects = [`${bucketArn}/*/AWSLogs/${props.accountId}/*`];
   const regionalAccount = ELB_LOG_DELIVERY_ACCOUNTS[props.region];
@@ -108,7 +126,9 @@ function logDeliveryStatements(props: AlbAccessLogsProps, bucketArn: string): Da
     {
       sid: 'LogDeliveryService',
       effect: 'Allow',
-      principals: [{ type: 'Service', identifiers: ['logdelivery.elasticloadbalancing.amazonaws.com'] }],
+      principals: [
+        { type: 'Service', identifiers: ['logdelivery.elasticloadbalancing.amazonaws.com'] },
+      ],
       actions: ['s3:PutObject'],
       resources: logObjects,
     },
@@ -117,7 +137,9 @@ function logDeliveryStatements(props: AlbAccessLogsProps, bucketArn: string): Da
     statements.push({
       sid: 'RegionalElbAccount',
       effect: 'Allow',
-      principals: [{ type: 'AWS', identifiers: [`arn:${props.partition}:iam::${regionalAccount}:root`] }],
+      principals: [
+        { type: 'AWS', identifiers: [`arn:${props.partition}:iam::${regionalAccount}:root`] },
+      ],
       actions: ['s3:PutObject'],
       resources: logObjects,
     });

@@ -29,8 +29,13 @@ export class AlbGatewayClass extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbGatewayClassProps) {
     super(scope, id);
-    this.gatewayClass = new Manifest(this, 'class', { manifest: gatewayClass(props.className), dependsOn: props.dependsOn });
-    this.namespace = new NamespaceV1(this, 'namespace', { metadata: { name: props.namespace, labels: MANAGED_BY_LABEL } });
+    this.gatewayClass = new Manifest(this, 'class', {
+      manifest: gatewayClass(props.className),
+      dependsOn: props.dependsOn,
+    });
+    this.namespace = new NamespaceV1(this, 'namespace', {
+      metadata: { name: props.namespace, labels: MANAGED_BY_LABEL },
+    });
   }
 }
 
@@ -49,7 +54,11 @@ export function loadBalancerConfiguration(props: AlbGatewayProps): KubernetesObj
   const spec: Record<string, unknown> = { scheme: props.scheme };
   const [defaultCertificate, ...otherCertificates] = props.certificateArns;
   if (defaultCertificate) {
-    const https: Record<string, unknown> = { protocolPort: 'HTTPS:443', defaultCertificate, sslPolicy: props.sslPolicy };
+    const https: Record<string, unknown> = {
+      protocolPort: 'HTTPS:443',
+      defaultCertificate,
+      sslPolicy: props.sslPolicy,
+    };
     if (otherCertificates.length > 0) https.certificates = otherCertificates;
     spec.listenerConfigurations = [https];
   }
@@ -60,8 +69,14 @@ export function loadBalancerConfiguration(props: AlbGatewayProps): KubernetesObj
   } else if (props.inboundCidrs) {
     spec.sourceRanges = [...props.inboundCidrs];
   }
-  if (props.attributes.length > 0) spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
-  return { apiVersion: props.lbcGatewayApiVersion, kind: 'LoadBalancerConfiguration', metadata: { name: props.name, namespace: props.namespace, labels: MANAGED_BY_LABEL }, spec };
+  if (props.attributes.length > 0)
+    spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  return {
+    apiVersion: props.lbcGatewayApiVersion,
+    kind: 'LoadBalancerConfiguration',
+    metadata: { name: props.name, namespace: props.namespace, labels: MANAGED_BY_LABEL },
+    spec,
+  };
 }
 
 export function gateway(props: AlbGatewayProps): KubernetesObject {
@@ -74,14 +89,23 @@ export function gateway(props: AlbGatewayProps): KubernetesObject {
   });
   // No `tls` on the HTTPS listener: the controller takes certificates from the
   // LoadBalancerConfiguration, not from certificateRefs.
-  const listeners = [listener('http', 'HTTP', 80), ...(props.certificateArns.length > 0 ? [listener('https', 'HTTPS', 443)] : [])];
+  const listeners = [
+    listener('http', 'HTTP', 80),
+    ...(props.certificateArns.length > 0 ? [listener('https', 'HTTPS', 443)] : []),
+  ];
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: props.name, namespace: props.namespace, labels: MANAGED_BY_LABEL },
     spec: {
       gatewayClassName: props.className,
-      infrastructure: { parametersRef: { group: 'gateway.k8s.aws', kind: 'LoadBalancerConfiguration', name: props.name } },
+      infrastructure: {
+        parametersRef: {
+          group: 'gateway.k8s.aws',
+          kind: 'LoadBalancerConfiguration',
+          name: props.name,
+        },
+      },
       listeners,
     },
   };
@@ -94,7 +118,13 @@ export class AlbGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbGatewayProps) {
     super(scope, id);
-    this.configuration = new Manifest(this, 'configuration', { manifest: loadBalancerConfiguration(props), dependsOn: props.dependsOn });
-    this.gateway = new Manifest(this, 'gateway', { manifest: gateway(props), dependsOn: [this.configuration] });
+    this.configuration = new Manifest(this, 'configuration', {
+      manifest: loadBalancerConfiguration(props),
+      dependsOn: props.dependsOn,
+    });
+    this.gateway = new Manifest(this, 'gateway', {
+      manifest: gateway(props),
+      dependsOn: [this.configuration],
+    });
   }
 }

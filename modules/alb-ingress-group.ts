@@ -23,8 +23,14 @@ export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObjec
   }
   if (props.webAclArn) spec.wafv2AclArn = props.webAclArn;
   if (props.inboundCidrs) spec.inboundCIDRs = [...props.inboundCidrs];
-  if (props.attributes.length > 0) spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
-  return { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'IngressClassParams', metadata: { name: props.className, labels: MANAGED_BY_LABEL }, spec };
+  if (props.attributes.length > 0)
+    spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  return {
+    apiVersion: 'elbv2.k8s.aws/v1beta1',
+    kind: 'IngressClassParams',
+    metadata: { name: props.className, labels: MANAGED_BY_LABEL },
+    spec,
+  };
 }
 
 export function ingressClass(props: AlbIngressGroupProps): KubernetesObject {
@@ -32,7 +38,10 @@ export function ingressClass(props: AlbIngressGroupProps): KubernetesObject {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
     metadata: { name: props.className, labels: MANAGED_BY_LABEL },
-    spec: { controller: 'ingress.k8s.aws/alb', parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: props.className } },
+    spec: {
+      controller: 'ingress.k8s.aws/alb',
+      parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: props.className },
+    },
   };
 }
 
@@ -47,7 +56,13 @@ export class AlbIngressGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbIngressGroupProps) {
     super(scope, id);
-    this.params = new Manifest(this, 'params', { manifest: ingressClassParams(props), dependsOn: props.dependsOn });
-    this.ingressClass = new Manifest(this, 'class', { manifest: ingressClass(props), dependsOn: [this.params] });
+    this.params = new Manifest(this, 'params', {
+      manifest: ingressClassParams(props),
+      dependsOn: props.dependsOn,
+    });
+    this.ingressClass = new Manifest(this, 'class', {
+      manifest: ingressClass(props),
+      dependsOn: [this.params],
+    });
   }
 }

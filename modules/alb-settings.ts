@@ -13,6 +13,8 @@ export interface AlbSettings {
   readonly attributes: readonly { readonly key: string; readonly value: string }[];
 }
 
-export function attributeList(attributes: Record<string, string>): { key: string; value: string }[] {
+export function attributeList(
+  attributes: Record<string, string>,
+): { key: string; value: string }[] {
   return Object.entries(attributes).map(([key, value]) => ({ key, value }));
 }

@@ -47,7 +47,9 @@ export class EksOidcProvider extends Construct {
       this.issuerHostPath = props.existingProviderArn.split(':oidc-provider/')[1];
       return;
     }
-    const certificate = new DataTlsCertificate(this, 'issuer-certificate', { url: props.issuerUrl });
+    const certificate = new DataTlsCertificate(this, 'issuer-certificate', {
+      url: props.issuerUrl,
+    });
     this.provider = new IamOpenidConnectProvider(this, 'provider', {
       url: props.issuerUrl,
       clientIdList: ['sts.amazonaws.com'],

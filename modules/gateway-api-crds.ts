@@ -33,8 +33,14 @@ export class GatewayApiCrds extends Construct {
       url: props.bundleUrl,
       mustContain: `gateway.networking.k8s.io/bundle-version: ${props.gatewayApiVersion}`,
     });
-    const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', { url: props.lbcCrdsUrl, sha256: props.lbcCrdsSha256 });
-    this.manifests = [applyEachDocument(this, 'gateway-api', bundle), applyEachDocument(this, 'lbc-gateway', lbcCrds)];
+    const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', {
+      url: props.lbcCrdsUrl,
+      sha256: props.lbcCrdsSha256,
+    });
+    this.manifests = [
+      applyEachDocument(this, 'gateway-api', bundle),
+      applyEachDocument(this, 'lbc-gateway', lbcCrds),
+    ];
   }
 }
 
@@ -50,5 +56,9 @@ function applyEachDocument(scope: Construct, id: string, download: DataHttp): Ma
     `\${{ for doc in ${decoded} : format("%s/%s", doc.kind, doc.metadata.name) => { for key, value in doc : key => value if key != "status" } }}`,
   );
   const each = TerraformIterator.fromMap(documents);
-  return new Manifest(scope, id, { forEach: each, manifest: each.value, fieldManager: { name: 'eks-edge', forceConflicts: true } });
+  return new Manifest(scope, id, {
+    forEach: each,
+    manifest: each.value,
+    fieldManager: { name: 'eks-edge', forceConflicts: true },
+  });
 }

@@ -12,7 +12,8 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       const current = result[key];
-      result[key] = isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
+      result[key] =
+        isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
     }
   }
   return result;

@@ -1,27 +1,47 @@
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+/**
+ * One statement of an IAM policy, in the shape of `aws_iam_policy_document` statement blocks
+ * (mutable arrays, so a statement is handed to `DataAwsIamPolicyDocument` as it is).
+ */
+export interface PolicyStatement {
+  sid?: string;
+  effect?: 'Allow' | 'Deny';
+  actions: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  condition?: PolicyCondition[];
+}
+
+export interface PolicyCondition {
+  test: string;
+  variable: string;
+  values: string[];
+}
 
 export interface IamPolicyJson {
   Version: '2012-10-17';
   Statement: Record<string, unknown>[];
 }
 
-/**
- * The IAM JSON that `aws_iam_policy_document` renders from statement blocks (snake_case as in the
- * synthesized Terraform, or camelCase as in the construct props).
- */
-export function iamPolicyJson(statements: readonly (DataAwsIamPolicyDocumentStatement | Record<string, any>)[]): IamPolicyJson {
+/** The IAM JSON that `aws_iam_policy_document` renders from statement blocks. */
+export function iamPolicyJson(statements: readonly PolicyStatement[]): IamPolicyJson {
   return {
     Version: '2012-10-17',
-    Statement: statements.map((statement: Record<string, any>) => {
-      const rendered: Record<string, any> = {};
+    Statement: statements.map((statement) => {
+      const rendered: Record<string, unknown> = {};
       if (statement.sid) rendered.Sid = statement.sid;
       rendered.Effect = statement.effect ?? 'Allow';
       rendered.Action = statement.actions;
       if (statement.resources) rendered.Resource = statement.resources;
-      if (statement.principals) rendered.Principal = Object.fromEntries(statement.principals.map((p: Record<string, any>) => [p.type, p.identifiers]));
+      if (statement.principals) {
+        rendered.Principal = Object.fromEntries(
+          statement.principals.map((p) => [p.type, p.identifiers]),
+        );
+      }
       if (statement.condition) {
-        const condition: Record<string, Record<string, string[]>> = {};
-        for (const c of statement.condition) condition[c.test] = { ...(condition[c.test] ?? {}), [c.variable]: c.values };
+        const condition: Record<string, Record<string, readonly string[]>> = {};
+        for (const c of statement.condition) {
+          condition[c.test] = { ...(condition[c.test] ?? {}), [c.variable]: c.values };
+        }
         rendered.Condition = condition;
       }
       return rendered;

@@ -27,15 +27,27 @@ export class SubnetDiscoveryTags extends Construct {
     super(scope, id);
     const roles = [
       { subnetIds: props.publicSubnetIds, key: 'kubernetes.io/role/elb', label: 'elb' },
-      { subnetIds: props.privateSubnetIds, key: 'kubernetes.io/role/internal-elb', label: 'internal-elb' },
+      {
+        subnetIds: props.privateSubnetIds,
+        key: 'kubernetes.io/role/internal-elb',
+        label: 'internal-elb',
+      },
     ];
     for (const { subnetIds, key, label } of roles) {
       for (const subnetId of subnetIds) {
-        this.tags.push(new Ec2Tag(this, `${label}-${subnetId}`, { resourceId: subnetId, key, value: '1' }));
+        this.tags.push(
+          new Ec2Tag(this, `${label}-${subnetId}`, { resourceId: subnetId, key, value: '1' }),
+        );
       }
     }
     for (const subnetId of props.clusterSharedSubnetIds ?? []) {
-      this.tags.push(new Ec2Tag(this, `cluster-${subnetId}`, { resourceId: subnetId, key: `kubernetes.io/cluster/${props.clusterName}`, value: 'shared' }));
+      this.tags.push(
+        new Ec2Tag(this, `cluster-${subnetId}`, {
+          resourceId: subnetId,
+          key: `kubernetes.io/cluster/${props.clusterName}`,
+          value: 'shared',
+        }),
+      );
     }
   }
 }

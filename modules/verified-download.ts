@@ -14,8 +14,17 @@ export interface VerifiedDownloadProps {
  * A file downloaded at plan time (never at synth time) that the plan accepts only with HTTP 200
  * and the expected checksum or content: an upstream change can fail a plan, never slip into it.
  */
-export function verifiedDownload(scope: Construct, id: string, props: VerifiedDownloadProps): DataHttp {
-  const postcondition = [{ condition: '${self.status_code == 200}', errorMessage: `Downloading ${props.url} did not return HTTP 200.` }];
+export function verifiedDownload(
+  scope: Construct,
+  id: string,
+  props: VerifiedDownloadProps,
+): DataHttp {
+  const postcondition = [
+    {
+      condition: '${self.status_code == 200}',
+      errorMessage: `Downloading ${props.url} did not return HTTP 200.`,
+    },
+  ];
   if (props.sha256) {
     postcondition.push({
       condition: `\${sha256(self.response_body) == "${props.sha256}"}`,

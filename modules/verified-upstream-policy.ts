@@ -37,7 +37,10 @@ export class VerifiedUpstreamPolicy extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name: props.name,
       description: props.description,
-      policy: props.rewriteToPartition && props.rewriteToPartition !== 'aws' ? Fn.replace(body, 'arn:aws:', `arn:${props.rewriteToPartition}:`) : body,
+      policy:
+        props.rewriteToPartition && props.rewriteToPartition !== 'aws'
+          ? Fn.replace(body, 'arn:aws:', `arn:${props.rewriteToPartition}:`)
+          : body,
       tags: props.tags,
     });
   }

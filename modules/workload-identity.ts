@@ -82,7 +82,9 @@ export class WorkloadIdentity extends Construct {
       this.role = new IamRole(this, 'role', {
         name: props.roleName,
         description: `Workload identity of ${props.namespace}/${props.serviceAccountName}`,
-        assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', { statement: [this.trustStatement(props)] }).json,
+        assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', {
+          statement: [this.trustStatement(props)],
+        }).json,
         tags: props.tags,
       });
       if (props.mode === 'irsa') {
@@ -105,13 +107,18 @@ export class WorkloadIdentity extends Construct {
 
   /** Attaches a managed policy to the workload's role (or to every node role) and returns the attachments. */
   attachPolicy(id: string, policyArn: string): IamRolePolicyAttachment[] {
-    const roleNames = this.props.mode === 'node-role' ? this.props.nodeRoleNames : [this.props.roleName];
+    const roleNames =
+      this.props.mode === 'node-role' ? this.props.nodeRoleNames : [this.props.roleName];
     const attachments = roleNames.map(
       (roleName) =>
-        new IamRolePolicyAttachment(this, this.props.mode === 'node-role' ? `${id}-${roleName}` : id, {
-          role: this.role ? this.role.name : roleName,
-          policyArn,
-        }),
+        new IamRolePolicyAttachment(
+          this,
+          this.props.mode === 'node-role' ? `${id}-${roleName}` : id,
+          {
+            role: this.role ? this.role.name : roleName,
+            policyArn,
+          },
+        ),
     );
     this.grantResources.push(...attachments);
     return attachments;
@@ -122,12 +129,22 @@ export class WorkloadIdentity extends Construct {
    * Pod Identity, whose session tags travel with the chained call). Only for irsa and pod-identity.
    */
   allowAssumeRole(id: string, roleArns: readonly string[]): DataAwsIamPolicyDocument {
-    if (!this.role) throw new Error(`${this.node.path}: a node-role identity cannot be allowed to assume other roles`);
-    const actions = this.props.mode === 'pod-identity' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+    if (!this.role)
+      throw new Error(
+        `${this.node.path}: a node-role identity cannot be allowed to assume other roles`,
+      );
+    const actions =
+      this.props.mode === 'pod-identity'
+        ? ['sts:AssumeRole', 'sts:TagSession']
+        : ['sts:AssumeRole'];
     const document = new DataAwsIamPolicyDocument(this, `${id}-document`, {
-      statement: [{ sid: 'AssumeRolesInOtherAccounts', effect: 'Allow', actions, resources: [...roleArns] }],
+      statement: [
+        { sid: 'AssumeRolesInOtherAccounts', effect: 'Allow', actions, resources: [...roleArns] },
+      ],
     });
-    this.grantResources.push(new IamRolePolicy(this, id, { name: id, role: this.role.name, policy: document.json }));
+    this.grantResources.push(
+      new IamRolePolicy(this, id, { name: id, role: this.role.name, policy: document.json }),
+    );
     return document;
   }
 
@@ -146,9 +163,15 @@ export class WorkloadIdentity extends Construct {
           {
             test: 'StringEquals',
             variable: `${props.issuerHostPath}:sub`,
-            values: [`system:serviceaccount:${this.props.namespace}:${this.props.serviceAccountName}`],
+            values: [
+              `system:serviceaccount:${this.props.namespace}:${this.props.serviceAccountName}`,
+            ],
           },
-          { test: 'StringEquals', variable: `${props.issuerHostPath}:aud`, values: ['sts.amazonaws.com'] },
+          {
+            test: 'StringEquals',
+            variable: `${props.issuerHostPath}:aud`,
+            values: ['sts.amazonaws.com'],
+          },
         ],
       };
     }

@@ -73,12 +73,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let json = false;
   const positiveInt = (flag: string, text: string | undefined): number => {
     const value = Number(text);
-    if (!text || !Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer, got ${text ?? 'nothing'}\n${USAGE}`);
+    if (!text || !Number.isInteger(value) || value < 1)
+      throw new Error(`${flag} needs a positive integer, got ${text ?? 'nothing'}\n${USAGE}`);
     return value;
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     if (flag === '--runs') runs = positiveInt(flag, value());
     else if (flag === '--sizes') {
@@ -104,7 +108,10 @@ function derivedHex(seed: string): string {
 function mapStrings(value: unknown, change: (text: string) => string): unknown {
   if (typeof value === 'string') return change(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, change));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]),
+    );
   return value;
 }
 
@@ -119,7 +126,10 @@ export function cloneCluster(template: Json, index: number): Json {
     text
       .split(String(template.accountId))
       .join(accountId)
-      .replace(/\b(vpc|subnet)-([0-9a-f]{17}|[0-9a-f]{8})\b/g, (id, kind: string) => `${kind}-${derivedHex(`${index}/${id}`)}`),
+      .replace(
+        /\b(vpc|subnet)-([0-9a-f]{17}|[0-9a-f]{8})\b/g,
+        (id, kind: string) => `${kind}-${derivedHex(`${index}/${id}`)}`,
+      ),
   ) as Json;
   const cluster: Json = {
     ...renamed,
@@ -130,7 +140,9 @@ export function cloneCluster(template: Json, index: number): Json {
   // An explicit TXT owner id must stay unique across the app (the default derives from clusterName).
   if (Array.isArray(cluster.externalDns)) {
     cluster.externalDns = cluster.externalDns.map((instance: Json) =>
-      typeof instance.txtOwnerId === 'string' ? { ...instance, txtOwnerId: `${instance.txtOwnerId.slice(0, 58)}-${suffix}` } : instance,
+      typeof instance.txtOwnerId === 'string'
+        ? { ...instance, txtOwnerId: `${instance.txtOwnerId.slice(0, 58)}-${suffix}` }
+        : instance,
     );
   }
   return cluster;
@@ -154,9 +166,14 @@ function crossAccountCluster(cluster: Json): Json {
       ? instance
       : {
           ...instance,
-          zones: instance.zones.map((zone: Json) => ({ name: zone.name, private: zone.private ?? false })),
+          zones: instance.zones.map((zone: Json) => ({
+            name: zone.name,
+            private: zone.private ?? false,
+          })),
           crossAccount:
-            instance.identity === 'pod-identity' ? { via: 'pod-identity-target' } : { via: 'assume-role', externalId: `${cluster.clusterName}-${instance.name}` },
+            instance.identity === 'pod-identity'
+              ? { via: 'pod-identity-target' }
+              : { via: 'assume-role', externalId: `${cluster.clusterName}-${instance.name}` },
         },
   );
   return { ...cluster, externalDns };
@@ -169,15 +186,24 @@ function crossAccountCluster(cluster: Json): Json {
  */
 export function generateConfig(example: Json, count: number): Json {
   const templates: Json[] = example.clusters;
-  if (!Array.isArray(templates) || templates.length === 0) throw new Error('the example lists no cluster to clone');
+  if (!Array.isArray(templates) || templates.length === 0)
+    throw new Error('the example lists no cluster to clone');
   const zones = new Map<string, Json>();
-  for (const zone of templates.flatMap((c) => (c.externalDns ?? []).flatMap((i: Json) => i.zones ?? []))) {
-    zones.set(zone.name, { name: zone.name, id: zone.id ?? derivedZoneId(zone.name), private: zone.private ?? false });
+  for (const zone of templates.flatMap((c) =>
+    (c.externalDns ?? []).flatMap((i: Json) => i.zones ?? []),
+  )) {
+    zones.set(zone.name, {
+      name: zone.name,
+      id: zone.id ?? derivedZoneId(zone.name),
+      private: zone.private ?? false,
+    });
   }
   return {
     ...structuredClone(example),
     dnsAccount: { accountId: GENERATED_DNS_ACCOUNT_ID, zones: [...zones.values()] },
-    clusters: Array.from({ length: count }, (_, i) => crossAccountCluster(cloneCluster(templates[i % templates.length], i))),
+    clusters: Array.from({ length: count }, (_, i) =>
+      crossAccountCluster(cloneCluster(templates[i % templates.length], i)),
+    ),
   };
 }
 
@@ -208,7 +234,9 @@ interface Run extends OutputSummary {
 }
 
 function* filesUnder(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* filesUnder(path);
     else yield path;
@@ -216,12 +244,16 @@ function* filesUnder(dir: string): Generator<string> {
 }
 
 function countEntries(blocks: Json | undefined): number {
-  return Object.values(blocks ?? {}).reduce((total: number, byName) => total + Object.keys(byName as Json).length, 0);
+  return Object.values(blocks ?? {}).reduce(
+    (total: number, byName) => total + Object.keys(byName as Json).length,
+    0,
+  );
 }
 
 function summarizeOutput(outdir: string): OutputSummary {
   const hash = createHash('sha256');
-  for (const file of filesUnder(outdir)) hash.update(relative(outdir, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of filesUnder(outdir))
+    hash.update(relative(outdir, file)).update('\0').update(readFileSync(file)).update('\0');
   const stacksDir = join(outdir, 'stacks');
   const stacks = readdirSync(stacksDir);
   let resources = 0;
@@ -237,7 +269,8 @@ function summarizeOutput(outdir: string): OutputSummary {
 /** The parent's environment without what would change what or how the children synthesize. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'EKS_EDGE_CONFIG', 'NODE_OPTIONS']) delete env[name];
+  for (const name of ['SYNTH_HCL_OUTPUT', 'CDKTF_CONTEXT_JSON', 'EKS_EDGE_CONFIG', 'NODE_OPTIONS'])
+    delete env[name];
   return env;
 }
 
@@ -250,15 +283,22 @@ function runOnce(scenario: Scenario, workDir: string, index: number): Run {
   const rssFile = join(workDir, `rss-${scenario.id}-${index}.json`);
   const env = childEnv({ CDKTF_OUTDIR: outdir, [RSS_FILE_VARIABLE]: rssFile });
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--require', RSS_PRELOAD, scenario.script, ...scenario.args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--require', RSS_PRELOAD, scenario.script, ...scenario.args],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.error) throw child.error;
-  if (child.status !== 0) throw new Error(`${scenario.label} run ${index + 1} exited with ${child.status ?? child.signal}:\n${child.stderr}${child.stdout}`);
+  if (child.status !== 0)
+    throw new Error(
+      `${scenario.label} run ${index + 1} exited with ${child.status ?? child.signal}:\n${child.stderr}${child.stdout}`,
+    );
   const { maxRssKb } = JSON.parse(readFileSync(rssFile, 'utf8')) as RssReport;
   const summary = summarizeOutput(outdir);
   rmSync(outdir, { recursive: true, force: true });
@@ -274,7 +314,12 @@ export interface ScenarioResult {
   readonly label: string;
   readonly clusters: number;
   readonly runs: number;
-  readonly wallMs: { readonly median: number; readonly min: number; readonly max: number; readonly all: number[] };
+  readonly wallMs: {
+    readonly median: number;
+    readonly min: number;
+    readonly max: number;
+    readonly all: number[];
+  };
   /** Highest peak RSS of all runs, MiB. */
   readonly peakRssMb: number;
   readonly stacks: number;
@@ -310,9 +355,18 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function summarize(scenario: Scenario, runs: readonly Run[], floorMedian: number): Omit<ScenarioResult, 'marginalMsPerCluster'> {
+function summarize(
+  scenario: Scenario,
+  runs: readonly Run[],
+  floorMedian: number,
+): Omit<ScenarioResult, 'marginalMsPerCluster'> {
   const times = runs.map((r) => r.wallMs);
-  const wallMs = { median: median(times), min: Math.min(...times), max: Math.max(...times), all: times };
+  const wallMs = {
+    median: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+    all: times,
+  };
   const msPerCluster = scenario.clusters > 0 ? wallMs.median / scenario.clusters : undefined;
   return {
     id: scenario.id,
@@ -325,17 +379,28 @@ function summarize(scenario: Scenario, runs: readonly Run[], floorMedian: number
     resources: runs[0].resources,
     dataSources: runs[0].dataSources,
     msPerCluster,
-    vsFloor: { median: wallMs.median / floorMedian, min: wallMs.min / floorMedian, perCluster: msPerCluster === undefined ? undefined : msPerCluster / floorMedian },
+    vsFloor: {
+      median: wallMs.median / floorMedian,
+      min: wallMs.min / floorMedian,
+      perCluster: msPerCluster === undefined ? undefined : msPerCluster / floorMedian,
+    },
     deterministic: runs.every((r) => r.digest === runs[0].digest),
   };
 }
 
-function evaluateTargets(floor: ScenarioResult, scenarios: readonly ScenarioResult[]): TargetResult[] {
+function evaluateTargets(
+  floor: ScenarioResult,
+  scenarios: readonly ScenarioResult[],
+): TargetResult[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const example = byId.get('example');
   const large = byId.get(`n${TARGETS.largeClusters}`);
   const base = byId.get(`n${TARGETS.perClusterBase}`);
-  const notMeasured = (target: string): TargetResult => ({ target, actual: 'not measured', pass: null });
+  const notMeasured = (target: string): TargetResult => ({
+    target,
+    actual: 'not measured',
+    pass: null,
+  });
   const targets: TargetResult[] = [];
   if (example) {
     targets.push(
@@ -344,16 +409,32 @@ function evaluateTargets(floor: ScenarioResult, scenarios: readonly ScenarioResu
         actual: `${ms(example.wallMs.median)} vs floor ${ms(floor.wallMs.median)} = ${times(example.vsFloor.median)}`,
         pass: example.vsFloor.median <= TARGETS.exampleTimeVsFloor,
       },
-      { target: `example peak RSS ≤ ${TARGETS.exampleRssMb} MB`, actual: mb(example.peakRssMb), pass: example.peakRssMb <= TARGETS.exampleRssMb },
+      {
+        target: `example peak RSS ≤ ${TARGETS.exampleRssMb} MB`,
+        actual: mb(example.peakRssMb),
+        pass: example.peakRssMb <= TARGETS.exampleRssMb,
+      },
     );
   }
   const largeLabel = `${TARGETS.largeClusters} clusters`;
   if (large) {
     targets.push(
-      { target: `${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`, actual: ms(large.wallMs.median), pass: large.wallMs.median <= TARGETS.largeTimeMs },
-      { target: `${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`, actual: mb(large.peakRssMb), pass: large.peakRssMb <= TARGETS.largeRssMb },
+      {
+        target: `${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`,
+        actual: ms(large.wallMs.median),
+        pass: large.wallMs.median <= TARGETS.largeTimeMs,
+      },
+      {
+        target: `${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`,
+        actual: mb(large.peakRssMb),
+        pass: large.peakRssMb <= TARGETS.largeRssMb,
+      },
     );
-  } else targets.push(notMeasured(`${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`), notMeasured(`${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`));
+  } else
+    targets.push(
+      notMeasured(`${largeLabel} synth ≤ ${TARGETS.largeTimeMs / 1000} s`),
+      notMeasured(`${largeLabel} peak RSS ≤ ${TARGETS.largeRssMb} MB`),
+    );
   const growth = `time per cluster at N=${TARGETS.largeClusters} ≤ ${TARGETS.perClusterGrowth}× N=${TARGETS.perClusterBase} (marginal)`;
   if (large?.marginalMsPerCluster !== undefined && base?.marginalMsPerCluster !== undefined) {
     const ratio = large.marginalMsPerCluster / base.marginalMsPerCluster;
@@ -382,18 +463,38 @@ function times(value: number): string {
 }
 
 function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)));
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => [...row[column]].length)),
+  );
   const line = (row: string[]) =>
     row
-      .map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .map((cell, column) =>
+        rightAligned.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
       .join('  ')
       .trimEnd();
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 export function formatReport(report: BenchReport): string {
   const rows = [
-    ['scenario', 'clusters', 'runs', 'median ms', 'min ms', 'peak RSS', 'stacks', 'resources', 'data', 'ms/cluster', 'marginal ms/cluster'],
+    [
+      'scenario',
+      'clusters',
+      'runs',
+      'median ms',
+      'min ms',
+      'peak RSS',
+      'stacks',
+      'resources',
+      'data',
+      'ms/cluster',
+      'marginal ms/cluster',
+    ],
     ...[report.floor, ...report.scenarios].map((s) => [
       s.label,
       String(s.clusters),
@@ -404,7 +505,9 @@ export function formatReport(report: BenchReport): string {
       String(s.stacks),
       String(s.resources),
       String(s.dataSources),
-      s.msPerCluster === undefined ? '–' : `${s.msPerCluster.toFixed(1)} (${times(s.vsFloor.perCluster ?? 0)})`,
+      s.msPerCluster === undefined
+        ? '–'
+        : `${s.msPerCluster.toFixed(1)} (${times(s.vsFloor.perCluster ?? 0)})`,
       s.marginalMsPerCluster === undefined ? '–' : s.marginalMsPerCluster.toFixed(1),
     ]),
   ];
@@ -416,10 +519,18 @@ export function formatReport(report: BenchReport): string {
     table(rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
   ];
   const drifting = [report.floor, ...report.scenarios].filter((s) => !s.deterministic);
-  lines.push('', drifting.length === 0 ? 'Output identical in every run of every scenario.' : `NOT DETERMINISTIC: ${drifting.map((s) => s.label).join(', ')}`);
+  lines.push(
+    '',
+    drifting.length === 0
+      ? 'Output identical in every run of every scenario.'
+      : `NOT DETERMINISTIC: ${drifting.map((s) => s.label).join(', ')}`,
+  );
   lines.push('', 'Targets:');
   const width = Math.max(...report.targets.map((t) => [...t.target].length));
-  for (const t of report.targets) lines.push(`  ${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.target.padEnd(width)}  ${t.actual}`);
+  for (const t of report.targets)
+    lines.push(
+      `  ${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.target.padEnd(width)}  ${t.actual}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -427,7 +538,10 @@ export function formatReport(report: BenchReport): string {
 
 export function runBench(options: BenchOptions, progress: (text: string) => void): BenchReport {
   for (const file of [APP, FLOOR, RSS_PRELOAD]) {
-    if (!existsSync(file)) throw new Error(`${relative(ROOT, file)} is missing: run \`node scripts/build.mjs\` first (npm run bench does)`);
+    if (!existsSync(file))
+      throw new Error(
+        `${relative(ROOT, file)} is missing: run \`node scripts/build.mjs\` first (npm run bench does)`,
+      );
   }
   const runsFor = (clusters: number) => options.runs ?? (clusters >= TARGETS.largeClusters ? 3 : 5);
   const workDir = mkdtempSync(join(tmpdir(), 'eks-edge-bench-'));
@@ -435,14 +549,35 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
     const exampleRaw = parse(readFileSync(EXAMPLE, 'utf8')) as Json;
     const exampleClusters = (exampleRaw.clusters as unknown[]).length;
     const scenarios: Scenario[] = [
-      { id: 'example', label: 'example', clusters: exampleClusters, script: APP, args: ['--config', EXAMPLE], runs: runsFor(exampleClusters) },
+      {
+        id: 'example',
+        label: 'example',
+        clusters: exampleClusters,
+        script: APP,
+        args: ['--config', EXAMPLE],
+        runs: runsFor(exampleClusters),
+      },
       ...options.sizes.map((count) => {
         const file = join(workDir, `clusters-${count}.yaml`);
         writeFileSync(file, stringify(generateConfig(exampleRaw, count)));
-        return { id: `n${count}`, label: `${count} cluster${count === 1 ? '' : 's'}`, clusters: count, script: APP, args: ['--config', file], runs: runsFor(count) };
+        return {
+          id: `n${count}`,
+          label: `${count} cluster${count === 1 ? '' : 's'}`,
+          clusters: count,
+          script: APP,
+          args: ['--config', file],
+          runs: runsFor(count),
+        };
       }),
     ];
-    const floorScenario: Scenario = { id: 'floor', label: 'floor', clusters: 0, script: FLOOR, args: [], runs: Math.max(...scenarios.map((s) => s.runs)) };
+    const floorScenario: Scenario = {
+      id: 'floor',
+      label: 'floor',
+      clusters: 0,
+      script: FLOOR,
+      args: [],
+      runs: Math.max(...scenarios.map((s) => s.runs)),
+    };
     const all = [floorScenario, ...scenarios];
 
     // One discarded run each of the floor and the example warms the file cache for everything else.
@@ -467,7 +602,9 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
     const results: ScenarioResult[] = summaries.map((s) => ({
       ...s,
       marginalMsPerCluster:
-        s.id !== 'example' && smallest && s.clusters > smallest.clusters ? (s.wallMs.median - smallest.wallMs.median) / (s.clusters - smallest.clusters) : undefined,
+        s.id !== 'example' && smallest && s.clusters > smallest.clusters
+          ? (s.wallMs.median - smallest.wallMs.median) / (s.clusters - smallest.clusters)
+          : undefined,
     }));
     const cpuList = cpus();
     return {
@@ -494,15 +631,22 @@ function main(argv: readonly string[]): number {
   process.on('SIGINT', () => {
     interrupted = true;
   });
-  const progress = options.json || !process.stderr.isTTY ? () => undefined : (text: string) => process.stderr.write(`\r\x1b[K${text}`);
+  const progress =
+    options.json || !process.stderr.isTTY
+      ? () => undefined
+      : (text: string) => process.stderr.write(`\r\x1b[K${text}`);
   try {
     const report = runBench(options, progress);
     progress('');
-    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    process.stdout.write(
+      options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report),
+    );
     return 0;
   } catch (error) {
     progress('');
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -88,7 +88,9 @@ function isSingleExpression(inner: string): boolean {
 /** Formats one rendered stack the way `terraform fmt` does. */
 export async function formatHcl(hcl: string): Promise<string> {
   const { format } = await import('@cdktf/hcl-tools');
-  const formatted = await format(conditionsAsBlocks(unquoteDependsOn(unwrapInterpolationOnlyValues(hcl))));
+  const formatted = await format(
+    conditionsAsBlocks(unquoteDependsOn(unwrapInterpolationOnlyValues(hcl))),
+  );
   return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
 }
 

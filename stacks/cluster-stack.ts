@@ -13,14 +13,25 @@ import { EksOidcProvider } from '../modules/eks-oidc-provider';
 import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
 import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
 import { GatewayApiCrds } from '../modules/gateway-api-crds';
-import { awsProvider, clusterConnection, helmProvider, kubernetesProvider, stackBackend } from './providers';
+import {
+  awsProvider,
+  clusterConnection,
+  helmProvider,
+  kubernetesProvider,
+  stackBackend,
+} from './providers';
 
 /** Local permissions, or the DNS-account role and the way to reach it. */
 function route53AccessOf(instance: ResolvedExternalDns): Route53Access {
   const access = instance.dnsAccountAccess;
   if (!access) return { kind: 'local' };
-  if (access.via === 'assume-role') return { kind: 'assume-role', dnsRoleArn: access.roleArn, externalId: access.externalId! };
-  return { kind: 'pod-identity-target', dnsRoleArn: access.roleArn, disableSessionTags: access.disableSessionTags };
+  if (access.via === 'assume-role')
+    return { kind: 'assume-role', dnsRoleArn: access.roleArn, externalId: access.externalId! };
+  return {
+    kind: 'pod-identity-target',
+    dnsRoleArn: access.roleArn,
+    disableSessionTags: access.disableSessionTags,
+  };
 }
 
 export interface ClusterStackProps {
@@ -61,22 +72,27 @@ export class ClusterStack extends TerraformStack {
     if (gatewayApi) kubernetesProvider(this, connection);
     const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi);
     if (lbc.enabled) {
-      this.loadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
-        clusterName: cluster.clusterName,
-        region: cluster.region,
-        vpcId: cluster.vpcId,
-        partition: cluster.partition,
-        version: lbc.version,
-        chartVersion: lbc.chartVersion,
-        policy: lbc.policy,
-        migrationPolicy: lbc.migrationPolicy,
-        identity: identityFor(lbc.identity),
-        namespace: lbc.namespace,
-        serviceAccountName: lbc.serviceAccountName,
-        replicaCount: lbc.replicaCount,
-        values: lbc.values,
-        gatewayApi: gatewayApi && crds && { alb: true, nlb: gatewayApi.nlb, crds: crds.manifests },
-      });
+      this.loadBalancerController = new AwsLoadBalancerController(
+        this,
+        'aws-load-balancer-controller',
+        {
+          clusterName: cluster.clusterName,
+          region: cluster.region,
+          vpcId: cluster.vpcId,
+          partition: cluster.partition,
+          version: lbc.version,
+          chartVersion: lbc.chartVersion,
+          policy: lbc.policy,
+          migrationPolicy: lbc.migrationPolicy,
+          identity: identityFor(lbc.identity),
+          namespace: lbc.namespace,
+          serviceAccountName: lbc.serviceAccountName,
+          replicaCount: lbc.replicaCount,
+          values: lbc.values,
+          gatewayApi: gatewayApi &&
+            crds && { alb: true, nlb: gatewayApi.nlb, crds: crds.manifests },
+        },
+      );
       new TerraformOutput(this, 'lbc_role_arn', {
         description: 'IAM role of the AWS Load Balancer Controller',
         value: this.loadBalancerController.identity.role?.arn,
@@ -95,7 +111,10 @@ export class ClusterStack extends TerraformStack {
           chartVersion: instance.chartVersion,
           namespace: instance.namespace,
           serviceAccountName: instance.serviceAccountName,
-          identity: instance.identity === 'node-role' ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames } : identityFor(instance.identity),
+          identity:
+            instance.identity === 'node-role'
+              ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames }
+              : identityFor(instance.identity),
           route53Access: route53AccessOf(instance),
           zones: instance.zones,
           zoneType: instance.zoneType,
@@ -114,7 +133,9 @@ export class ClusterStack extends TerraformStack {
     if (this.externalDns.length > 0) {
       new TerraformOutput(this, 'external_dns_releases', {
         description: 'ExternalDNS releases and their TXT owner ids',
-        value: Object.fromEntries(cluster.externalDns.map((i) => [`external-dns-${i.name}`, i.txtOwnerId])),
+        value: Object.fromEntries(
+          cluster.externalDns.map((i) => [`external-dns-${i.name}`, i.txtOwnerId]),
+        ),
       });
     }
   }
@@ -124,7 +145,10 @@ export class ClusterStack extends TerraformStack {
    * some workload uses IRSA, so Pod Identity-only clusters carry no OIDC dependency; likewise the
    * Pod Identity agent add-on, when asked for, only with a pod-identity workload.
    */
-  private identityFactory(cluster: ResolvedCluster, eks: DataAwsEksCluster): (mode: 'irsa' | 'pod-identity') => IrsaIdentity | PodIdentity {
+  private identityFactory(
+    cluster: ResolvedCluster,
+    eks: DataAwsEksCluster,
+  ): (mode: 'irsa' | 'pod-identity') => IrsaIdentity | PodIdentity {
     let oidc: EksOidcProvider | undefined;
     let agent: EksAddon | undefined;
     return (mode) => {
@@ -147,10 +171,15 @@ export class ClusterStack extends TerraformStack {
       }
       if (!oidc) {
         if (cluster.existingOidcProviderArn) {
-          oidc = new EksOidcProvider(this, 'oidc', { existingProviderArn: cluster.existingOidcProviderArn, issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+          oidc = new EksOidcProvider(this, 'oidc', {
+            existingProviderArn: cluster.existingOidcProviderArn,
+            issuerUrl: eks.identity.get(0).oidc.get(0).issuer,
+          });
         } else {
           new TlsProvider(this, 'tls');
-          oidc = new EksOidcProvider(this, 'oidc', { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+          oidc = new EksOidcProvider(this, 'oidc', {
+            issuerUrl: eks.identity.get(0).oidc.get(0).issuer,
+          });
         }
       }
       return { mode, oidcProviderArn: oidc.arn, issuerHostPath: oidc.issuerHostPath };

@@ -21,7 +21,12 @@ export class DnsAccountStack extends TerraformStack {
     const { dnsAccount } = props;
     super(scope, dnsAccount.stackName);
     stackBackend(this, dnsAccount.backend ?? props.backend, dnsAccount.stackName);
-    awsProvider(this, { accountId: dnsAccount.accountId, region: dnsAccount.region, credentials: dnsAccount.credentials, tags: props.tags });
+    awsProvider(this, {
+      accountId: dnsAccount.accountId,
+      region: dnsAccount.region,
+      credentials: dnsAccount.credentials,
+      tags: props.tags,
+    });
     for (const role of dnsAccount.roles) {
       new DnsAccountRole(this, role.name, {
         roleName: role.name,

@@ -25,7 +25,11 @@ export function edgeStackName(cluster: ResolvedCluster): string {
 
 /** True when the cluster has ALB groups, gateways or access logs to deploy. */
 export function hasEdge(cluster: ResolvedCluster): boolean {
-  return cluster.albGroups.length > 0 || cluster.gatewayApi !== undefined || cluster.accessLogs !== undefined;
+  return (
+    cluster.albGroups.length > 0 ||
+    cluster.gatewayApi !== undefined ||
+    cluster.accessLogs !== undefined
+  );
 }
 
 /**
@@ -55,8 +59,14 @@ export class EdgeStack extends TerraformStack {
       });
     // ELB checks that it may write to the bucket when logging is switched on.
     const afterLogs: ITerraformDependable[] = logs ? [logs.policy] : [];
-    const vpc = cluster.albGroups.some((group) => group.securityGroup) ? new DataAwsVpc(this, 'vpc', { id: cluster.vpcId }) : undefined;
-    const vpcCidrs = vpc && Token.asStringMap(`\${{ for association in ${vpc.fqn}.cidr_block_associations : association.cidr_block => association.cidr_block }}`);
+    const vpc = cluster.albGroups.some((group) => group.securityGroup)
+      ? new DataAwsVpc(this, 'vpc', { id: cluster.vpcId })
+      : undefined;
+    const vpcCidrs =
+      vpc &&
+      Token.asStringMap(
+        `\${{ for association in ${vpc.fqn}.cidr_block_associations : association.cidr_block => association.cidr_block }}`,
+      );
     const securityGroups = new Map<string, string>();
     for (const group of cluster.albGroups.filter((g) => g.securityGroup)) {
       const securityGroup = new AlbSecurityGroup(this, `security-group-${group.name}`, {
@@ -89,7 +99,10 @@ export class EdgeStack extends TerraformStack {
 
     const gatewayApi = cluster.gatewayApi;
     if (gatewayApi) {
-      const gatewayClass = new AlbGatewayClass(this, 'alb-gateway-class', { className: gatewayApi.gatewayClassName, namespace: gatewayApi.namespace });
+      const gatewayClass = new AlbGatewayClass(this, 'alb-gateway-class', {
+        className: gatewayApi.gatewayClassName,
+        namespace: gatewayApi.namespace,
+      });
       for (const gateway of gatewayApi.gateways) {
         const group = cluster.albGroups.find((g) => g.name === gateway.group)!;
         new AlbGateway(this, `gateway-${gateway.name}`, {
@@ -111,17 +124,24 @@ export class EdgeStack extends TerraformStack {
     if (gatewayApi) {
       new TerraformOutput(this, 'gateways', {
         description: 'Gateways (namespace/name) for HTTPRoute parentRefs, and their GatewayClass',
-        value: { gatewayClassName: gatewayApi.gatewayClassName, gateways: gatewayApi.gateways.map((g) => `${gatewayApi.namespace}/${g.name}`) },
+        value: {
+          gatewayClassName: gatewayApi.gatewayClassName,
+          gateways: gatewayApi.gateways.map((g) => `${gatewayApi.namespace}/${g.name}`),
+        },
       });
     }
     if (securityGroups.size > 0) {
       new TerraformOutput(this, 'alb_security_group_ids', {
-        description: 'ALB security group per group (Gateways use it; an Ingress may name it in alb.ingress.kubernetes.io/security-groups)',
+        description:
+          'ALB security group per group (Gateways use it; an Ingress may name it in alb.ingress.kubernetes.io/security-groups)',
         value: Object.fromEntries(securityGroups),
       });
     }
     if (logs) {
-      new TerraformOutput(this, 'access_log_bucket', { description: 'Bucket receiving the ALB access logs', value: logs.bucket.bucket });
+      new TerraformOutput(this, 'access_log_bucket', {
+        description: 'Bucket receiving the ALB access logs',
+        value: logs.bucket.bucket,
+      });
     }
   }
 }

@@ -26,7 +26,9 @@ export function awsProvider(scope: Construct, props: AccountProviderProps): AwsP
     region: props.region,
     allowedAccountIds: [props.accountId],
     profile: props.credentials?.profile,
-    assumeRole: props.credentials?.assumeRoleArn ? [{ roleArn: props.credentials.assumeRoleArn, sessionName: 'eks-edge' }] : undefined,
+    assumeRole: props.credentials?.assumeRoleArn
+      ? [{ roleArn: props.credentials.assumeRoleArn, sessionName: 'eks-edge' }]
+      : undefined,
     defaultTags: Object.keys(props.tags).length > 0 ? [{ tags: props.tags }] : undefined,
   });
 }
@@ -36,9 +38,15 @@ export function awsProvider(scope: Construct, props: AccountProviderProps): AwsP
  * runs in `cdktf.out/stacks/<stack>/`, so a local path is written relative to that folder to land
  * in the project (not in cdktf.out, which synth rewrites) without an absolute path in the output.
  */
-export function stackBackend(stack: TerraformStack, backend: BackendConfig, stackName: string): void {
+export function stackBackend(
+  stack: TerraformStack,
+  backend: BackendConfig,
+  stackName: string,
+): void {
   if (backend.type === 'local') {
-    new LocalBackend(stack, { path: posix.join('../../..', backend.directory, `terraform.${stackName}.tfstate`) });
+    new LocalBackend(stack, {
+      path: posix.join('../../..', backend.directory, `terraform.${stackName}.tfstate`),
+    });
     return;
   }
   const s3 = new S3Backend(stack, {
@@ -64,8 +72,16 @@ export interface ClusterConnection {
 
 /** `aws eks get-token` for the cluster, with the same identity Terraform uses for AWS. */
 function execCredentials(connection: ClusterConnection) {
-  const args = ['eks', 'get-token', '--cluster-name', connection.clusterName, '--region', connection.region];
-  if (connection.credentials?.assumeRoleArn) args.push('--role-arn', connection.credentials.assumeRoleArn);
+  const args = [
+    'eks',
+    'get-token',
+    '--cluster-name',
+    connection.clusterName,
+    '--region',
+    connection.region,
+  ];
+  if (connection.credentials?.assumeRoleArn)
+    args.push('--role-arn', connection.credentials.assumeRoleArn);
   if (connection.credentials?.profile) args.push('--profile', connection.credentials.profile);
   return { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args };
 }
@@ -77,14 +93,20 @@ function execCredentials(connection: ClusterConnection) {
  * `kubernetes = { … exec = { … } }`; the JSON output is unchanged.
  */
 export class Helm3Provider extends HelmProvider {
-  protected synthesizeHclAttributes(): { [name: string]: any } {
+  protected synthesizeHclAttributes(): { [name: string]: unknown } {
     // A plain object (the JSON form, already snake_case) is rendered as an object expression.
-    return { ...super.synthesizeHclAttributes(), kubernetes: this.synthesizeAttributes().kubernetes };
+    return {
+      ...super.synthesizeHclAttributes(),
+      kubernetes: this.synthesizeAttributes().kubernetes,
+    };
   }
 }
 
 /** Reads the existing cluster's endpoint and CA, for the Kubernetes-facing providers. */
-export function clusterConnection(scope: Construct, cluster: { clusterName: string; region: string; credentials?: CredentialsConfig }): ClusterConnection & { eks: DataAwsEksCluster } {
+export function clusterConnection(
+  scope: Construct,
+  cluster: { clusterName: string; region: string; credentials?: CredentialsConfig },
+): ClusterConnection & { eks: DataAwsEksCluster } {
   const eks = new DataAwsEksCluster(scope, 'cluster', { name: cluster.clusterName });
   return {
     eks,
@@ -107,7 +129,10 @@ export function helmProvider(scope: Construct, connection: ClusterConnection): H
   return new Helm3Provider(scope, 'helm', config);
 }
 
-export function kubernetesProvider(scope: Construct, connection: ClusterConnection): KubernetesProvider {
+export function kubernetesProvider(
+  scope: Construct,
+  connection: ClusterConnection,
+): KubernetesProvider {
   return new KubernetesProvider(scope, 'kubernetes', {
     host: connection.endpoint,
     clusterCaCertificate: Fn.base64decode(connection.certificateAuthorityData),

@@ -14,7 +14,13 @@ export const LBC_CHART_REPOSITORY = 'https://aws.github.io/eks-charts';
 export const LBC_CHART = 'aws-load-balancer-controller';
 
 /** Chart values this construct sets from its props; user values may not override them. */
-export const LBC_MANAGED_VALUES = ['clusterName', 'region', 'vpcId', 'replicaCount', 'serviceAccount'] as const;
+export const LBC_MANAGED_VALUES = [
+  'clusterName',
+  'region',
+  'vpcId',
+  'replicaCount',
+  'serviceAccount',
+] as const;
 
 export interface AwsLoadBalancerControllerProps {
   readonly clusterName: string;
@@ -41,7 +47,11 @@ export interface AwsLoadBalancerControllerProps {
    * Gateway API support: turns the controller's feature gates on explicitly and starts it only after
    * the CRDs exist (it looks for them once, at start-up).
    */
-  readonly gatewayApi?: { readonly alb: boolean; readonly nlb: boolean; readonly crds: ITerraformDependable[] };
+  readonly gatewayApi?: {
+    readonly alb: boolean;
+    readonly nlb: boolean;
+    readonly crds: ITerraformDependable[];
+  };
   readonly tags?: Record<string, string>;
 }
 
@@ -76,7 +86,8 @@ export class AwsLoadBalancerController extends Construct {
       tags: props.tags,
     });
     this.identity.attachPolicy('controller', this.policies.controller.policy.arn);
-    if (this.policies.migration) this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
+    if (this.policies.migration)
+      this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
 
     const managed: HelmValues = {
       clusterName: props.clusterName,
@@ -86,7 +97,9 @@ export class AwsLoadBalancerController extends Construct {
       serviceAccount: this.identity.serviceAccount,
     };
     if (props.gatewayApi) {
-      managed.controllerConfig = { featureGates: { ALBGatewayAPI: props.gatewayApi.alb, NLBGatewayAPI: props.gatewayApi.nlb } };
+      managed.controllerConfig = {
+        featureGates: { ALBGatewayAPI: props.gatewayApi.alb, NLBGatewayAPI: props.gatewayApi.nlb },
+      };
     }
     this.release = new Release(this, 'release', {
       name: 'aws-load-balancer-controller',

@@ -10,7 +10,11 @@
 
 import type { Partition } from '../partition';
 
-export type PolicyFile = 'iam_policy.json' | 'iam_policy_cn.json' | 'iam_policy_us-gov.json' | 'iam_policy_v1_to_v2_additional.json';
+export type PolicyFile =
+  | 'iam_policy.json'
+  | 'iam_policy_cn.json'
+  | 'iam_policy_us-gov.json'
+  | 'iam_policy_v1_to_v2_additional.json';
 
 export interface LbcRelease {
   /** Version of the `aws-load-balancer-controller` chart whose appVersion is this controller version. */
@@ -23,7 +27,8 @@ const POLICY_SHA256_SINCE_V2_13: Readonly<Record<PolicyFile, string>> = {
   'iam_policy.json': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
   'iam_policy_cn.json': 'b1ac7c188d27a2cdb3095c7efd8376cd21705fe75d6ce91715558a85987b25bc',
   'iam_policy_us-gov.json': 'eff0caf0b8f205e63e09ee1ea37a90fba6a87a417ac40fc83da50b204a55f372',
-  'iam_policy_v1_to_v2_additional.json': '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30',
+  'iam_policy_v1_to_v2_additional.json':
+    '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30',
 };
 
 /** From chart 3.0.0 on, the chart version equals the controller version; before, chart 1.x shipped v2.x. */
@@ -84,7 +89,11 @@ export interface LbcGatewaySupport {
   readonly lbcGatewayCrdsSha256?: string;
 }
 
-function gatewaySupport(gatewayApiVersion: string, lbcGatewayCrdsSha256?: string, lbcGatewayApiVersion: LbcGatewaySupport['lbcGatewayApiVersion'] = 'gateway.k8s.aws/v1beta1'): LbcGatewaySupport {
+function gatewaySupport(
+  gatewayApiVersion: string,
+  lbcGatewayCrdsSha256?: string,
+  lbcGatewayApiVersion: LbcGatewaySupport['lbcGatewayApiVersion'] = 'gateway.k8s.aws/v1beta1',
+): LbcGatewaySupport {
   return { gatewayApiVersion, lbcGatewayApiVersion, lbcGatewayCrdsSha256 };
 }
 
@@ -96,7 +105,10 @@ function gatewaySupport(gatewayApiVersion: string, lbcGatewayCrdsSha256?: string
  */
 export const LBC_GATEWAY_SUPPORT: Readonly<Record<string, LbcGatewaySupport>> = {
   'v2.17.0': gatewaySupport('v1.3.0'),
-  'v2.17.1': gatewaySupport('v1.3.0', 'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca'),
+  'v2.17.1': gatewaySupport(
+    'v1.3.0',
+    'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca',
+  ),
   'v3.0.0': gatewaySupport('v1.3.0'),
   'v3.1.0': gatewaySupport('v1.3.0'),
   'v3.2.0': gatewaySupport('v1.5.0'),
@@ -107,7 +119,11 @@ export const LBC_GATEWAY_SUPPORT: Readonly<Record<string, LbcGatewaySupport>> = 
   'v3.4.1': gatewaySupport('v1.5.0'),
   'v3.4.2': gatewaySupport('v1.5.0'),
   'v3.4.3': gatewaySupport('v1.5.0'),
-  'v3.5.0': gatewaySupport('v1.6.0', 'fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862', 'gateway.k8s.aws/v1'),
+  'v3.5.0': gatewaySupport(
+    'v1.6.0',
+    'fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862',
+    'gateway.k8s.aws/v1',
+  ),
 };
 
 /** The standard-channel install bundle of a Gateway API release. */

@@ -1,9 +1,9 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { hostedZoneArn, route53AccessStatements } from './iam-policy';
+import type { PolicyStatement } from '../iam-policy-json';
 
 /**
  * Who may assume the DNS role: one ExternalDNS source role in a cluster account, pinned by its ARN
@@ -15,7 +15,12 @@ export type DnsRoleCaller = {
   /** ARN of the ExternalDNS role in the cluster account (it need not exist yet). */
   readonly sourceRoleArn: string;
 } & (
-  | { readonly kind: 'session-tags'; readonly clusterArn: string; readonly namespace: string; readonly serviceAccount: string }
+  | {
+      readonly kind: 'session-tags';
+      readonly clusterArn: string;
+      readonly namespace: string;
+      readonly serviceAccount: string;
+    }
   | {
       readonly kind: 'external-id';
       readonly externalId: string;
@@ -60,26 +65,60 @@ export class DnsAccountRole extends Construct {
         recordTypes: props.recordTypes,
       }),
     });
-    new IamRolePolicy(this, 'route53', { name: 'route53-records', role: this.role.name, policy: access.json });
+    new IamRolePolicy(this, 'route53', {
+      name: 'route53-records',
+      role: this.role.name,
+      policy: access.json,
+    });
   }
 }
 
 /** The trust statements that admit one caller (also used to check the trust policy's size at synth). */
-export function trustStatements(partition: string, caller: DnsRoleCaller): DataAwsIamPolicyDocumentStatement[] {
-  const pinnedCaller = { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [caller.sourceRoleArn] };
-  const base = { effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${caller.accountId}:root`] }] };
+export function trustStatements(partition: string, caller: DnsRoleCaller): PolicyStatement[] {
+  const pinnedCaller = {
+    test: 'ArnEquals',
+    variable: 'aws:PrincipalArn',
+    values: [caller.sourceRoleArn],
+  };
+  const base = {
+    effect: 'Allow' as const,
+    principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${caller.accountId}:root`] }],
+  };
   if (caller.kind === 'external-id') {
-    const assume = { ...base, actions: ['sts:AssumeRole'], condition: [pinnedCaller, { test: 'StringEquals', variable: 'sts:ExternalId', values: [caller.externalId] }] };
-    return caller.tagSession ? [assume, { ...base, actions: ['sts:TagSession'], condition: [pinnedCaller] }] : [assume];
+    const assume = {
+      ...base,
+      actions: ['sts:AssumeRole'],
+      condition: [
+        pinnedCaller,
+        { test: 'StringEquals', variable: 'sts:ExternalId', values: [caller.externalId] },
+      ],
+    };
+    return caller.tagSession
+      ? [assume, { ...base, actions: ['sts:TagSession'], condition: [pinnedCaller] }]
+      : [assume];
   }
-  return [{
-    ...base,
-    actions: ['sts:AssumeRole', 'sts:TagSession'],
-    condition: [
-      pinnedCaller,
-      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-arn', values: [caller.clusterArn] },
-      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: [caller.namespace] },
-      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: [caller.serviceAccount] },
-    ],
-  }];
+  return [
+    {
+      ...base,
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      condition: [
+        pinnedCaller,
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/eks-cluster-arn',
+          values: [caller.clusterArn],
+        },
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/kubernetes-namespace',
+          values: [caller.namespace],
+        },
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/kubernetes-service-account',
+          values: [caller.serviceAccount],
+        },
+      ],
+    },
+  ];
 }

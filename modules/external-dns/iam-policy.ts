@@ -16,7 +16,9 @@ export interface Route53AccessProps {
  * - the list calls on `*`: Route 53 does not support resource scoping for `ListHostedZones`, and
  *   ExternalDNS lists records and zone tags across zones to find its own.
  */
-export function route53AccessStatements(props: Route53AccessProps): DataAwsIamPolicyDocumentStatement[] {
+export function route53AccessStatements(
+  props: Route53AccessProps,
+): DataAwsIamPolicyDocumentStatement[] {
   const conditions: DataAwsIamPolicyDocumentStatement['condition'] = [];
   if (props.recordNames?.length) {
     conditions.push({
@@ -26,7 +28,11 @@ export function route53AccessStatements(props: Route53AccessProps): DataAwsIamPo
     });
   }
   if (props.recordTypes?.length) {
-    conditions.push({ test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsRecordTypes', values: [...props.recordTypes] });
+    conditions.push({
+      test: 'ForAllValues:StringEquals',
+      variable: 'route53:ChangeResourceRecordSetsRecordTypes',
+      values: [...props.recordTypes],
+    });
   }
   return [
     {
@@ -39,7 +45,11 @@ export function route53AccessStatements(props: Route53AccessProps): DataAwsIamPo
     {
       sid: 'ListZonesRecordsAndTags',
       effect: 'Allow',
-      actions: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+      actions: [
+        'route53:ListHostedZones',
+        'route53:ListResourceRecordSets',
+        'route53:ListTagsForResources',
+      ],
       resources: ['*'],
     },
   ];

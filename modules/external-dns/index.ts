@@ -63,7 +63,11 @@ export interface HostedZone {
  */
 export type Route53Access =
   | { readonly kind: 'local' }
-  | { readonly kind: 'pod-identity-target'; readonly dnsRoleArn: string; readonly disableSessionTags: boolean }
+  | {
+      readonly kind: 'pod-identity-target';
+      readonly dnsRoleArn: string;
+      readonly disableSessionTags: boolean;
+    }
   | { readonly kind: 'assume-role'; readonly dnsRoleArn: string; readonly externalId: string };
 
 export interface ExternalDnsProps {
@@ -115,12 +119,21 @@ export class ExternalDns extends Construct {
     super(scope, id);
     const resourceName = externalDnsRoleName(props.clusterName, props.name);
     this.zoneIds = props.zones.map(
-      (zone) => zone.id ?? new DataAwsRoute53Zone(this, `zone-${zone.name}`, { name: zone.name, privateZone: zone.private }).zoneId,
+      (zone) =>
+        zone.id ??
+        new DataAwsRoute53Zone(this, `zone-${zone.name}`, {
+          name: zone.name,
+          privateZone: zone.private,
+        }).zoneId,
     );
     const access = props.route53Access;
     const identityProps =
       access.kind === 'pod-identity-target' && props.identity.mode === 'pod-identity'
-        ? { ...props.identity, targetRoleArn: access.dnsRoleArn, disableSessionTags: access.disableSessionTags }
+        ? {
+            ...props.identity,
+            targetRoleArn: access.dnsRoleArn,
+            disableSessionTags: access.disableSessionTags,
+          }
         : props.identity;
     this.identity = new WorkloadIdentity(this, 'identity', {
       ...identityProps,
@@ -169,7 +182,12 @@ export class ExternalDns extends Construct {
     const extraArgs = [
       ...this.zoneIds.map((zoneId) => `--zone-id-filter=${zoneId}`),
       ...(props.zoneType ? [`--aws-zone-type=${props.zoneType}`] : []),
-      ...(access.kind === 'assume-role' ? [`--aws-assume-role=${access.dnsRoleArn}`, `--aws-assume-role-external-id=${access.externalId}`] : []),
+      ...(access.kind === 'assume-role'
+        ? [
+            `--aws-assume-role=${access.dnsRoleArn}`,
+            `--aws-assume-role-external-id=${access.externalId}`,
+          ]
+        : []),
       ...(props.extraArgs ?? []),
     ];
     const values: HelmValues = {
