@@ -20,17 +20,18 @@ describe('the built-in example', () => {
     expect(c.stackName).toBe('prod-edge-demo');
     expect(c.partition).toBe('aws');
     expect(c.loadBalancerController).toMatchObject({
-      version: 'v3.5.0',
-      chartVersion: '3.5.0',
-      namespace: 'kube-system',
-      serviceAccountName: 'aws-load-balancer-controller',
-      replicaCount: 2,
-      policy: {
-        file: 'iam_policy.json',
-        sha256: '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+      release: {
+        version: 'v3.5.0',
+        chart: { version: '3.5.0' },
+        policy: {
+          file: 'iam_policy.json',
+          sha256: '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+        },
       },
+      serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
+      replicaCount: 2,
     });
-    expect(config.backend).toEqual({ type: 'local', directory: '.' });
+    expect(c.backend).toEqual({ type: 'local', directory: '.' });
   });
 });
 
@@ -249,8 +250,8 @@ describe('a bad configuration', () => {
         }),
       coreExampleRaw(),
     );
-    expect(config.clusters[0].loadBalancerController).toMatchObject({
-      chartVersion: '1.18.0',
+    expect(config.clusters[0].loadBalancerController?.release).toMatchObject({
+      chart: { version: '1.18.0' },
       policy: { sha256: 'b'.repeat(64) },
     });
   });

@@ -130,7 +130,7 @@ describe('the cross-account example', () => {
 
   it('deploys the DNS stack before the cluster stacks', () => {
     const config = loadConfig(CROSS_ACCOUNT_PATH);
-    const { buildApp } = jest.requireActual('../main');
+    const { buildApp } = jest.requireActual('../stacks/app');
     const app = buildApp(config);
     const dependencies = (name: string) =>
       app.node.findChild(name).dependencies.map((d: Json) => d.node.id);

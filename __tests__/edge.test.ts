@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../config/load';
-import { buildApp } from '../main';
+import { buildApp } from '../stacks/app';
 import {
   addressOf,
   configIssues,
@@ -255,6 +255,22 @@ describe('the example with Gateway API and two ALB groups', () => {
   });
 });
 
+describe('Gateway API with controller v3.4.3', () => {
+  it('pins the v3.4.3 gateway CRDs by the catalogued checksum, with Gateway API v1.5.0', () => {
+    const tf = synthesize(
+      configWith((raw) => (raw.clusters[0].loadBalancerController.version = 'v3.4.3')),
+    )['prod-edge-demo'];
+    const lbcCrds = resourceAt(tf, 'http', 'gateway-api-crds/lbc-gateway-crds');
+    expect(lbcCrds.url).toContain('/aws-load-balancer-controller/v3.4.3/config/crd/gateway/');
+    expect(lbcCrds.lifecycle.postcondition[1].condition).toContain(
+      '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    );
+    expect(resourceAt(tf, 'http', 'gateway-api-crds/gateway-api-bundle').url).toContain(
+      '/download/v1.5.0/standard-install.yaml',
+    );
+  });
+});
+
 describe('Gateway API with controller v2.17.1', () => {
   const older = synthesize(
     configWith((raw) => (raw.clusters[0].loadBalancerController.version = 'v2.17.1')),
@@ -431,10 +447,10 @@ describe('edge configuration errors', () => {
       /gateway-httproute need the Gateway API CRDs/,
     ],
     [
-      'version without a CRD checksum',
-      (r) => (r.clusters[0].loadBalancerController.version = 'v3.4.3'),
+      'a CRD checksum, no longer a setting',
+      (r) => (r.clusters[0].gatewayApi.lbcCrdsSha256 = 'a'.repeat(64)),
       'clusters[0].gatewayApi.lbcCrdsSha256',
-      /no checksum of gateway-crds\.yaml at v3\.4\.3/,
+      /is no longer needed: the catalog knows the checksum/,
     ],
     [
       'a port twice',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
-import { buildApp, warningsOf } from '../main';
+import { buildApp, warningsOf } from '../stacks/app';
 import {
   addressOf,
   configIssues,

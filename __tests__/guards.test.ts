@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'no
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../config/load';
-import { buildApp } from '../main';
+import { buildApp } from '../stacks/app';
 import { EXAMPLE_PATH } from './helpers';
 
 const ROOT = join(__dirname, '..');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
-import { buildApp } from '../main';
+import { buildApp } from '../stacks/app';
 import {
   conditionsAsBlocks,
   formatHcl,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, validateConfig } from '../config/load';
-import type { ResolvedConfig } from '../config/resolve';
-import { buildApp } from '../main';
+import type { ResolvedConfig } from '../config/model';
+import { buildApp } from '../stacks/app';
 
 export type Json = Record<string, any>;
 

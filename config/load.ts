@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import type { ConfigIssue } from './issues';
+import type { ResolvedConfig } from './model';
 import { resolveConfig } from './resolve';
-import type { ConfigIssue, PartialConfig, ResolvedConfig } from './resolve';
+import type { PartialConfig } from './resolve';
 import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
@@ -85,12 +87,13 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const parts = wellFormedParts(raw);
-    const crossSetting = parts ? resolveConfig(parts.config, parts).issues : [];
+    const resolved = parts && resolveConfig(parts.config, parts);
+    const crossSetting = resolved && !resolved.ok ? resolved.issues : [];
     throw new ConfigError(source, [...schemaIssues(parsed.error), ...crossSetting]);
   }
-  const { config, issues } = resolveConfig(parsed.data);
-  if (issues.length > 0) throw new ConfigError(source, issues);
-  return config;
+  const resolved = resolveConfig(parsed.data);
+  if (!resolved.ok) throw new ConfigError(source, resolved.issues);
+  return resolved.value;
 }
 
 /** Reads, parses and validates a configuration file. */

@@ -1,237 +1,211 @@
 /**
- * Cross-account DNS: checks the instances that manage zones of the DNS account and derives the
- * roles of the DNS-account stack, with deterministic ARNs on both sides, so neither stack has to
- * read the other's state and the DNS role can exist before the cluster roles do.
+ * Cross-account DNS: checks each cross-account ExternalDNS instance against the DNS account and
+ * derives the DNS-account roles, each instance's access to its role, and the callers each role's
+ * trust admits. Role ARNs are deterministic, so both sides are built from the same record
+ * without reading remote state.
  */
-import { trustStatements } from '../modules/external-dns/dns-account-role';
-import type { DnsRoleCaller } from '../modules/external-dns/dns-account-role';
-import { iamPolicyJson, policySize } from '../modules/iam-policy-json';
-import { externalDnsRoleName } from '../modules/external-dns';
-import { boundedName } from '../modules/naming';
-import { partitionOf } from '../modules/partition';
-import type { Partition } from '../modules/partition';
+import { partitionOf } from '../catalog/partitions';
+import type { Partition } from '../catalog/partitions';
+import { dnsRoleTrustPolicy } from '../modules/external-dns/dns-role-trust-policy';
+import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
+import type { Issues } from './issues';
+import type { CrossAccountAccess, HostedZone, ResolvedDnsRole } from './model';
+import type { LocalExternalDns } from './resolve-controllers';
+import { SHARED_DNS_ROLE_NAME, dnsRoleName } from './naming';
 import type { DnsAccountConfig, ExternalDnsConfig } from './schema';
 
-export interface ResolvedDnsRole {
-  readonly name: string;
-  readonly arn: string;
-  readonly zoneIds: string[];
-  readonly recordNames?: string[];
-  readonly recordTypes?: string[];
-  readonly callers: DnsRoleCaller[];
-}
-
-export interface ResolvedDnsAccount extends DnsAccountConfig {
-  readonly stackName: string;
-  readonly partition: Partition;
-  readonly roles: ResolvedDnsRole[];
-}
-
-/** How an instance reaches its DNS-account role. */
-export interface DnsAccountAccess {
-  readonly roleArn: string;
-  readonly via: 'pod-identity-target' | 'assume-role';
-  readonly externalId?: string;
-  readonly disableSessionTags: boolean;
-}
-
-export const DNS_STACK_NAME = 'dns';
-export const SHARED_DNS_ROLE_NAME = 'external-dns-cross-account';
-
-export interface CrossAccountInstance {
+/** One cross-account instance with what the DNS side needs to know of its cluster. */
+export interface CrossAccountMember {
   readonly path: string;
   readonly cluster: {
     readonly environment: string;
     readonly clusterName: string;
+    readonly clusterArn: string;
     readonly accountId: string;
     readonly region: string;
     readonly partition: Partition;
   };
-  readonly instance: ExternalDnsConfig & {
-    readonly serviceAccountName: string;
-    readonly domainFilters: string[];
-  };
+  readonly crossAccount: NonNullable<ExternalDnsConfig['crossAccount']>;
+  readonly instance: LocalExternalDns;
 }
 
-type AddIssue = (path: string, message: string) => void;
+/** A member whose settings passed the checks, with its zones' ids from the DNS account. */
+export interface CheckedMember {
+  readonly path: string;
+  readonly cluster: CrossAccountMember['cluster'];
+  readonly instance: LocalExternalDns;
+  readonly zones: readonly (HostedZone & { readonly id: string })[];
+  readonly via:
+    | { readonly kind: 'assume-role'; readonly externalId: string }
+    | { readonly kind: 'pod-identity-target'; readonly disableSessionTags: boolean };
+}
 
 /** Checks one instance's cross-account settings against the DNS account. */
-export function checkCrossAccountInstance(
-  { path, cluster, instance }: CrossAccountInstance,
+export function checkCrossAccountMember(
+  { path, cluster, crossAccount, instance }: CrossAccountMember,
   dnsAccount: DnsAccountConfig | undefined,
-  addIssue: AddIssue,
-): void {
-  const crossAccount = instance.crossAccount;
-  if (!crossAccount) return;
+  issues: Issues,
+): CheckedMember | undefined {
   if (!dnsAccount) {
-    addIssue(
+    issues.add(
       `${path}.crossAccount`,
       'needs a dnsAccount (accountId and zones) at the top level of the configuration',
     );
-    return;
+    return undefined;
   }
+  const before = issues.count;
   if (dnsAccount.accountId === cluster.accountId) {
-    addIssue(
+    issues.add(
       `${path}.crossAccount`,
       `the DNS account ${dnsAccount.accountId} is the cluster's own account: remove crossAccount and give the zones directly`,
     );
   }
   if (partitionOf(dnsAccount.region) !== cluster.partition) {
-    addIssue(
+    issues.add(
       'dnsAccount.region',
       `is in another partition than cluster ${cluster.clusterName} (${cluster.partition}): roles cannot be assumed across partitions`,
     );
   }
-  instance.zones.forEach((zone, index) => {
+  const zones = instance.zones.flatMap((zone, index) => {
     const owned = dnsAccount.zones.find((z) => z.name === zone.name);
     if (!owned) {
-      addIssue(
+      issues.add(
         `${path}.zones[${index}]`,
         `${zone.name} is not one of dnsAccount.zones (${dnsAccount.zones.map((z) => z.name).join(', ')})`,
       );
     } else if (owned.private !== zone.private) {
-      addIssue(
+      issues.add(
         `${path}.zones[${index}].private`,
         `${zone.name} is ${owned.private ? 'private' : 'public'} in dnsAccount.zones`,
       );
     } else if (zone.id && zone.id !== owned.id) {
-      addIssue(
+      issues.add(
         `${path}.zones[${index}].id`,
         `${zone.id} differs from the id of ${zone.name} in dnsAccount.zones (${owned.id}); leave it out`,
       );
+    } else {
+      return [{ ...zone, id: owned.id }];
     }
+    return [];
   });
-  if (instance.identity === 'node-role') {
-    addIssue(
+  const identity = instance.identity.mode;
+  if (identity === 'node-role') {
+    issues.add(
       `${path}.identity`,
       'cross-account access needs an own role: use pod-identity (or irsa with via assume-role)',
     );
   }
-  if (crossAccount.via === 'pod-identity-target' && instance.identity === 'irsa') {
-    addIssue(
-      `${path}.crossAccount.via`,
-      'pod-identity-target needs identity pod-identity; for IRSA use via assume-role with an externalId',
-    );
+  let via: CheckedMember['via'] | undefined;
+  if (crossAccount.via === 'assume-role') {
+    if (crossAccount.externalId) via = { kind: 'assume-role', externalId: crossAccount.externalId };
+    else {
+      issues.add(
+        `${path}.crossAccount.externalId`,
+        'assume-role needs an external id that the DNS role will require (any secret-less unique string, e.g. the cluster ARN)',
+      );
+    }
+    if (crossAccount.disableSessionTags) {
+      issues.add(`${path}.crossAccount.disableSessionTags`, 'is only for via pod-identity-target');
+    }
+  } else {
+    if (identity === 'irsa') {
+      issues.add(
+        `${path}.crossAccount.via`,
+        'pod-identity-target needs identity pod-identity; for IRSA use via assume-role with an externalId',
+      );
+    }
+    via = { kind: 'pod-identity-target', disableSessionTags: crossAccount.disableSessionTags };
   }
-  if (crossAccount.via === 'assume-role' && !crossAccount.externalId) {
-    addIssue(
-      `${path}.crossAccount.externalId`,
-      'assume-role needs an external id that the DNS role will require (any secret-less unique string, e.g. the cluster ARN)',
-    );
-  }
-  if (crossAccount.via === 'assume-role' && crossAccount.disableSessionTags) {
-    addIssue(`${path}.crossAccount.disableSessionTags`, 'is only for via pod-identity-target');
-  }
+  if (issues.count > before || !via) return undefined;
+  return { path, cluster, instance, zones, via };
 }
 
-function callerOf({ cluster, instance }: CrossAccountInstance): DnsRoleCaller {
-  const crossAccount = instance.crossAccount!;
-  const sourceRoleArn = `arn:${cluster.partition}:iam::${cluster.accountId}:role/${externalDnsRoleName(cluster.clusterName, instance.name)}`;
-  const base = { accountId: cluster.accountId, sourceRoleArn };
-  if (crossAccount.via === 'assume-role') {
+/** How a checked member reaches its DNS role, and what pins it in that role's trust. */
+function accessOf(member: CheckedMember, dnsRoleArn: string): CrossAccountAccess {
+  const { cluster, via, instance } = member;
+  const base = {
+    dnsRoleArn,
+    callerAccountId: cluster.accountId,
+    sourceRoleArn: `arn:${cluster.partition}:iam::${cluster.accountId}:role/${instance.names.role}`,
+  };
+  if (via.kind === 'assume-role') {
     // A Pod Identity session carries transitive session tags into the next AssumeRole.
+    const tagSession = instance.identity.mode === 'pod-identity';
     return {
       ...base,
-      kind: 'external-id',
-      externalId: crossAccount.externalId!,
-      tagSession: instance.identity === 'pod-identity',
+      via: 'assume-role',
+      proof: { kind: 'external-id', externalId: via.externalId, tagSession },
     };
   }
-  if (crossAccount.disableSessionTags) {
+  if (via.disableSessionTags) {
     // What EKS sends as sts:ExternalId when session tags are disabled (documented format).
-    const externalId = `${cluster.region}/${cluster.accountId}/${cluster.clusterName}/${instance.namespace}/${instance.serviceAccountName}`;
-    return { ...base, kind: 'external-id', externalId, tagSession: true };
+    const { namespace, name } = instance.serviceAccount;
+    const eksExternalId = `${cluster.region}/${cluster.accountId}/${cluster.clusterName}/${namespace}/${name}`;
+    return {
+      ...base,
+      via: 'pod-identity-target',
+      proof: { kind: 'external-id', externalId: eksExternalId, tagSession: true },
+    };
   }
   return {
     ...base,
-    kind: 'session-tags',
-    clusterArn: `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.clusterName}`,
-    namespace: instance.namespace,
-    serviceAccount: instance.serviceAccountName,
+    via: 'pod-identity-target',
+    proof: {
+      kind: 'session-tags',
+      clusterArn: cluster.clusterArn,
+      namespace: instance.serviceAccount.namespace,
+      serviceAccount: instance.serviceAccount.name,
+    },
   };
 }
 
 /** A restriction applies to a shared role only if every instance asks for it. */
-function unionIfAll(lists: (string[] | undefined)[]): string[] | undefined {
+function unionIfAll(lists: (readonly string[] | undefined)[]): string[] | undefined {
   if (lists.some((list) => !list?.length)) return undefined;
-  return [...new Set(lists.flatMap((list) => list!))];
+  return [...new Set(lists.flatMap((list) => list ?? []))];
 }
 
-function roleFor(
-  name: string,
-  partition: Partition,
-  accountId: string,
+export interface ResolvedCrossAccount {
+  readonly roles: ResolvedDnsRole[];
+  /** Each member's access to its role, by the member's path. */
+  readonly access: ReadonlyMap<string, CrossAccountAccess>;
+}
+
+/** The DNS-account roles (one per member, or one shared), each member's access, and the trust size check. */
+export function resolveCrossAccount(
   dnsAccount: DnsAccountConfig,
-  members: CrossAccountInstance[],
-): ResolvedDnsRole {
-  const zoneIds = [
-    ...new Set(
-      members.flatMap(({ instance }) =>
-        instance.zones.map((zone) => dnsAccount.zones.find((z) => z.name === zone.name)!.id),
-      ),
-    ),
-  ];
-  return {
-    name,
-    arn: `arn:${partition}:iam::${accountId}:role/${name}`,
-    zoneIds,
-    recordNames: unionIfAll(
-      members.map(({ instance }) =>
-        instance.restrictRecordNames ? instance.domainFilters : undefined,
-      ),
-    ),
-    recordTypes: unionIfAll(members.map(({ instance }) => instance.recordTypes)),
-    callers: members.map(callerOf),
-  };
-}
-
-/** Roles whose trust policy would exceed the account's quota: CreateRole would fail at apply. */
-export function oversizedTrustPolicies(
-  account: ResolvedDnsAccount,
-): { role: string; size: number }[] {
-  return account.roles
-    .map((role) => ({
-      role: role.name,
-      size: policySize(
-        iamPolicyJson(role.callers.flatMap((caller) => trustStatements(account.partition, caller))),
-      ),
-    }))
-    .filter(({ size }) => size > account.trustPolicyQuota);
-}
-
-/** The DNS-account roles, and for each cross-account instance (by path) how it reaches its role. */
-export function resolveDnsAccount(
-  dnsAccount: DnsAccountConfig,
-  instances: CrossAccountInstance[],
-): { account: ResolvedDnsAccount; access: Map<string, DnsAccountAccess> } {
+  members: readonly CheckedMember[],
+  issues: Issues,
+): ResolvedCrossAccount {
   const partition = partitionOf(dnsAccount.region);
-  const roles = dnsAccount.sharedRole
-    ? instances.length > 0
-      ? [roleFor(SHARED_DNS_ROLE_NAME, partition, dnsAccount.accountId, dnsAccount, instances)]
-      : []
-    : instances.map((member) =>
-        roleFor(
-          boundedName([
-            member.cluster.environment,
-            member.cluster.clusterName,
-            'external-dns',
-            member.instance.name,
-          ]),
-          partition,
-          dnsAccount.accountId,
-          dnsAccount,
-          [member],
-        ),
-      );
-  const access = new Map<string, DnsAccountAccess>();
-  instances.forEach((member, index) => {
-    const crossAccount = member.instance.crossAccount!;
-    access.set(member.path, {
-      roleArn: (dnsAccount.sharedRole ? roles[0] : roles[index]).arn,
-      via: crossAccount.via,
-      externalId: crossAccount.externalId,
-      disableSessionTags: crossAccount.disableSessionTags,
-    });
+  const roleArn = (name: string) => `arn:${partition}:iam::${dnsAccount.accountId}:role/${name}`;
+  const roleNameOf = (member: CheckedMember) =>
+    dnsAccount.sharedRole
+      ? SHARED_DNS_ROLE_NAME
+      : dnsRoleName(member.cluster, member.instance.name);
+  const access = new Map(
+    members.map((member) => [member.path, accessOf(member, roleArn(roleNameOf(member)))]),
+  );
+  const roleNames = [...new Set(members.map(roleNameOf))];
+  const roles = roleNames.map((name) => {
+    const group = members.filter((member) => roleNameOf(member) === name);
+    return {
+      name,
+      arn: roleArn(name),
+      zoneIds: [...new Set(group.flatMap((m) => m.zones.map((zone) => zone.id)))],
+      recordNames: unionIfAll(group.map((m) => m.instance.recordNames)),
+      recordTypes: unionIfAll(group.map((m) => m.instance.recordTypes)),
+      callers: group.map((m) => access.get(m.path)).filter((a) => a !== undefined),
+    };
   });
-  return { account: { ...dnsAccount, stackName: DNS_STACK_NAME, partition, roles }, access };
+  for (const role of roles) {
+    const size = policySize(iamPolicyJson(dnsRoleTrustPolicy(partition, role.callers)));
+    if (size > dnsAccount.trustPolicyQuota) {
+      issues.add(
+        dnsAccount.sharedRole ? 'dnsAccount.sharedRole' : 'dnsAccount',
+        `the trust policy of role ${role.name} would be ${size} characters, over the account's quota of ${dnsAccount.trustPolicyQuota} (trustPolicyQuota): use one role per instance (sharedRole: false), or raise the IAM quota and trustPolicyQuota (at most 4096)`,
+      );
+    }
+  }
+  return { roles, access };
 }

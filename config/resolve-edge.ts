@@ -1,219 +1,198 @@
 /**
  * The ALB edge of a cluster (ALB groups, Gateway API, access logs): checks relations between these
- * settings and the rest of the cluster, and resolves defaults, names and pinned versions.
+ * settings and the rest of the cluster, and resolves defaults and names.
  */
-import {
-  LBC_GATEWAY_SUPPORT,
-  gatewayApiBundleUrl,
-  lbcGatewayCrdsUrl,
-} from '../modules/aws-load-balancer-controller/versions';
-import type { LbcGatewaySupport } from '../modules/aws-load-balancer-controller/versions';
-import { boundedName } from '../modules/naming';
-import { duplicates } from './duplicates';
+import { LBC_VERSIONS_WITH_GATEWAY_API } from '../catalog/aws-load-balancer-controller';
+import { elbLogDeliveryAccount } from '../catalog/elb-log-delivery';
+import type { Issues } from './issues';
 import type {
-  AccessLogsConfig,
-  AlbGroupConfig,
-  ClusterConfig,
-  GatewayApiConfig,
-  GatewayConfig,
-} from './schema';
-
-export interface ResolvedAlbGroup extends AlbGroupConfig {
-  /** IngressClass (and IngressClassParams) name: `alb-<name>`. */
-  readonly ingressClassName: string;
-  /** Undefined: the controller's default (anywhere for internet-facing, the VPC for internal). */
-  readonly inboundCidrs?: string[];
-  /** Key prefix of this group's access logs. */
-  readonly logPrefix: string;
-}
-
-export interface ResolvedGateway extends GatewayConfig {
-  readonly scheme: 'internet-facing' | 'internal';
-  readonly logPrefix: string;
-}
-
-export interface ResolvedGatewayApi extends Omit<GatewayApiConfig, 'gateways'>, LbcGatewaySupport {
-  readonly gateways: ResolvedGateway[];
-  readonly bundleUrl: string;
-  readonly lbcCrdsUrl: string;
-  readonly lbcCrdsSha256: string;
-}
-
-export interface ResolvedAccessLogs extends AccessLogsConfig {
-  readonly bucketName: string;
-}
-
-export interface ResolvedEdge {
-  readonly albGroups: ResolvedAlbGroup[];
-  /** Present when Gateway API support is enabled. */
-  readonly gatewayApi: ResolvedGatewayApi | undefined;
-  /** Present when access logs are enabled. */
-  readonly accessLogs: ResolvedAccessLogs | undefined;
-}
-
-type AddIssue = (path: string, message: string) => void;
+  ResolvedAccessLogs,
+  ResolvedAlbGroup,
+  ResolvedEdge,
+  ResolvedGatewayApi,
+  ResolvedLoadBalancerController,
+} from './model';
+import {
+  accessLogBucketName,
+  albSecurityGroupName,
+  edgeStackName,
+  ingressClassName,
+} from './naming';
+import type { AlbGroupConfig, ClusterConfig } from './schema';
 
 function regionOfArn(arn: string): string {
   return arn.split(':')[3];
 }
 
-function checkGroup(
+function resolveGroup(
   group: AlbGroupConfig,
   cluster: ClusterConfig,
   path: string,
-  addIssue: AddIssue,
-): void {
+  issues: Issues,
+): ResolvedAlbGroup {
   group.certificateArns.forEach((arn, index) => {
     if (regionOfArn(arn) !== cluster.region) {
-      addIssue(
+      issues.add(
         `${path}.certificateArns[${index}]`,
         `is in ${regionOfArn(arn)}, but an ALB in ${cluster.region} can only use certificates of its own region`,
       );
     }
     if (arn.split(':')[4] !== cluster.accountId) {
-      addIssue(
+      issues.add(
         `${path}.certificateArns[${index}]`,
         `must be a certificate of the cluster's account ${cluster.accountId}`,
       );
     }
   });
   if (group.webAclArn && regionOfArn(group.webAclArn) !== cluster.region) {
-    addIssue(
+    issues.add(
       `${path}.webAclArn`,
       `is in ${regionOfArn(group.webAclArn)}, but the ALB is in ${cluster.region}: regional web ACLs only attach in their own region`,
     );
   }
   if (group.securityGroup && group.scheme === 'internal' && !group.inboundCidrs) {
-    addIssue(
+    issues.add(
       `${path}.inboundCidrs`,
       'an internal group with its own security group needs the CIDRs that may reach it (e.g. the VPN range)',
     );
   }
+  const inboundCidrs = group.inboundCidrs ?? (group.securityGroup ? ['0.0.0.0/0'] : undefined);
+  return {
+    name: group.name,
+    ingressClassName: ingressClassName(group.name),
+    scheme: group.scheme,
+    certificateArns: group.certificateArns,
+    sslPolicy: group.sslPolicy,
+    webAclArn: group.webAclArn,
+    inboundCidrs,
+    securityGroup: group.securityGroup
+      ? {
+          name: albSecurityGroupName(cluster.clusterName, group.name),
+          ports: group.ports,
+          inboundCidrs: inboundCidrs ?? [],
+        }
+      : undefined,
+    attributes: group.attributes,
+    logPrefix: `ingress/${group.name}`,
+  };
 }
 
 function resolveGatewayApi(
-  gatewayApi: GatewayApiConfig,
   cluster: ClusterConfig,
-  groups: ResolvedAlbGroup[],
+  lbc: ResolvedLoadBalancerController | undefined,
+  groups: readonly ResolvedAlbGroup[],
   path: string,
-  addIssue: AddIssue,
+  issues: Issues,
 ): ResolvedGatewayApi | undefined {
+  const gatewayApi = cluster.gatewayApi;
   if (!gatewayApi.enabled) {
     if (gatewayApi.gateways.length > 0)
-      addIssue(`${path}.gateways`, 'lists gateways, but gatewayApi.enabled is false');
+      issues.add(`${path}.gateways`, 'lists gateways, but gatewayApi.enabled is false');
     return undefined;
   }
-  const lbc = cluster.loadBalancerController;
-  if (!lbc.enabled)
-    addIssue(
+  if (gatewayApi.lbcCrdsSha256 !== undefined) {
+    issues.add(
+      `${path}.lbcCrdsSha256`,
+      'is no longer needed: the catalog knows the checksum of gateway-crds.yaml for every controller version with Gateway API support; remove it',
+    );
+  }
+  const version = cluster.loadBalancerController.version;
+  if (!cluster.loadBalancerController.enabled) {
+    issues.add(
       `${path}.enabled`,
       'Gateway API support comes from the AWS Load Balancer Controller: enable loadBalancerController',
     );
-  const support = LBC_GATEWAY_SUPPORT[lbc.version];
-  if (!support) {
-    addIssue(
+  } else if (lbc && !lbc.gatewayApi) {
+    issues.add(
       `${path}.enabled`,
-      `controller version ${lbc.version} has no known Gateway API version (supported: ${Object.keys(LBC_GATEWAY_SUPPORT).join(', ')})`,
-    );
-    return undefined;
-  }
-  const lbcCrdsSha256 = support.lbcGatewayCrdsSha256 ?? gatewayApi.lbcCrdsSha256;
-  if (!lbcCrdsSha256) {
-    addIssue(
-      `${path}.lbcCrdsSha256`,
-      `the catalog has no checksum of gateway-crds.yaml at ${lbc.version}: set the sha256 of that file, or use v2.17.1 or v3.5.0`,
-    );
-  } else if (support.lbcGatewayCrdsSha256 && gatewayApi.lbcCrdsSha256) {
-    addIssue(
-      `${path}.lbcCrdsSha256`,
-      `the catalog already knows the checksum for ${lbc.version}; remove this setting`,
+      `controller version ${version} has no known Gateway API version (supported: ${LBC_VERSIONS_WITH_GATEWAY_API.join(', ')})`,
     );
   }
-  const gateways = gatewayApi.gateways.map((gateway, index) => {
+  const gateways = gatewayApi.gateways.flatMap((gateway, index) => {
     const group = groups.find((g) => g.name === gateway.group);
     if (!group) {
-      addIssue(
+      issues.add(
         `${path}.gateways[${index}].group`,
         `${gateway.group} is not one of albGroups (${groups.map((g) => g.name).join(', ') || 'none'})`,
       );
-    } else if (gateway.scheme && gateway.scheme !== group.scheme) {
-      addIssue(
+      return [];
+    }
+    if (gateway.scheme && gateway.scheme !== group.scheme) {
+      issues.add(
         `${path}.gateways[${index}].scheme`,
         `gateway ${gateway.name} is ${gateway.scheme}, but its group ${group.name} is ${group.scheme}`,
       );
     }
-    return {
-      ...gateway,
-      scheme: gateway.scheme ?? group?.scheme ?? 'internal',
-      logPrefix: `gateway/${gateway.name}`,
-    };
+    return [
+      {
+        name: gateway.name,
+        group,
+        scheme: group.scheme,
+        hostname: gateway.hostname,
+        logPrefix: `gateway/${gateway.name}`,
+      },
+    ];
   });
-  duplicates(gateways.map((g) => g.name)).forEach((name) =>
-    addIssue(`${path}.gateways`, `gateway name ${name} is used more than once`),
+  issues.addDuplicates(
+    `${path}.gateways`,
+    gatewayApi.gateways.map((g) => g.name),
+    (name) => `gateway name ${name} is used more than once`,
   );
+  if (!lbc?.gatewayApi) return undefined;
   return {
-    ...gatewayApi,
-    ...support,
+    gatewayClassName: gatewayApi.gatewayClassName,
+    namespace: gatewayApi.namespace,
+    lbcApiVersion: lbc.gatewayApi.support.lbcApiVersion,
     gateways,
-    bundleUrl: gatewayApiBundleUrl(support.gatewayApiVersion),
-    lbcCrdsUrl: lbcGatewayCrdsUrl(lbc.version),
-    lbcCrdsSha256: lbcCrdsSha256 ?? '',
   };
 }
 
+/** The edge of a cluster, or undefined when it has no ALB group, Gateway API or access logs. */
 export function resolveEdge(
   cluster: ClusterConfig,
+  lbc: ResolvedLoadBalancerController | undefined,
   path: string,
-  addIssue: AddIssue,
-): ResolvedEdge {
-  cluster.albGroups.forEach((group, index) =>
-    checkGroup(group, cluster, `${path}.albGroups[${index}]`, addIssue),
+  issues: Issues,
+): ResolvedEdge | undefined {
+  const albGroups = cluster.albGroups.map((group, index) =>
+    resolveGroup(group, cluster, `${path}.albGroups[${index}]`, issues),
   );
-  duplicates(cluster.albGroups.map((g) => g.name)).forEach((name) =>
-    addIssue(`${path}.albGroups`, `group name ${name} is used more than once`),
+  issues.addDuplicates(
+    `${path}.albGroups`,
+    albGroups.map((g) => g.name),
+    (name) => `group name ${name} is used more than once`,
   );
-  if (cluster.albGroups.length > 0 && !cluster.loadBalancerController.enabled) {
-    addIssue(
+  if (albGroups.length > 0 && !cluster.loadBalancerController.enabled) {
+    issues.add(
       `${path}.albGroups`,
       'ALB groups need the AWS Load Balancer Controller: enable loadBalancerController',
     );
   }
-  const albGroups = cluster.albGroups.map((group) => ({
-    ...group,
-    ingressClassName: `alb-${group.name}`,
-    inboundCidrs: group.inboundCidrs ?? (group.securityGroup ? ['0.0.0.0/0'] : undefined),
-    logPrefix: `ingress/${group.name}`,
-  }));
-  const gatewayApi = resolveGatewayApi(
-    cluster.gatewayApi,
-    cluster,
-    albGroups,
-    `${path}.gatewayApi`,
-    addIssue,
-  );
+  const gatewayApi = resolveGatewayApi(cluster, lbc, albGroups, `${path}.gatewayApi`, issues);
   cluster.externalDns.forEach((instance, index) => {
     const gatewaySources = instance.sources.filter((source) => source.startsWith('gateway-'));
     if (gatewaySources.length > 0 && !cluster.gatewayApi.enabled) {
-      addIssue(
+      issues.add(
         `${path}.externalDns[${index}].sources`,
         `${gatewaySources.join(', ')} need the Gateway API CRDs: set gatewayApi.enabled`,
       );
     }
   });
-  const bucketBase = cluster.clusterName.toLowerCase().replace(/_/g, '-');
-  const accessLogs = cluster.accessLogs.enabled
+  const logs = cluster.accessLogs;
+  const accessLogs: ResolvedAccessLogs | undefined = logs.enabled
     ? {
-        ...cluster.accessLogs,
-        bucketName:
-          cluster.accessLogs.bucketName ??
-          boundedName([bucketBase, 'alb-logs', cluster.accountId, cluster.region], 63),
+        bucketName: logs.bucketName ?? accessLogBucketName(cluster),
+        expirationDays: logs.expirationDays,
+        forceDestroy: logs.forceDestroy,
+        elbAccount: elbLogDeliveryAccount(cluster.region),
       }
     : undefined;
-  if (cluster.accessLogs.enabled && albGroups.length === 0 && !gatewayApi?.gateways.length) {
-    addIssue(
+  if (logs.enabled && albGroups.length === 0 && !cluster.gatewayApi.gateways.length) {
+    issues.add(
       `${path}.accessLogs.enabled`,
       'there is no ALB group or gateway whose logs would go to the bucket',
     );
   }
-  return { albGroups, gatewayApi, accessLogs };
+  if (albGroups.length === 0 && !cluster.gatewayApi.enabled && !accessLogs) return undefined;
+  return { stackName: edgeStackName(cluster), albGroups, gatewayApi, accessLogs };
 }

@@ -3,7 +3,8 @@
  * between settings are checked in `resolve*.ts`; loading and error reporting live in `load.ts`.
  */
 import { z } from 'zod';
-import { DEFAULT_LBC_VERSION } from '../modules/aws-load-balancer-controller/versions';
+import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
+import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
 
 const accountId = z
   .string()
@@ -161,7 +162,7 @@ export const externalDnsSchema = z.strictObject({
   /** Instance name, unique per cluster: names the release, service account and IAM role. */
   name: dns1123Label,
   /** `external-dns` chart version. @default "1.21.1" */
-  chartVersion: chartVersion.default('1.21.1'),
+  chartVersion: chartVersion.default(EXTERNAL_DNS_CHART.defaultVersion),
   /**
    * How the pod gets AWS credentials. `node-role` attaches the Route 53 policy to `nodeRoleNames`:
    * every pod on those nodes can then change DNS records, so synth warns.
@@ -325,8 +326,8 @@ export const gatewayApiSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** Also the NLB Gateway API controller (`NLBGatewayAPI`). @default false */
   nlb: z.boolean().default(false),
-  /** sha256 of the LBC's gateway-crds.yaml, only for an LBC version without one in the catalog. */
-  lbcCrdsSha256: sha256.optional(),
+  /** Removed: the catalog has the checksum for every version with Gateway API support. */
+  lbcCrdsSha256: z.unknown().optional(),
   /** @default "aws-alb" */
   gatewayClassName: dns1123Label.default('aws-alb'),
   /** Namespace of the Gateways and their LoadBalancerConfigurations. @default "gateway-system" */

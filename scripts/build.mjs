@@ -4,7 +4,7 @@ import { transformFileSync } from '@swc/core';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const SOURCE_DIRS = ['config', 'modules', 'stacks', 'scripts'];
+const SOURCE_DIRS = ['catalog', 'config', 'modules', 'stacks', 'scripts'];
 const OUT = 'dist';
 
 function* typescriptFiles(dir) {

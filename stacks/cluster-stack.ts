@@ -4,15 +4,17 @@ import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ResolvedCluster, ResolvedExternalDns } from '../config/resolve';
-import type { BackendConfig } from '../config/schema';
+import type { ResolvedCluster, WorkloadIdentityMode } from '../config/model';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
+import { GatewayApiCrds } from '../modules/aws-load-balancer-controller/gateway-api-crds';
+import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
-import type { Route53Access } from '../modules/external-dns';
-import { EksOidcProvider } from '../modules/eks-oidc-provider';
-import { SubnetDiscoveryTags } from '../modules/subnet-discovery-tags';
-import type { IrsaIdentity, PodIdentity } from '../modules/workload-identity';
-import { GatewayApiCrds } from '../modules/gateway-api-crds';
+import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
+import type {
+  IdentityMechanism,
+  IrsaIdentity,
+  PodIdentity,
+} from '../modules/identity/workload-identity';
 import {
   awsProvider,
   clusterConnection,
@@ -20,24 +22,6 @@ import {
   kubernetesProvider,
   stackBackend,
 } from './providers';
-
-/** Local permissions, or the DNS-account role and the way to reach it. */
-function route53AccessOf(instance: ResolvedExternalDns): Route53Access {
-  const access = instance.dnsAccountAccess;
-  if (!access) return { kind: 'local' };
-  if (access.via === 'assume-role')
-    return { kind: 'assume-role', dnsRoleArn: access.roleArn, externalId: access.externalId! };
-  return {
-    kind: 'pod-identity-target',
-    dnsRoleArn: access.roleArn,
-    disableSessionTags: access.disableSessionTags,
-  };
-}
-
-export interface ClusterStackProps {
-  readonly cluster: ResolvedCluster;
-  readonly backend: BackendConfig;
-}
 
 /**
  * Everything in the cluster's account for one existing EKS cluster: subnet discovery tags, the
@@ -48,14 +32,12 @@ export class ClusterStack extends TerraformStack {
   readonly loadBalancerController?: AwsLoadBalancerController;
   readonly externalDns: ExternalDns[];
 
-  constructor(scope: Construct, props: ClusterStackProps) {
-    const { cluster } = props;
+  constructor(scope: Construct, cluster: ResolvedCluster) {
     super(scope, cluster.stackName);
-    stackBackend(this, cluster.backend ?? props.backend, cluster.stackName);
+    stackBackend(this, cluster.backend, cluster.stackName);
     awsProvider(this, cluster);
 
     const connection = clusterConnection(this, cluster);
-    const { eks } = connection;
     helmProvider(this, connection);
 
     new SubnetDiscoveryTags(this, 'subnet-tags', {
@@ -65,32 +47,24 @@ export class ClusterStack extends TerraformStack {
       clusterSharedSubnetIds: cluster.subnetTags.clusterShared,
     });
 
-    const identityFor = this.identityFactory(cluster, eks);
+    const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
-    const gatewayApi = cluster.gatewayApi;
-    if (lbc.enabled || gatewayApi) new HttpProvider(this, 'http');
-    if (gatewayApi) kubernetesProvider(this, connection);
-    const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi);
-    if (lbc.enabled) {
+    if (lbc) {
+      new HttpProvider(this, 'http');
+      const gatewayApi = lbc.gatewayApi;
+      if (gatewayApi) kubernetesProvider(this, connection);
+      const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi.support);
       this.loadBalancerController = new AwsLoadBalancerController(
         this,
         'aws-load-balancer-controller',
         {
+          controller: lbc,
           clusterName: cluster.clusterName,
           region: cluster.region,
           vpcId: cluster.vpcId,
           partition: cluster.partition,
-          version: lbc.version,
-          chartVersion: lbc.chartVersion,
-          policy: lbc.policy,
-          migrationPolicy: lbc.migrationPolicy,
-          identity: identityFor(lbc.identity),
-          namespace: lbc.namespace,
-          serviceAccountName: lbc.serviceAccountName,
-          replicaCount: lbc.replicaCount,
-          values: lbc.values,
-          gatewayApi: gatewayApi &&
-            crds && { alb: true, nlb: gatewayApi.nlb, crds: crds.manifests },
+          identity: identities.role(lbc.identity.mode),
+          gatewayApiCrds: crds?.manifests,
         },
       );
       new TerraformOutput(this, 'lbc_role_arn', {
@@ -101,88 +75,79 @@ export class ClusterStack extends TerraformStack {
 
     // Every ExternalDNS release waits for the LBC: its webhook rejects Services until it is ready,
     // and on destroy ExternalDNS goes first, while the LBC can still clean up.
+    const afterController = this.loadBalancerController
+      ? [this.loadBalancerController.release]
+      : [];
     this.externalDns = cluster.externalDns.map(
       (instance) =>
         new ExternalDns(this, `external-dns-${instance.name}`, {
+          instance,
           clusterName: cluster.clusterName,
           region: cluster.region,
           partition: cluster.partition,
-          name: instance.name,
-          chartVersion: instance.chartVersion,
-          namespace: instance.namespace,
-          serviceAccountName: instance.serviceAccountName,
-          identity:
-            instance.identity === 'node-role'
-              ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames }
-              : identityFor(instance.identity),
-          route53Access: route53AccessOf(instance),
-          zones: instance.zones,
-          zoneType: instance.zoneType,
-          domainFilters: instance.domainFilters,
-          policy: instance.policy,
-          txtOwnerId: instance.txtOwnerId,
-          sources: instance.sources,
-          annotationFilter: instance.annotationFilter,
-          restrictRecordNames: instance.restrictRecordNames,
-          recordTypes: instance.recordTypes,
-          extraArgs: instance.extraArgs,
-          values: instance.values,
-          dependsOn: this.loadBalancerController ? [this.loadBalancerController.release] : [],
+          identity: identities.of(instance.identity),
+          dependsOn: afterController,
         }),
     );
     if (this.externalDns.length > 0) {
       new TerraformOutput(this, 'external_dns_releases', {
         description: 'ExternalDNS releases and their TXT owner ids',
-        value: Object.fromEntries(
-          cluster.externalDns.map((i) => [`external-dns-${i.name}`, i.txtOwnerId]),
-        ),
+        value: Object.fromEntries(cluster.externalDns.map((i) => [i.releaseName, i.txtOwnerId])),
       });
     }
   }
+}
 
-  /**
-   * Returns the identity settings for a mode; the OIDC provider is made (or looked up) only when
-   * some workload uses IRSA, so Pod Identity-only clusters carry no OIDC dependency; likewise the
-   * Pod Identity agent add-on, when asked for, only with a pod-identity workload.
-   */
-  private identityFactory(
-    cluster: ResolvedCluster,
-    eks: DataAwsEksCluster,
-  ): (mode: 'irsa' | 'pod-identity') => IrsaIdentity | PodIdentity {
-    let oidc: EksOidcProvider | undefined;
-    let agent: EksAddon | undefined;
-    return (mode) => {
-      if (mode === 'pod-identity') {
-        if (cluster.installPodIdentityAgent && !agent) {
-          agent = new EksAddon(this, 'pod-identity-agent', {
-            clusterName: cluster.clusterName,
-            addonName: 'eks-pod-identity-agent',
-            resolveConflictsOnCreate: 'OVERWRITE',
-            resolveConflictsOnUpdate: 'PRESERVE',
-          });
-        }
-        return {
-          mode,
+/**
+ * The identity mechanisms of a cluster's workloads. The OIDC provider (and the Pod Identity agent
+ * add-on, when asked for) is made once, by the first workload that needs it.
+ */
+class IdentityMechanisms {
+  private oidc?: EksOidcProvider;
+  private agent?: EksAddon;
+
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly cluster: ResolvedCluster,
+    private readonly eks: DataAwsEksCluster,
+  ) {}
+
+  of(identity: WorkloadIdentityMode): IdentityMechanism {
+    return identity.mode === 'node-role' ? identity : this.role(identity.mode);
+  }
+
+  /** A role of the workload's own, trusted through IRSA or EKS Pod Identity. */
+  role(mode: 'irsa' | 'pod-identity'): IrsaIdentity | PodIdentity {
+    const { stack, cluster } = this;
+    if (mode === 'pod-identity') {
+      if (cluster.podIdentityAgent && !this.agent) {
+        this.agent = new EksAddon(stack, 'pod-identity-agent', {
           clusterName: cluster.clusterName,
-          clusterArn: `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.clusterName}`,
-          accountId: cluster.accountId,
-          agent,
-        };
+          addonName: 'eks-pod-identity-agent',
+          resolveConflictsOnCreate: 'OVERWRITE',
+          resolveConflictsOnUpdate: 'PRESERVE',
+        });
       }
-      if (!oidc) {
-        if (cluster.existingOidcProviderArn) {
-          oidc = new EksOidcProvider(this, 'oidc', {
-            existingProviderArn: cluster.existingOidcProviderArn,
-            issuerUrl: eks.identity.get(0).oidc.get(0).issuer,
-          });
-        } else {
-          new TlsProvider(this, 'tls');
-          oidc = new EksOidcProvider(this, 'oidc', {
-            issuerUrl: eks.identity.get(0).oidc.get(0).issuer,
-          });
-        }
+      return {
+        mode,
+        clusterName: cluster.clusterName,
+        clusterArn: cluster.clusterArn,
+        accountId: cluster.accountId,
+        agent: this.agent,
+      };
+    }
+    if (!this.oidc) {
+      const issuerUrl = this.eks.identity.get(0).oidc.get(0).issuer;
+      if (cluster.oidcProvider?.kind === 'existing') {
+        this.oidc = new EksOidcProvider(stack, 'oidc', {
+          existingProviderArn: cluster.oidcProvider.arn,
+          issuerUrl,
+        });
+      } else {
+        new TlsProvider(stack, 'tls');
+        this.oidc = new EksOidcProvider(stack, 'oidc', { issuerUrl });
       }
-      return { mode, oidcProviderArn: oidc.arn, issuerHostPath: oidc.issuerHostPath };
-    };
+    }
+    return { mode, oidcProviderArn: this.oidc.arn, issuerHostPath: this.oidc.issuerHostPath };
   }
 }

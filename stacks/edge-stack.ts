@@ -2,35 +2,14 @@ import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ResolvedCluster } from '../config/resolve';
-import type { ResolvedAlbGroup } from '../config/resolve-edge';
-import type { BackendConfig } from '../config/schema';
-import { AlbAccessLogs } from '../modules/alb-access-logs';
-import { AlbGateway, AlbGatewayClass } from '../modules/alb-gateways';
-import { AlbIngressGroup } from '../modules/alb-ingress-group';
-import { AlbSecurityGroup } from '../modules/alb-security-group';
-import { attributeList } from '../modules/alb-settings';
-import type { AlbSettings } from '../modules/alb-settings';
-import { boundedName } from '../modules/naming';
+import type { ResolvedAlbGroup, ResolvedCluster, ResolvedEdge } from '../config/model';
+import { AlbAccessLogs } from '../modules/alb-edge/access-logs';
+import { attributeList } from '../modules/alb-edge/alb-settings';
+import type { AlbSettings } from '../modules/alb-edge/alb-settings';
+import { AlbGateway, AlbGatewayClass } from '../modules/alb-edge/gateways';
+import { AlbIngressGroup } from '../modules/alb-edge/ingress-group';
+import { AlbSecurityGroup } from '../modules/alb-edge/security-group';
 import { awsProvider, clusterConnection, kubernetesProvider, stackBackend } from './providers';
-
-export interface EdgeStackProps {
-  readonly cluster: ResolvedCluster;
-  readonly backend: BackendConfig;
-}
-
-export function edgeStackName(cluster: ResolvedCluster): string {
-  return `${cluster.stackName}-edge`;
-}
-
-/** True when the cluster has ALB groups, gateways or access logs to deploy. */
-export function hasEdge(cluster: ResolvedCluster): boolean {
-  return (
-    cluster.albGroups.length > 0 ||
-    cluster.gatewayApi !== undefined ||
-    cluster.accessLogs !== undefined
-  );
-}
 
 /**
  * The ALB edge of a cluster, deployed after its cluster stack: the objects here are instances of
@@ -39,44 +18,38 @@ export function hasEdge(cluster: ResolvedCluster): boolean {
  * the access-log bucket and the ALB security groups, so the objects that use them depend on them.
  */
 export class EdgeStack extends TerraformStack {
-  constructor(scope: Construct, props: EdgeStackProps) {
-    const { cluster } = props;
-    const name = edgeStackName(cluster);
-    super(scope, name);
-    stackBackend(this, cluster.backend ?? props.backend, name);
+  constructor(scope: Construct, cluster: ResolvedCluster, edge: ResolvedEdge) {
+    super(scope, edge.stackName);
+    stackBackend(this, cluster.backend, edge.stackName);
     awsProvider(this, cluster);
     kubernetesProvider(this, clusterConnection(this, cluster));
 
     const logs =
-      cluster.accessLogs &&
+      edge.accessLogs &&
       new AlbAccessLogs(this, 'access-logs', {
-        bucketName: cluster.accessLogs.bucketName,
-        region: cluster.region,
+        ...edge.accessLogs,
         accountId: cluster.accountId,
         partition: cluster.partition,
-        expirationDays: cluster.accessLogs.expirationDays,
-        forceDestroy: cluster.accessLogs.forceDestroy,
       });
     // ELB checks that it may write to the bucket when logging is switched on.
     const afterLogs: ITerraformDependable[] = logs ? [logs.policy] : [];
-    const vpc = cluster.albGroups.some((group) => group.securityGroup)
-      ? new DataAwsVpc(this, 'vpc', { id: cluster.vpcId })
-      : undefined;
-    const vpcCidrs =
-      vpc &&
-      Token.asStringMap(
+    const securityGroups = new Map<string, string>();
+    const wanted = edge.albGroups.flatMap((g) =>
+      g.securityGroup ? [{ group: g.name, ...g.securityGroup }] : [],
+    );
+    if (wanted.length > 0) {
+      const vpc = new DataAwsVpc(this, 'vpc', { id: cluster.vpcId });
+      const vpcCidrs = Token.asStringMap(
         `\${{ for association in ${vpc.fqn}.cidr_block_associations : association.cidr_block => association.cidr_block }}`,
       );
-    const securityGroups = new Map<string, string>();
-    for (const group of cluster.albGroups.filter((g) => g.securityGroup)) {
-      const securityGroup = new AlbSecurityGroup(this, `security-group-${group.name}`, {
-        name: boundedName([cluster.clusterName, 'alb', group.name], 255),
-        vpcId: cluster.vpcId,
-        vpcCidrs: vpcCidrs ?? {},
-        ports: group.ports,
-        inboundCidrs: group.inboundCidrs ?? [],
-      });
-      securityGroups.set(group.name, securityGroup.securityGroup.id);
+      for (const { group, ...securityGroup } of wanted) {
+        const created = new AlbSecurityGroup(this, `security-group-${group}`, {
+          ...securityGroup,
+          vpcId: cluster.vpcId,
+          vpcCidrs,
+        });
+        securityGroups.set(group, created.securityGroup.id);
+      }
     }
     const settings = (group: ResolvedAlbGroup, logPrefix: string): AlbSettings => ({
       scheme: group.scheme,
@@ -88,7 +61,7 @@ export class EdgeStack extends TerraformStack {
       attributes: [...(logs ? logs.attributes(logPrefix) : []), ...attributeList(group.attributes)],
     });
 
-    for (const group of cluster.albGroups) {
+    for (const group of edge.albGroups) {
       new AlbIngressGroup(this, `ingress-group-${group.name}`, {
         ...settings(group, group.logPrefix),
         groupName: group.name,
@@ -97,20 +70,19 @@ export class EdgeStack extends TerraformStack {
       });
     }
 
-    const gatewayApi = cluster.gatewayApi;
+    const gatewayApi = edge.gatewayApi;
     if (gatewayApi) {
       const gatewayClass = new AlbGatewayClass(this, 'alb-gateway-class', {
         className: gatewayApi.gatewayClassName,
         namespace: gatewayApi.namespace,
       });
       for (const gateway of gatewayApi.gateways) {
-        const group = cluster.albGroups.find((g) => g.name === gateway.group)!;
         new AlbGateway(this, `gateway-${gateway.name}`, {
-          ...settings(group, gateway.logPrefix),
+          ...settings(gateway.group, gateway.logPrefix),
           name: gateway.name,
           namespace: gatewayApi.namespace,
           className: gatewayApi.gatewayClassName,
-          lbcGatewayApiVersion: gatewayApi.lbcGatewayApiVersion,
+          lbcGatewayApiVersion: gatewayApi.lbcApiVersion,
           hostname: gateway.hostname,
           dependsOn: [...afterLogs, gatewayClass.gatewayClass, gatewayClass.namespace],
         });
@@ -119,7 +91,7 @@ export class EdgeStack extends TerraformStack {
 
     new TerraformOutput(this, 'ingress_classes', {
       description: 'IngressClass per ALB group: set spec.ingressClassName in an Ingress',
-      value: Object.fromEntries(cluster.albGroups.map((g) => [g.name, g.ingressClassName])),
+      value: Object.fromEntries(edge.albGroups.map((g) => [g.name, g.ingressClassName])),
     });
     if (gatewayApi) {
       new TerraformOutput(this, 'gateways', {

@@ -11,17 +11,10 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, LocalBackend, S3Backend } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { BackendConfig, CredentialsConfig } from '../config/schema';
-
-export interface AccountProviderProps {
-  readonly accountId: string;
-  readonly region: string;
-  readonly credentials?: CredentialsConfig;
-  readonly tags: Record<string, string>;
-}
+import type { BackendConfig, CredentialsConfig, StackAccount } from '../config/model';
 
 /** The AWS provider for one account; `allowed_account_ids` stops a plan against the wrong account. */
-export function awsProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
+export function awsProvider(scope: Construct, props: StackAccount): AwsProvider {
   return new AwsProvider(scope, 'aws', {
     region: props.region,
     allowedAccountIds: [props.accountId],
@@ -29,7 +22,7 @@ export function awsProvider(scope: Construct, props: AccountProviderProps): AwsP
     assumeRole: props.credentials?.assumeRoleArn
       ? [{ roleArn: props.credentials.assumeRoleArn, sessionName: 'eks-edge' }]
       : undefined,
-    defaultTags: Object.keys(props.tags).length > 0 ? [{ tags: props.tags }] : undefined,
+    defaultTags: Object.keys(props.tags).length > 0 ? [{ tags: { ...props.tags } }] : undefined,
   });
 }
 

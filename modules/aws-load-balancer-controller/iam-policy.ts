@@ -1,46 +1,40 @@
 import { Construct } from 'constructs';
-import { boundedName } from '../naming';
-import { VerifiedUpstreamPolicy } from '../verified-upstream-policy';
-import { policyUrl } from './versions';
-import type { Partition } from '../partition';
-import type { PolicyFile } from './versions';
+import type { LbcRelease } from '../../catalog/aws-load-balancer-controller';
+import type { Partition } from '../../config/model';
+import { VerifiedUpstreamPolicy } from '../shared/verified-upstream-policy';
 
-export interface LbcPolicyProps {
-  readonly clusterName: string;
-  readonly controllerVersion: string;
+export interface LbcIamPoliciesProps {
+  readonly release: LbcRelease;
   readonly partition: Partition;
-  readonly policy: { readonly file: PolicyFile; readonly sha256: string };
-  /** The v1 → v2 migration policy, when replacing the old ALB Ingress Controller. */
-  readonly migrationPolicy?: { readonly file: PolicyFile; readonly sha256: string };
-  readonly tags?: Record<string, string>;
+  readonly names: { readonly policy: string; readonly migrationPolicy: string };
 }
 
 /**
  * The controller's IAM policies, taken from upstream at the controller's own release tag and
- * verified by checksum: the partition's `iam_policy*.json`, and optionally the v1 → v2 migration policy.
+ * verified by checksum: the partition's `iam_policy*.json`, and optionally the v1 → v2 migration
+ * policy.
  */
 export class LbcIamPolicies extends Construct {
   readonly controller: VerifiedUpstreamPolicy;
   readonly migration?: VerifiedUpstreamPolicy;
 
-  constructor(scope: Construct, id: string, props: LbcPolicyProps) {
+  constructor(scope: Construct, id: string, props: LbcIamPoliciesProps) {
     super(scope, id);
+    const { release } = props;
     // The version goes in a tag, not the description: a changed description replaces an IAM
     // policy (detach, delete, create), leaving the running controller without permissions.
-    const versionTags = { ...props.tags, 'eks-edge/controller-version': props.controllerVersion };
+    const versionTags = { 'eks-edge/controller-version': release.version };
     this.controller = new VerifiedUpstreamPolicy(this, 'controller', {
-      name: boundedName([props.clusterName, 'aws-load-balancer-controller'], 128),
-      description: `AWS Load Balancer Controller: upstream ${props.policy.file} at the controller's release tag`,
-      url: policyUrl(props.controllerVersion, props.policy.file),
-      sha256: props.policy.sha256,
+      name: props.names.policy,
+      description: `AWS Load Balancer Controller: upstream ${release.policy.file} at the controller's release tag`,
+      file: release.policy,
       tags: versionTags,
     });
-    if (props.migrationPolicy) {
+    if (release.migrationPolicy) {
       this.migration = new VerifiedUpstreamPolicy(this, 'migration', {
-        name: boundedName([props.clusterName, 'aws-load-balancer-controller-v1-migration'], 128),
-        description: `Extra permissions for taking over from the ALB Ingress Controller v1: upstream ${props.migrationPolicy.file}`,
-        url: policyUrl(props.controllerVersion, props.migrationPolicy.file),
-        sha256: props.migrationPolicy.sha256,
+        name: props.names.migrationPolicy,
+        description: `Extra permissions for taking over from the ALB Ingress Controller v1: upstream ${release.migrationPolicy.file}`,
+        file: release.migrationPolicy,
         // Upstream ships this file for the commercial partition only.
         rewriteToPartition: props.partition,
         tags: versionTags,

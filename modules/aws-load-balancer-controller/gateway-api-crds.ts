@@ -2,18 +2,8 @@ import type { DataHttp } from '@cdktf/provider-http/lib/data-http';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { verifiedDownload } from './verified-download';
-
-export interface GatewayApiCrdsProps {
-  /** Gateway API release, e.g. v1.6.0. */
-  readonly gatewayApiVersion: string;
-  /** Its standard-channel install bundle. */
-  readonly bundleUrl: string;
-  /** The Load Balancer Controller's gateway.k8s.aws CRDs at the controller's tag… */
-  readonly lbcCrdsUrl: string;
-  /** …and their sha256. */
-  readonly lbcCrdsSha256: string;
-}
+import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
+import { verifiedDownload } from '../shared/verified-download';
 
 /**
  * The CRDs the controller's Gateway API support needs, downloaded at plan time from pinned
@@ -27,16 +17,13 @@ export interface GatewayApiCrdsProps {
 export class GatewayApiCrds extends Construct {
   readonly manifests: Manifest[];
 
-  constructor(scope: Construct, id: string, props: GatewayApiCrdsProps) {
+  constructor(scope: Construct, id: string, support: LbcGatewaySupport) {
     super(scope, id);
     const bundle = verifiedDownload(this, 'gateway-api-bundle', {
-      url: props.bundleUrl,
-      mustContain: `gateway.networking.k8s.io/bundle-version: ${props.gatewayApiVersion}`,
+      url: support.bundleUrl,
+      mustContain: support.bundleStamp,
     });
-    const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', {
-      url: props.lbcCrdsUrl,
-      sha256: props.lbcCrdsSha256,
-    });
+    const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', support.lbcCrds);
     this.manifests = [
       applyEachDocument(this, 'gateway-api', bundle),
       applyEachDocument(this, 'lbc-gateway', lbcCrds),

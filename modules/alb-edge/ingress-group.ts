@@ -2,8 +2,8 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AlbSettings } from './alb-settings';
-import { MANAGED_BY_LABEL } from './kubernetes-object';
-import type { KubernetesObject } from './kubernetes-object';
+import { MANAGED_BY_LABEL } from '../shared/kubernetes-object';
+import type { KubernetesObject } from '../shared/kubernetes-object';
 
 export interface AlbIngressGroupProps extends AlbSettings {
   /** ALB group name: every Ingress of the class shares one ALB. */

@@ -3,8 +3,8 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AlbSettings } from './alb-settings';
-import { MANAGED_BY_LABEL } from './kubernetes-object';
-import type { KubernetesObject } from './kubernetes-object';
+import { MANAGED_BY_LABEL } from '../shared/kubernetes-object';
+import type { KubernetesObject } from '../shared/kubernetes-object';
 
 export interface AlbGatewayClassProps {
   readonly className: string;

@@ -2,17 +2,15 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import type { DataHttp } from '@cdktf/provider-http/lib/data-http';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Partition } from './partition';
+import type { Partition, PinnedFile } from '../../config/model';
 import { verifiedDownload } from './verified-download';
 
 export interface VerifiedUpstreamPolicyProps {
   /** IAM policy name. */
   readonly name: string;
   readonly description: string;
-  /** Raw URL of the policy file at a release tag. */
-  readonly url: string;
-  /** sha256 (hex) the downloaded file must have; the plan fails otherwise. */
-  readonly sha256: string;
+  /** The policy file at a release tag, and the sha256 it must have (else the plan fails). */
+  readonly file: PinnedFile;
   /**
    * Rewrite `arn:aws:` to this partition after the checksum check, for upstream files that exist
    * only for the commercial partition.
@@ -32,7 +30,7 @@ export class VerifiedUpstreamPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifiedUpstreamPolicyProps) {
     super(scope, id);
-    this.download = verifiedDownload(this, 'document', { url: props.url, sha256: props.sha256 });
+    this.download = verifiedDownload(this, 'document', props.file);
     const body = this.download.responseBody;
     this.policy = new IamPolicy(this, 'policy', {
       name: props.name,

@@ -1,4 +1,4 @@
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { PolicyCondition, PolicyStatement } from '../shared/iam-policy-json';
 
 export interface Route53AccessProps {
   /** ARNs of the hosted zones whose records may change. */
@@ -16,10 +16,8 @@ export interface Route53AccessProps {
  * - the list calls on `*`: Route 53 does not support resource scoping for `ListHostedZones`, and
  *   ExternalDNS lists records and zone tags across zones to find its own.
  */
-export function route53AccessStatements(
-  props: Route53AccessProps,
-): DataAwsIamPolicyDocumentStatement[] {
-  const conditions: DataAwsIamPolicyDocumentStatement['condition'] = [];
+export function route53AccessStatements(props: Route53AccessProps): PolicyStatement[] {
+  const conditions: PolicyCondition[] = [];
   if (props.recordNames?.length) {
     conditions.push({
       test: 'ForAllValues:StringLike',

@@ -1,0 +1,36 @@
+/**
+ * The controller's upstream IAM policy files, one per partition plus the v1 → v2 migration policy,
+ * and their sha256 at the release tags. The files were byte-identical from v2.13.0 to v3.5.0.
+ * Source: `docs/install/<file>` at each tag of kubernetes-sigs/aws-load-balancer-controller, e.g.
+ * https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json
+ */
+import type { Partition } from '../partitions';
+
+export type LbcPolicyFile =
+  | 'iam_policy.json'
+  | 'iam_policy_cn.json'
+  | 'iam_policy_us-gov.json'
+  | 'iam_policy_v1_to_v2_additional.json';
+
+export const POLICY_SHA256: Readonly<Record<LbcPolicyFile, string>> = {
+  'iam_policy.json': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+  'iam_policy_cn.json': 'b1ac7c188d27a2cdb3095c7efd8376cd21705fe75d6ce91715558a85987b25bc',
+  'iam_policy_us-gov.json': 'eff0caf0b8f205e63e09ee1ea37a90fba6a87a417ac40fc83da50b204a55f372',
+  'iam_policy_v1_to_v2_additional.json':
+    '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30',
+};
+
+/** Each partition has its own copy of the policy (ARN prefixes and service names differ). */
+export const POLICY_FILE_BY_PARTITION: Readonly<Record<Partition, LbcPolicyFile>> = {
+  aws: 'iam_policy.json',
+  'aws-cn': 'iam_policy_cn.json',
+  'aws-us-gov': 'iam_policy_us-gov.json',
+};
+
+/** Upstream ships the migration policy for the commercial partition only. */
+export const MIGRATION_POLICY_FILE: LbcPolicyFile = 'iam_policy_v1_to_v2_additional.json';
+
+/** The raw URL of a policy file at a release tag: always a tag, never a branch. */
+export function policyUrl(version: string, file: LbcPolicyFile): string {
+  return `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/docs/install/${file}`;
+}

@@ -1,0 +1,163 @@
+/**
+ * Everything one AWS Load Balancer Controller version needs, behind one lookup: the chart, the
+ * verified IAM policy files, and what its Gateway API support needs. One controller version
+ * drives all of them, so they cannot drift apart. Updating to a new upstream release edits the
+ * tables of this folder only.
+ */
+import { gatewayApiBundleStamp, gatewayApiBundleUrl, gatewayApiRelease } from '../gateway-api';
+import type { GatewayApiRelease } from '../gateway-api';
+import type { Lookup, CatalogProblem } from '../lookup';
+import type { Partition } from '../partitions';
+import {
+  MIGRATION_POLICY_FILE,
+  POLICY_FILE_BY_PARTITION,
+  POLICY_SHA256,
+  policyUrl,
+} from './iam-policies';
+import type { LbcPolicyFile } from './iam-policies';
+import { LBC_RELEASES, compareVersions, lbcGatewayApiVersion } from './releases';
+
+export { DEFAULT_LBC_VERSION } from './releases';
+export type { LbcPolicyFile } from './iam-policies';
+
+export const LBC_CHART = {
+  repository: 'https://aws.github.io/eks-charts',
+  name: 'aws-load-balancer-controller',
+} as const;
+
+/** A file the plan downloads and accepts only with this sha256. */
+export interface PinnedFile {
+  readonly url: string;
+  readonly sha256: string;
+}
+
+export interface LbcPolicy extends PinnedFile {
+  readonly file: LbcPolicyFile;
+}
+
+export interface LbcGatewaySupport {
+  /** The Gateway API release the controller is built for. */
+  readonly gatewayApi: GatewayApiRelease;
+  /** Its standard-channel bundle, accepted when it carries `bundleStamp`. */
+  readonly bundleUrl: string;
+  readonly bundleStamp: string;
+  /** The controller's own gateway.k8s.aws CRDs at its tag. */
+  readonly lbcCrds: PinnedFile;
+  /** apiVersion of LoadBalancerConfiguration and the other gateway.k8s.aws kinds. */
+  readonly lbcApiVersion: 'gateway.k8s.aws/v1' | 'gateway.k8s.aws/v1beta1';
+}
+
+export interface LbcRelease {
+  readonly version: string;
+  readonly chart: { readonly repository: string; readonly name: string; readonly version: string };
+  /** The partition's upstream policy. */
+  readonly policy: LbcPolicy;
+  /** The v1 → v2 migration policy, when asked for. */
+  readonly migrationPolicy?: LbcPolicy;
+  /** Absent for releases without (stable) Gateway API support. */
+  readonly gatewayApi?: LbcGatewaySupport;
+}
+
+export interface LbcReleaseRequest {
+  readonly version: string;
+  readonly partition: Partition;
+  readonly migrateFromV1: boolean;
+  /** For versions outside the catalog only. */
+  readonly chartVersion?: string;
+  readonly policySha256?: string;
+  readonly migrationPolicySha256?: string;
+}
+
+const OVERRIDES = ['chartVersion', 'policySha256', 'migrationPolicySha256'] as const;
+
+export const CATALOGUED_LBC_VERSIONS = Object.keys(LBC_RELEASES).sort(compareVersions);
+
+/** Settings that only versions outside the catalog may have; they would contradict the catalog. */
+export function overridesOfCataloguedVersion(request: LbcReleaseRequest): CatalogProblem[] {
+  if (!LBC_RELEASES[request.version]) return [];
+  return OVERRIDES.filter((key) => request[key] !== undefined).map((setting) => ({
+    setting,
+    message: `is only for controller versions outside the built-in catalog; ${request.version} is catalogued, remove this setting`,
+  }));
+}
+
+/** The chart version for a version outside the catalog, where it can be derived (v3 and later). */
+function derivedChartVersion(version: string): string | undefined {
+  return compareVersions(version, 'v3.0.0') >= 0 ? version.slice(1) : undefined;
+}
+
+function gatewaySupport(version: string): LbcGatewaySupport | undefined {
+  const facts = LBC_RELEASES[version];
+  const gatewayApi = facts?.gatewayApi && gatewayApiRelease(facts.gatewayApi);
+  if (!facts || !gatewayApi) return undefined;
+  return {
+    gatewayApi,
+    bundleUrl: gatewayApiBundleUrl(gatewayApi.version),
+    bundleStamp: gatewayApiBundleStamp(gatewayApi.version),
+    lbcCrds: {
+      url: `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/config/crd/gateway/gateway-crds.yaml`,
+      sha256: facts.gatewayCrds,
+    },
+    lbcApiVersion: lbcGatewayApiVersion(version),
+  };
+}
+
+/** Versions whose Gateway API support is known, for messages. */
+export const LBC_VERSIONS_WITH_GATEWAY_API = CATALOGUED_LBC_VERSIONS.filter((v) =>
+  gatewaySupport(v),
+);
+
+/**
+ * Everything a controller version needs. Versions outside the catalog need the checksums (and,
+ * before v3, the chart version) from the user.
+ */
+export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
+  const facts = LBC_RELEASES[request.version];
+  const problems = overridesOfCataloguedVersion(request);
+  const policyFile = POLICY_FILE_BY_PARTITION[request.partition];
+  const chartVersion = facts?.chart ?? request.chartVersion ?? derivedChartVersion(request.version);
+  const policySha256 = facts ? POLICY_SHA256[policyFile] : request.policySha256;
+  const migrationSha256 = facts
+    ? POLICY_SHA256[MIGRATION_POLICY_FILE]
+    : request.migrationPolicySha256;
+  if (!facts) {
+    const catalogued = CATALOGUED_LBC_VERSIONS.join(', ');
+    if (!policySha256) {
+      problems.push({
+        setting: 'policySha256',
+        message: `controller version ${request.version} is not in the built-in catalog (${catalogued}); set policySha256 to the sha256 of ${policyFile} at tag ${request.version}, or choose a catalogued version`,
+      });
+    }
+    if (!chartVersion) {
+      problems.push({
+        setting: 'chartVersion',
+        message: `controller version ${request.version} is not in the built-in catalog; set the chart version that ships it (charts before 3.0.0 are numbered 1.x)`,
+      });
+    }
+    if (request.migrateFromV1 && !migrationSha256) {
+      problems.push({
+        setting: 'migrationPolicySha256',
+        message: `migrateFromV1 with uncatalogued version ${request.version} needs the sha256 of ${MIGRATION_POLICY_FILE} at that tag`,
+      });
+    }
+  }
+  if (problems.length > 0 || !chartVersion || !policySha256) return { ok: false, problems };
+  const pinned = (file: LbcPolicyFile, sha256: string): LbcPolicy => ({
+    file,
+    url: policyUrl(request.version, file),
+    sha256,
+  });
+  return {
+    ok: true,
+    value: {
+      version: request.version,
+      chart: { ...LBC_CHART, version: chartVersion },
+      policy: pinned(policyFile, policySha256),
+      migrationPolicy:
+        request.migrateFromV1 && migrationSha256
+          ? pinned(MIGRATION_POLICY_FILE, migrationSha256)
+          : undefined,
+      gatewayApi: gatewaySupport(request.version),
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Each catalogued AWS Load Balancer Controller release: the chart that ships it, the Gateway API
+ * release it is built for, and the sha256 of its CRD files at the tag.
+ *
+ * Sources, per tag of kubernetes-sigs/aws-load-balancer-controller:
+ * - chart: aws/eks-charts `stable/aws-load-balancer-controller/Chart.yaml` (appVersion). From
+ *   3.0.0 the chart version equals the controller version; before, chart 1.x shipped v2.x.
+ * - Gateway API: `docs/guide/gateway/gateway.md` at the tag. v2.17.0's guide still names v1.2.0,
+ *   but that release is built against v1.3.0 (go.mod), as is v2.17.1, whose guide says v1.3.0.
+ *   Releases before v2.17.0 have none here: their Gateway support was experimental.
+ * - `config/crd/gateway/gateway-crds.yaml` (the gateway.k8s.aws CRDs) and
+ *   `helm/aws-load-balancer-controller/crds/crds.yaml` (the chart's own CRDs: ingressclassparams,
+ *   targetgroupbindings, albtargetcontrolconfigs, globalaccelerators), sha256 of the bytes at the tag.
+ */
+
+export interface LbcReleaseFacts {
+  /** Version of the `aws-load-balancer-controller` chart whose appVersion is this release. */
+  readonly chart: string;
+  /** Gateway API release (standard channel) the controller is built for, if it supports one. */
+  readonly gatewayApi: string | undefined;
+  /** sha256 of `config/crd/gateway/gateway-crds.yaml` at the tag. */
+  readonly gatewayCrds: string;
+  /** sha256 of `helm/aws-load-balancer-controller/crds/crds.yaml` at the tag. */
+  readonly chartCrds: string;
+}
+
+export const LBC_RELEASES: Readonly<Record<string, LbcReleaseFacts>> = {
+  'v2.13.4': {
+    chart: '1.13.4',
+    gatewayApi: undefined,
+    gatewayCrds: '6b917a09785ab4512fe12071763fc0e5a779c77bb1540cbdf5810f478d5b5cac',
+    chartCrds: 'ac851d9c697da3ce636aafea89233ab59f0e4d5457bf22570dbd83de84c6570d',
+  },
+  'v2.14.0': {
+    chart: '1.14.0',
+    gatewayApi: undefined,
+    gatewayCrds: '3d6bf5977214ab249fd560ca128a37737745e0121ba19c0b605a1578b3566ae5',
+    chartCrds: '06b7ad402dd6714e2e2dacb6c3742c11ffa95b5fdc6f63e6ec16ce05616ae2e3',
+  },
+  'v2.14.1': {
+    chart: '1.14.1',
+    gatewayApi: undefined,
+    gatewayCrds: '3d6bf5977214ab249fd560ca128a37737745e0121ba19c0b605a1578b3566ae5',
+    chartCrds: '06b7ad402dd6714e2e2dacb6c3742c11ffa95b5fdc6f63e6ec16ce05616ae2e3',
+  },
+  'v2.15.0': {
+    chart: '1.15.0',
+    gatewayApi: undefined,
+    gatewayCrds: '866824155516fac5740788dc00d619b5cd094756317a70f7b83412c93fb9e74b',
+    chartCrds: '2960662612e70a7b23140121d32c1a17524a5ada961ad86c1a816871c9446b96',
+  },
+  'v2.16.0': {
+    chart: '1.16.0',
+    gatewayApi: undefined,
+    gatewayCrds: 'b20c1cf43a2833acecc64ddccce56cf44428ea98bb93b378b3453294a46a95ea',
+    chartCrds: 'a487ab43a46bf889d021b9b81a6867a29eb1531d4255b48271d38e339dba240e',
+  },
+  'v2.17.0': {
+    chart: '1.17.0',
+    gatewayApi: 'v1.3.0',
+    gatewayCrds: 'aa653e7a162fea2ccfc0144528ac5b5bdc591c35e02e29bc1f585ff7e8574a2b',
+    chartCrds: '501482c33d4bfaeecd2ee7d95360839aeedd15008c5aaf97aded056f0ca31b28',
+  },
+  'v2.17.1': {
+    chart: '1.17.1',
+    gatewayApi: 'v1.3.0',
+    gatewayCrds: 'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca',
+    chartCrds: '501482c33d4bfaeecd2ee7d95360839aeedd15008c5aaf97aded056f0ca31b28',
+  },
+  'v3.0.0': {
+    chart: '3.0.0',
+    gatewayApi: 'v1.3.0',
+    gatewayCrds: 'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca',
+    chartCrds: 'a8e41e2beeca70e55d3283e20fc5f4e6f7e106fd1b1e1b9de719c4956b964009',
+  },
+  'v3.1.0': {
+    chart: '3.1.0',
+    gatewayApi: 'v1.3.0',
+    gatewayCrds: 'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca',
+    chartCrds: 'a8e41e2beeca70e55d3283e20fc5f4e6f7e106fd1b1e1b9de719c4956b964009',
+  },
+  'v3.2.0': {
+    chart: '3.2.0',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.2.1': {
+    chart: '3.2.1',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.2.2': {
+    chart: '3.2.2',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.3.0': {
+    chart: '3.3.0',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.4.0': {
+    chart: '3.4.0',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.4.1': {
+    chart: '3.4.1',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.4.2': {
+    chart: '3.4.2',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.4.3': {
+    chart: '3.4.3',
+    gatewayApi: 'v1.5.0',
+    gatewayCrds: '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+  'v3.5.0': {
+    chart: '3.5.0',
+    gatewayApi: 'v1.6.0',
+    gatewayCrds: 'fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862',
+    chartCrds: 'cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9',
+  },
+};
+
+export const DEFAULT_LBC_VERSION = 'v3.5.0';
+
+/** From v3.5.0 the controller's own gateway.k8s.aws kinds are served as v1, before as v1beta1. */
+export function lbcGatewayApiVersion(
+  version: string,
+): 'gateway.k8s.aws/v1' | 'gateway.k8s.aws/v1beta1' {
+  return compareVersions(version, 'v3.5.0') >= 0 ? 'gateway.k8s.aws/v1' : 'gateway.k8s.aws/v1beta1';
+}
+
+/** Orders release tags `vX.Y.Z` numerically. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (tag: string) => tag.slice(1).split('.').map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i += 1) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}

@@ -1,0 +1,228 @@
+/**
+ * The resolved configuration: what stacks and constructs are built from. Every value is final
+ * (defaults applied, names built, upstream files pinned); alternatives are discriminated unions,
+ * so no consumer checks a setting twice or meets a placeholder.
+ */
+import type {
+  LbcGatewaySupport,
+  LbcRelease,
+  PinnedFile,
+} from '../catalog/aws-load-balancer-controller';
+import type { Partition } from '../catalog/partitions';
+import type { BackendConfig, CredentialsConfig } from './schema';
+
+export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
+
+export interface ResolvedConfig {
+  readonly clusters: readonly ResolvedCluster[];
+  readonly dnsAccount?: ResolvedDnsAccount;
+}
+
+/** An AWS account as one stack sees it. */
+export interface StackAccount {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  readonly credentials?: CredentialsConfig;
+  /** Tags for every AWS resource of the stack (the provider's default_tags). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** This stack's backend (its own, or the top-level one). */
+  readonly backend: BackendConfig;
+}
+
+export interface ResolvedCluster extends StackAccount {
+  readonly environment: string;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly vpcId: string;
+  /** `<environment>-<clusterName>`: the stack name, unique in the app. */
+  readonly stackName: string;
+  /** Subnets whose role tag this cluster's stack owns, and those that get its cluster tag. */
+  readonly subnetTags: {
+    readonly public: readonly string[];
+    readonly private: readonly string[];
+    readonly clusterShared: readonly string[];
+  };
+  /** How IRSA roles find the cluster's OIDC provider; absent when no workload uses IRSA. */
+  readonly oidcProvider?:
+    { readonly kind: 'create' } | { readonly kind: 'existing'; readonly arn: string };
+  /** Install the EKS Pod Identity Agent add-on (only with a pod-identity workload). */
+  readonly podIdentityAgent: boolean;
+  readonly loadBalancerController?: ResolvedLoadBalancerController;
+  readonly externalDns: readonly ResolvedExternalDns[];
+  /** The ALB edge stack, when the cluster has ALB groups, Gateway API or access logs. */
+  readonly edge?: ResolvedEdge;
+}
+
+/** A Kubernetes service account. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export type WorkloadIdentityMode =
+  | { readonly mode: 'irsa' }
+  | { readonly mode: 'pod-identity' }
+  | { readonly mode: 'node-role'; readonly nodeRoleNames: readonly string[] };
+
+export interface ChartRef {
+  readonly repository: string;
+  readonly name: string;
+  readonly version: string;
+}
+
+export interface ResolvedLoadBalancerController {
+  readonly release: LbcRelease;
+  readonly releaseName: string;
+  readonly chart: ChartRef;
+  readonly identity: { readonly mode: 'irsa' } | { readonly mode: 'pod-identity' };
+  readonly serviceAccount: ServiceAccountRef;
+  readonly replicaCount: number;
+  readonly names: {
+    readonly role: string;
+    readonly policy: string;
+    readonly migrationPolicy: string;
+  };
+  /** The user's chart values (checked not to override the managed ones). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Present when Gateway API support is enabled: the CRDs and feature gates it needs. */
+  readonly gatewayApi?: { readonly support: LbcGatewaySupport; readonly nlb: boolean };
+}
+
+export interface HostedZone {
+  readonly name: string;
+  /** When absent, looked up by name (and privacy) at plan time. */
+  readonly id?: string;
+  readonly private: boolean;
+}
+
+/**
+ * How an ExternalDNS instance reaches its role in the DNS account, and what pins it in that
+ * role's trust: the same record serves the cluster side (association target or
+ * `--aws-assume-role`) and the DNS side (trust statements).
+ */
+export type CrossAccountAccess = {
+  readonly dnsRoleArn: string;
+  /** The cluster account that calls. */
+  readonly callerAccountId: string;
+  /** The instance's role in the cluster account (the trust pins it; it need not exist yet). */
+  readonly sourceRoleArn: string;
+} & (
+  | {
+      /** EKS Pod Identity chains into the DNS role, sending the pod's session tags. */
+      readonly via: 'pod-identity-target';
+      readonly proof: SessionTagsProof | ExternalIdProof;
+    }
+  | {
+      /** ExternalDNS assumes the DNS role itself with `--aws-assume-role`. */
+      readonly via: 'assume-role';
+      readonly proof: ExternalIdProof;
+    }
+);
+
+/** The session tags EKS Pod Identity sends for the pod's cluster, namespace and service account. */
+export interface SessionTagsProof {
+  readonly kind: 'session-tags';
+  readonly clusterArn: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** An `sts:ExternalId` (from EKS with session tags disabled, or `--aws-assume-role-external-id`). */
+export interface ExternalIdProof {
+  readonly kind: 'external-id';
+  readonly externalId: string;
+  /** The caller also calls `sts:TagSession` (EKS Pod Identity always does). */
+  readonly tagSession: boolean;
+}
+
+export interface ResolvedExternalDns {
+  readonly name: string;
+  readonly releaseName: string;
+  readonly chart: ChartRef;
+  readonly identity: WorkloadIdentityMode;
+  readonly serviceAccount: ServiceAccountRef;
+  /** Role and policy names in the cluster account. */
+  readonly names: { readonly role: string; readonly policy: string };
+  readonly zones: readonly HostedZone[];
+  readonly zoneType?: 'public' | 'private';
+  readonly domainFilters: readonly string[];
+  readonly policy: 'upsert-only' | 'sync';
+  readonly txtOwnerId: string;
+  readonly sources: readonly string[];
+  readonly annotationFilter?: string;
+  /** Record names the IAM policy is narrowed to, when `restrictRecordNames`. */
+  readonly recordNames?: readonly string[];
+  readonly recordTypes?: readonly string[];
+  readonly extraArgs: readonly string[];
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Route 53 permissions in this account, or through a role in the DNS account. */
+  readonly route53:
+    { readonly kind: 'local' } | ({ readonly kind: 'cross-account' } & CrossAccountAccess);
+}
+
+export interface ResolvedDnsRole {
+  readonly name: string;
+  readonly arn: string;
+  readonly zoneIds: readonly string[];
+  readonly recordNames?: readonly string[];
+  readonly recordTypes?: readonly string[];
+  readonly callers: readonly CrossAccountAccess[];
+}
+
+export interface ResolvedDnsAccount extends StackAccount {
+  readonly stackName: string;
+  readonly roles: readonly ResolvedDnsRole[];
+}
+
+export interface ResolvedAlbGroup {
+  readonly name: string;
+  /** IngressClass (and IngressClassParams) name: `alb-<name>`. */
+  readonly ingressClassName: string;
+  readonly scheme: 'internet-facing' | 'internal';
+  readonly certificateArns: readonly string[];
+  readonly sslPolicy: string;
+  readonly webAclArn?: string;
+  /** Undefined: the controller's default (anywhere for internet-facing, the VPC for internal). */
+  readonly inboundCidrs?: readonly string[];
+  /** A security group made for this group's ALB. */
+  readonly securityGroup?: {
+    readonly name: string;
+    readonly ports: readonly number[];
+    readonly inboundCidrs: readonly string[];
+  };
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Key prefix of this group's access logs. */
+  readonly logPrefix: string;
+}
+
+export interface ResolvedGateway {
+  readonly name: string;
+  readonly group: ResolvedAlbGroup;
+  readonly scheme: 'internet-facing' | 'internal';
+  readonly hostname?: string;
+  readonly logPrefix: string;
+}
+
+export interface ResolvedGatewayApi {
+  readonly gatewayClassName: string;
+  readonly namespace: string;
+  /** apiVersion of LoadBalancerConfiguration for the controller version. */
+  readonly lbcApiVersion: string;
+  readonly gateways: readonly ResolvedGateway[];
+}
+
+export interface ResolvedAccessLogs {
+  readonly bucketName: string;
+  readonly expirationDays: number;
+  readonly forceDestroy: boolean;
+  /** The region's ELB log-delivery account, where it has one. */
+  readonly elbAccount?: string;
+}
+
+export interface ResolvedEdge {
+  readonly stackName: string;
+  readonly albGroups: readonly ResolvedAlbGroup[];
+  readonly gatewayApi?: ResolvedGatewayApi;
+  readonly accessLogs?: ResolvedAccessLogs;
+}

@@ -1,0 +1,88 @@
+/**
+ * Every name this project gives to a stack, an AWS object or a Kubernetes object, built in one
+ * place. A name is part of an object's identity: changing how one is built replaces (deletes and
+ * recreates) the live object, so every rule here is pinned by tests.
+ */
+import { createHash } from 'node:crypto';
+
+/** IAM role and policy names: 64 characters for roles; policies allow 128 (see below). */
+export const IAM_ROLE_NAME_LIMIT = 64;
+const IAM_POLICY_NAME_LIMIT = 128;
+const S3_BUCKET_NAME_LIMIT = 63;
+const SECURITY_GROUP_NAME_LIMIT = 255;
+
+/**
+ * Joins name parts with "-" and keeps the result within an AWS name limit. A name that is too long
+ * is cut and given a short hash of the full name, so it stays unique and identical on every synth.
+ */
+export function boundedName(parts: readonly string[], maxLength: number): string {
+  const full = parts.filter(Boolean).join('-');
+  if (full.length <= maxLength) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, maxLength - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
+}
+
+/** The names that only depend on the cluster's identity. */
+export interface ClusterIdentity {
+  readonly environment: string;
+  readonly clusterName: string;
+}
+
+export const DNS_STACK_NAME = 'dns';
+
+/** `<environment>-<clusterName>`: the cluster stack (and its state key). */
+export function clusterStackName(cluster: ClusterIdentity): string {
+  return `${cluster.environment}-${cluster.clusterName}`;
+}
+
+/** The cluster's ALB edge stack, deployed after the cluster stack. */
+export function edgeStackName(cluster: ClusterIdentity): string {
+  return `${clusterStackName(cluster)}-edge`;
+}
+
+export const LBC_RELEASE_NAME = 'aws-load-balancer-controller';
+
+export const lbcNames = (clusterName: string) => ({
+  role: boundedName([clusterName, 'aws-load-balancer-controller'], IAM_ROLE_NAME_LIMIT),
+  policy: boundedName([clusterName, 'aws-load-balancer-controller'], IAM_POLICY_NAME_LIMIT),
+  migrationPolicy: boundedName(
+    [clusterName, 'aws-load-balancer-controller-v1-migration'],
+    IAM_POLICY_NAME_LIMIT,
+  ),
+});
+
+/** An ExternalDNS instance's release, default service account and IAM role and policy. */
+export const externalDnsNames = (cluster: ClusterIdentity, instance: string) => ({
+  release: `external-dns-${instance}`,
+  serviceAccount: `external-dns-${instance}`,
+  // The role's ARN is pinned by DNS-account trusts, so it must be derivable offline.
+  role: boundedName([cluster.clusterName, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
+  policy: boundedName([cluster.clusterName, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
+  txtOwnerId: `${clusterStackName(cluster)}-${instance}`,
+});
+
+/** The role in the DNS account for one cluster's instance, or the one shared role. */
+export function dnsRoleName(cluster: ClusterIdentity, instance: string): string {
+  return boundedName([clusterStackName(cluster), 'external-dns', instance], IAM_ROLE_NAME_LIMIT);
+}
+
+export const SHARED_DNS_ROLE_NAME = 'external-dns-cross-account';
+
+/** Default access-log bucket: globally unique through the account and region. */
+export function accessLogBucketName(cluster: {
+  clusterName: string;
+  accountId: string;
+  region: string;
+}): string {
+  const base = cluster.clusterName.toLowerCase().replace(/_/g, '-');
+  return boundedName([base, 'alb-logs', cluster.accountId, cluster.region], S3_BUCKET_NAME_LIMIT);
+}
+
+/** The IngressClass (and IngressClassParams) of an ALB group. */
+export function ingressClassName(group: string): string {
+  return `alb-${group}`;
+}
+
+export function albSecurityGroupName(clusterName: string, group: string): string {
+  return boundedName([clusterName, 'alb', group], SECURITY_GROUP_NAME_LIMIT);
+}

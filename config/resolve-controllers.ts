@@ -1,0 +1,206 @@
+/**
+ * The controllers of one cluster: the AWS Load Balancer Controller (its release from the
+ * catalog, identity and names) and each ExternalDNS instance (identity, zones, filters, owner id),
+ * with the checks between their settings.
+ */
+import { lbcRelease, overridesOfCataloguedVersion } from '../catalog/aws-load-balancer-controller';
+import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
+import type { Partition } from '../catalog/partitions';
+import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
+import {
+  EXTERNAL_DNS_MANAGED_FLAGS,
+  externalDnsChartValues,
+} from '../modules/external-dns/chart-values';
+import { overriddenManagedValues } from '../modules/shared/chart-values';
+import type { HelmValues } from '../modules/shared/chart-values';
+import type { Issues } from './issues';
+import type {
+  ResolvedExternalDns,
+  ResolvedLoadBalancerController,
+  WorkloadIdentityMode,
+} from './model';
+import { LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
+import type { ClusterConfig, ExternalDnsConfig } from './schema';
+
+/** A placeholder for what only the plan knows (role ARNs, looked-up zone ids): the keys count. */
+const PLAN_TIME = '';
+
+/** The annotations an identity puts on its service account, with plan-time values left out. */
+function identityAnnotations(mode: WorkloadIdentityMode['mode']): Record<string, string> {
+  return mode === 'irsa' ? { 'eks.amazonaws.com/role-arn': PLAN_TIME } : {};
+}
+
+/** User values that would override what the project sets: they would silently lose. */
+function rejectManagedValues(
+  user: HelmValues,
+  managed: HelmValues,
+  path: string,
+  issues: Issues,
+): void {
+  for (const overridden of overriddenManagedValues(user, managed)) {
+    issues.add(
+      `${path}.${overridden}`,
+      `is set by this project from the other settings (managed values: ${Object.keys(managed).join(', ')}); remove it`,
+    );
+  }
+}
+
+export function resolveLoadBalancerController(
+  cluster: ClusterConfig,
+  partition: Partition,
+  path: string,
+  issues: Issues,
+): ResolvedLoadBalancerController | undefined {
+  const lbc = cluster.loadBalancerController;
+  const request = { ...lbc, partition };
+  if (!lbc.enabled) {
+    issues.addUnder(path, overridesOfCataloguedVersion(request));
+    return undefined;
+  }
+  const release = lbcRelease(request);
+  if (!release.ok) {
+    issues.addUnder(path, release.problems);
+    return undefined;
+  }
+  const gatewaySupport = release.value.gatewayApi;
+  const gatewayApi =
+    cluster.gatewayApi.enabled && gatewaySupport
+      ? { support: gatewaySupport, nlb: cluster.gatewayApi.nlb }
+      : undefined;
+  const serviceAccount = { namespace: lbc.namespace, name: lbc.serviceAccountName };
+  const managed = lbcChartValues({
+    clusterName: cluster.clusterName,
+    region: cluster.region,
+    vpcId: cluster.vpcId,
+    replicaCount: lbc.replicaCount,
+    serviceAccountName: serviceAccount.name,
+    serviceAccountAnnotations: identityAnnotations(lbc.identity),
+    gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
+  });
+  rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
+  return {
+    release: release.value,
+    releaseName: LBC_RELEASE_NAME,
+    chart: release.value.chart,
+    identity: { mode: lbc.identity },
+    serviceAccount,
+    replicaCount: lbc.replicaCount,
+    names: lbcNames(cluster.clusterName),
+    values: lbc.values,
+    gatewayApi,
+  };
+}
+
+/** True when `name` is `zone` or a name inside it. */
+function isWithinZone(name: string, zone: string): boolean {
+  const bare = name.replace(/^\*\./, '');
+  return bare === zone || bare.endsWith(`.${zone}`);
+}
+
+/** An instance as far as its own cluster decides it; the DNS account adds cross-account access. */
+export type LocalExternalDns = Omit<ResolvedExternalDns, 'route53'>;
+
+export function resolveExternalDns(
+  instance: ExternalDnsConfig,
+  cluster: ClusterConfig,
+  path: string,
+  issues: Issues,
+): LocalExternalDns {
+  if (instance.zones.length === 0) {
+    issues.add(
+      `${path}.zones`,
+      'lists no hosted zone: ExternalDNS would look for zones with whatever credentials it finds; name the zones it may change',
+    );
+  }
+  issues.addDuplicates(
+    `${path}.zones`,
+    instance.zones.map((zone) => zone.name),
+    (name) => `lists zone ${name} more than once`,
+  );
+  instance.zones.forEach((zone, index) => {
+    if (instance.zoneType && zone.private !== (instance.zoneType === 'private')) {
+      issues.add(
+        `${path}.zones[${index}]`,
+        `${zone.name} is a ${zone.private ? 'private' : 'public'} zone but zoneType is ${instance.zoneType}`,
+      );
+    }
+  });
+  const domainFilters = instance.domainFilters ?? instance.zones.map((zone) => zone.name);
+  (instance.domainFilters ?? []).forEach((filter, index) => {
+    if (
+      instance.zones.length > 0 &&
+      !instance.zones.some((zone) => isWithinZone(filter, zone.name))
+    ) {
+      issues.add(
+        `${path}.domainFilters[${index}]`,
+        `${filter} is not inside any of this instance's zones (${instance.zones.map((z) => z.name).join(', ')})`,
+      );
+    }
+  });
+  if (instance.identity === 'node-role' && instance.nodeRoleNames.length === 0) {
+    issues.add(
+      `${path}.nodeRoleNames`,
+      'identity node-role needs the names of the node IAM roles to attach the Route 53 policy to',
+    );
+  }
+  if (instance.identity !== 'node-role' && instance.nodeRoleNames.length > 0) {
+    issues.add(
+      `${path}.nodeRoleNames`,
+      `is only used with identity node-role (this instance uses ${instance.identity})`,
+    );
+  }
+  instance.extraArgs.forEach((arg, index) => {
+    const flag = arg.split('=')[0];
+    if ((EXTERNAL_DNS_MANAGED_FLAGS as readonly string[]).includes(flag)) {
+      issues.add(
+        `${path}.extraArgs[${index}]`,
+        `${flag} is set by this project from the instance's settings (managed flags: ${EXTERNAL_DNS_MANAGED_FLAGS.join(', ')})`,
+      );
+    }
+  });
+  if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
+    issues.add(
+      `${path}.recordTypes`,
+      'must include TXT: the TXT registry records which records this instance owns',
+    );
+  }
+  const names = externalDnsNames(cluster, instance.name);
+  const serviceAccount = {
+    namespace: instance.namespace,
+    name: instance.serviceAccountName ?? names.serviceAccount,
+  };
+  const resolved: LocalExternalDns = {
+    name: instance.name,
+    releaseName: names.release,
+    chart: {
+      repository: EXTERNAL_DNS_CHART.repository,
+      name: EXTERNAL_DNS_CHART.name,
+      version: instance.chartVersion,
+    },
+    identity:
+      instance.identity === 'node-role'
+        ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames }
+        : { mode: instance.identity },
+    serviceAccount,
+    names: { role: names.role, policy: names.policy },
+    zones: instance.zones,
+    zoneType: instance.zoneType,
+    domainFilters,
+    policy: instance.policy,
+    txtOwnerId: instance.txtOwnerId ?? names.txtOwnerId,
+    sources: instance.sources,
+    annotationFilter: instance.annotationFilter,
+    recordNames: instance.restrictRecordNames ? domainFilters : undefined,
+    recordTypes: instance.recordTypes,
+    extraArgs: instance.extraArgs,
+    values: instance.values,
+  };
+  const managed = externalDnsChartValues({
+    instance: resolved,
+    region: cluster.region,
+    zoneIds: instance.zones.map((zone) => zone.id ?? PLAN_TIME),
+    serviceAccountAnnotations: identityAnnotations(instance.identity),
+  });
+  rejectManagedValues(instance.values, managed, `${path}.values`, issues);
+  return resolved;
+}

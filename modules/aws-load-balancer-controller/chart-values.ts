@@ -1,0 +1,37 @@
+/**
+ * The chart values this project sets for the AWS Load Balancer Controller (the managed values).
+ * Pure: the configuration checks build them too, to reject user values that would override them.
+ */
+import type { HelmValues } from '../shared/chart-values';
+
+export interface LbcChartValuesProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly replicaCount: number;
+  readonly serviceAccountName: string;
+  /** Annotations the workload identity needs on the service account (IRSA: the role ARN). */
+  readonly serviceAccountAnnotations: Record<string, string>;
+  /** Gateway API support: the controller's feature gates, set explicitly. */
+  readonly gatewayApi?: { readonly alb: boolean; readonly nlb: boolean };
+}
+
+export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
+  const values: HelmValues = {
+    clusterName: props.clusterName,
+    region: props.region,
+    vpcId: props.vpcId,
+    replicaCount: props.replicaCount,
+    serviceAccount: {
+      create: true,
+      name: props.serviceAccountName,
+      annotations: props.serviceAccountAnnotations,
+    },
+  };
+  if (props.gatewayApi) {
+    values.controllerConfig = {
+      featureGates: { ALBGatewayAPI: props.gatewayApi.alb, NLBGatewayAPI: props.gatewayApi.nlb },
+    };
+  }
+  return values;
+}

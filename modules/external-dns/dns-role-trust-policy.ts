@@ -1,0 +1,72 @@
+/**
+ * Who may assume a DNS-account role: each caller is one ExternalDNS source role in a cluster
+ * account, pinned by its ARN and by what only the intended pod can present (the EKS Pod Identity
+ * session tags, or an external id). The trust names the caller account's root, so it can be
+ * created before the source role exists. Pure: the configuration checks measure its size.
+ */
+import type { CrossAccountAccess } from '../../config/model';
+import type { PolicyStatement } from '../shared/iam-policy-json';
+
+/** The trust statements that admit one caller. */
+export function dnsRoleTrustStatements(
+  partition: string,
+  caller: CrossAccountAccess,
+): PolicyStatement[] {
+  const pinnedCaller = {
+    test: 'ArnEquals',
+    variable: 'aws:PrincipalArn',
+    values: [caller.sourceRoleArn],
+  };
+  const base = {
+    effect: 'Allow' as const,
+    principals: [
+      { type: 'AWS', identifiers: [`arn:${partition}:iam::${caller.callerAccountId}:root`] },
+    ],
+  };
+  const proof = caller.proof;
+  if (proof.kind === 'external-id') {
+    const assume = {
+      ...base,
+      actions: ['sts:AssumeRole'],
+      condition: [
+        pinnedCaller,
+        { test: 'StringEquals', variable: 'sts:ExternalId', values: [proof.externalId] },
+      ],
+    };
+    return proof.tagSession
+      ? [assume, { ...base, actions: ['sts:TagSession'], condition: [pinnedCaller] }]
+      : [assume];
+  }
+  return [
+    {
+      ...base,
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      condition: [
+        pinnedCaller,
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/eks-cluster-arn',
+          values: [proof.clusterArn],
+        },
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/kubernetes-namespace',
+          values: [proof.namespace],
+        },
+        {
+          test: 'StringEquals',
+          variable: 'aws:RequestTag/kubernetes-service-account',
+          values: [proof.serviceAccount],
+        },
+      ],
+    },
+  ];
+}
+
+/** The whole trust policy of a role with these callers. */
+export function dnsRoleTrustPolicy(
+  partition: string,
+  callers: readonly CrossAccountAccess[],
+): PolicyStatement[] {
+  return callers.flatMap((caller) => dnsRoleTrustStatements(partition, caller));
+}

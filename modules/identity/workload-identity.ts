@@ -1,0 +1,145 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Annotations } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { ServiceAccountRef } from '../../config/model';
+import { irsaTrust, podIdentityTrust } from './workload-trust-policy';
+
+export interface IrsaIdentity {
+  readonly mode: 'irsa';
+  readonly oidcProviderArn: string;
+  /** Issuer without `https://`. */
+  readonly issuerHostPath: string;
+}
+
+export interface PodIdentity {
+  readonly mode: 'pod-identity';
+  readonly clusterName: string;
+  /** Only this cluster's Pod Identity agent may use the role. */
+  readonly clusterArn: string;
+  readonly accountId: string;
+  /** The Pod Identity agent add-on, when this stack installs it: pods need it for credentials. */
+  readonly agent?: ITerraformDependable;
+}
+
+export interface NodeRoleIdentity {
+  readonly mode: 'node-role';
+  /** Node IAM role names that receive the workload's policies. */
+  readonly nodeRoleNames: readonly string[];
+}
+
+export type IdentityMechanism = IrsaIdentity | PodIdentity | NodeRoleIdentity;
+
+export interface WorkloadIdentityProps {
+  readonly mechanism: IdentityMechanism;
+  readonly serviceAccount: ServiceAccountRef;
+  /** Name of the IAM role made for IRSA or Pod Identity. */
+  readonly roleName: string;
+  /**
+   * Pod Identity only: a role in another account that EKS assumes next, handing its credentials
+   * to the pod, with session tags or (when disabled) an `sts:ExternalId`.
+   */
+  readonly targetRole?: { readonly arn: string; readonly disableSessionTags: boolean };
+}
+
+/**
+ * AWS credentials for one Kubernetes service account, by one of three mechanisms:
+ * - `irsa`: a role trusted by the cluster's OIDC provider for exactly that service account;
+ * - `pod-identity`: a role trusted by `pods.eks.amazonaws.com` for this cluster only, plus the
+ *   `aws_eks_pod_identity_association` (optionally chaining into a target role in another account);
+ * - `node-role`: the policies go on existing node roles, so every pod on those nodes gets them
+ *   (synth warns).
+ * Policies are attached with `attachPolicy`; `grants` are what must exist before the pods start.
+ */
+export class WorkloadIdentity extends Construct {
+  /** The role the workload runs as; absent in node-role mode. */
+  readonly role?: IamRole;
+  readonly association?: EksPodIdentityAssociation;
+  /** What the chart must put on the service account for this identity. */
+  readonly serviceAccountAnnotations: Record<string, string> = {};
+  private readonly grantResources: ITerraformDependable[] = [];
+  /** Where policies go: the workload's role, or each node role (keyed by its name). */
+  private readonly policyTargets: { readonly role: string; readonly key?: string }[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WorkloadIdentityProps,
+  ) {
+    super(scope, id);
+    const { mechanism, serviceAccount } = props;
+    const who = `${serviceAccount.namespace}/${serviceAccount.name}`;
+    if (mechanism.mode === 'node-role') {
+      Annotations.of(this).addWarning(
+        `${who} uses the node role(s) ${mechanism.nodeRoleNames.join(', ')}: every pod on those nodes gets the same AWS permissions. Prefer identity irsa or pod-identity.`,
+      );
+      this.policyTargets = mechanism.nodeRoleNames.map((role) => ({ role, key: role }));
+      return;
+    }
+    const trust =
+      mechanism.mode === 'irsa'
+        ? irsaTrust({
+            ...mechanism,
+            namespace: serviceAccount.namespace,
+            serviceAccountName: serviceAccount.name,
+          })
+        : podIdentityTrust(mechanism);
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: `Workload identity of ${who}`,
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', { statement: [trust] }).json,
+    });
+    this.policyTargets = [{ role: this.role.name }];
+    if (mechanism.mode === 'irsa') {
+      this.serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = this.role.arn;
+      return;
+    }
+    this.association = new EksPodIdentityAssociation(this, 'association', {
+      clusterName: mechanism.clusterName,
+      namespace: serviceAccount.namespace,
+      serviceAccount: serviceAccount.name,
+      roleArn: this.role.arn,
+      targetRoleArn: props.targetRole?.arn,
+      disableSessionTags: props.targetRole?.disableSessionTags,
+    });
+    this.grantResources.push(this.association, ...(mechanism.agent ? [mechanism.agent] : []));
+  }
+
+  /** Attaches a managed policy to the workload's role (or to every node role). */
+  attachPolicy(id: string, policyArn: string): void {
+    for (const { role, key } of this.policyTargets) {
+      const attachmentId = key ? `${id}-${key}` : id;
+      this.grantResources.push(
+        new IamRolePolicyAttachment(this, attachmentId, { role, policyArn }),
+      );
+    }
+  }
+
+  /**
+   * Lets the workload assume a role in another account (`sts:AssumeRole`, plus `sts:TagSession`
+   * for Pod Identity, whose session tags travel with the chained call).
+   */
+  allowAssumeRole(id: string, roleArn: string): void {
+    const mode = this.props.mechanism.mode;
+    if (!this.role) throw new Error(`${this.node.path}: a node-role identity cannot assume roles`);
+    const actions =
+      mode === 'pod-identity' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+    const document = new DataAwsIamPolicyDocument(this, `${id}-document`, {
+      statement: [
+        { sid: 'AssumeRolesInOtherAccounts', effect: 'Allow', actions, resources: [roleArn] },
+      ],
+    });
+    this.grantResources.push(
+      new IamRolePolicy(this, id, { name: id, role: this.role.name, policy: document.json }),
+    );
+  }
+
+  /** Resources that must exist before the workload starts (policy attachments, association). */
+  get grants(): ITerraformDependable[] {
+    return [...this.grantResources];
+  }
+}

@@ -1,0 +1,42 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ChartRef } from '../../config/model';
+import { chartValues, valuesYaml } from './chart-values';
+import type { HelmValues } from './chart-values';
+
+export interface ChartReleaseProps {
+  readonly releaseName: string;
+  readonly chart: ChartRef;
+  readonly namespace: string;
+  /** Values this project derives from the configuration; they win over `userValues`. */
+  readonly managedValues: HelmValues;
+  /** The user's values (checked at validation not to set a managed value). */
+  readonly userValues: Readonly<HelmValues>;
+  /** How long Helm waits for the release to be ready. */
+  readonly timeoutSeconds: number;
+  /** What must exist before the pods start (permissions, CRDs, other releases). */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/**
+ * A Helm release installed the same way for every chart: in its own namespace (created if
+ * missing), all values as one YAML document, waiting until the workload is ready (so what depends
+ * on it really can use it), rolled back on failure, with a bounded history.
+ */
+export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
+  return new Release(scope, id, {
+    name: props.releaseName,
+    repository: props.chart.repository,
+    chart: props.chart.name,
+    version: props.chart.version,
+    namespace: props.namespace,
+    createNamespace: true,
+    values: [valuesYaml(chartValues(props.managedValues, { ...props.userValues }))],
+    wait: true,
+    timeout: props.timeoutSeconds,
+    cleanupOnFail: true,
+    maxHistory: 10,
+    dependsOn: props.dependsOn,
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * The managed-values contract of every chart this project installs: the project derives some
+ * values from the configuration (managed values); the user's own values go under them, and may
+ * not set what is managed (they would silently lose). Pure: configuration checks use it too.
+ */
+import { stringify } from 'yaml';
+
+export type HelmValues = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is HelmValues {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep-merges maps left to right; later values win, arrays are replaced (as Helm does). */
+export function mergeValues(...layers: HelmValues[]): HelmValues {
+  const result: HelmValues = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      const current = result[key];
+      result[key] =
+        isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
+    }
+  }
+  return result;
+}
+
+/**
+ * Dotted paths at which `user` sets something that `managed` sets too: both set the same key and
+ * at least one of them is not a map (a map in both is compared key by key).
+ */
+export function overriddenManagedValues(
+  user: HelmValues,
+  managed: HelmValues,
+  prefix = '',
+): string[] {
+  return Object.entries(user).flatMap(([key, value]) => {
+    if (!(key in managed)) return [];
+    const path = `${prefix}${key}`;
+    const managedValue = managed[key];
+    return isPlainObject(value) && isPlainObject(managedValue)
+      ? overriddenManagedValues(value, managedValue, `${path}.`)
+      : [path];
+  });
+}
+
+/** The user's values under the managed ones. */
+export function chartValues(managed: HelmValues, user: HelmValues): HelmValues {
+  return mergeValues(user, managed);
+}
+
+/**
+ * Renders chart values as one YAML document for `helm_release.values`. Values go in as YAML, never
+ * as `set` entries: no escaping of dots in keys, types survive, and the HCL rendering stays valid.
+ */
+export function valuesYaml(values: HelmValues): string {
+  return stringify(values, { lineWidth: 0 });
+}

@@ -1,0 +1,63 @@
+/**
+ * The app: which stacks a resolved configuration makes, and in which order they deploy.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
+import type { ResolvedConfig } from '../config/model';
+import { ClusterStack } from './cluster-stack';
+import { DnsAccountStack } from './dns-account-stack';
+import { EdgeStack } from './edge-stack';
+
+/**
+ * One cluster stack per configured cluster (and an edge stack after it when it has ALB groups,
+ * gateways or access logs), plus the DNS-account stack when there is a DNS account. HCL instead
+ * of JSON is chosen the way `cdktf synth --hcl` does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21
+ * reads only that variable).
+ */
+export function buildApp(config: ResolvedConfig, outdir?: string): App {
+  // No stack traces in the manifest: they would put this machine's absolute paths in the output.
+  const app = new App({ outdir, stackTraces: false });
+  const dnsStack = config.dnsAccount && new DnsAccountStack(app, config.dnsAccount);
+  for (const cluster of config.clusters) {
+    const stack = new ClusterStack(app, cluster);
+    // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
+    // deploys the DNS stack first.
+    if (
+      dnsStack &&
+      cluster.externalDns.some((instance) => instance.route53.kind === 'cross-account')
+    ) {
+      stack.addDependency(dnsStack);
+    }
+    // The edge objects are instances of CRDs the cluster stack installs: plan them after it applied.
+    if (cluster.edge) new EdgeStack(app, cluster, cluster.edge).addDependency(stack);
+  }
+  return app;
+}
+
+/** Warnings the constructs recorded (e.g. node-role DNS access), as `path: message`. */
+export function warningsOf(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
+        .map((entry) => `${construct.node.path}: ${entry.data}`),
+    );
+}
+
+/**
+ * Removes output folders of stacks that are no longer in the configuration, so a reviewer never
+ * reads a stale stack (the cdktf CLI does the same; this covers `npm run synth`).
+ */
+export function removeStaleStacks(app: App): void {
+  const stacksDir = join(app.outdir, 'stacks');
+  const current = new Set(
+    app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id),
+  );
+  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !current.has(entry.name)) {
+      rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
+    }
+  }
+}
