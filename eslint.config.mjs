@@ -23,6 +23,51 @@ export default tseslint.config(
     },
   },
   {
+    // The configuration layer and the catalog load no cdktf, provider or construct code: validating
+    // a file must stay cheap, and a fact must not depend on how it is deployed. (What config/ needs
+    // of modules/ is pure: policy documents and chart values; __tests__/guards.test.ts follows the
+    // imports through and fails on any cdktf code.)
+    files: ['config/**/*.ts', 'catalog/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['cdktf', 'cdktf/*', 'constructs', '@cdktf/*', '**/stacks/*', '../stacks'],
+              message: 'config/ and catalog/ must not load cdktf, providers, constructs or stacks.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['catalog/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../../*',
+                '../config/*',
+                '../modules/*',
+                '../stacks/*',
+                'cdktf',
+                'constructs',
+                '@cdktf/*',
+              ],
+              message:
+                'The catalog is a leaf: it holds upstream facts and imports nothing of the project.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and scripts read synthesized Terraform JSON, whose shape is the test's subject.
     files: ['__tests__/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -65,7 +65,13 @@ describe('a bad configuration', () => {
       'account id as a number',
       (r) => (cluster(r).accountId = 111122223333),
       'clusters[0].accountId',
-      /expected string/,
+      /must be a string, got the number 111122223333; quote account ids/,
+    ],
+    [
+      'account id with a leading zero, unquoted (YAML drops the zero)',
+      (r) => (cluster(r).accountId = 12345678901),
+      'clusters[0].accountId',
+      /quote account ids, e\.g\. accountId: "012345678901" \(YAML read it as a number and dropped 1 leading zero/,
     ],
     [
       'unknown region',
@@ -127,13 +133,13 @@ describe('a bad configuration', () => {
       'unknown identity mode',
       (r) => (lbc(r).identity = 'kiam'),
       'clusters[0].loadBalancerController.identity',
-      /"irsa"\|"pod-identity"/,
+      /must be one of "irsa", "pod-identity", got "kiam"/,
     ],
     [
       'zero replicas',
       (r) => (lbc(r).replicaCount = 0),
       'clusters[0].loadBalancerController.replicaCount',
-      />=1/,
+      /must be at least 1/,
     ],
     [
       'managed chart value',

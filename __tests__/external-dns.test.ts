@@ -360,7 +360,7 @@ describe('ExternalDNS configuration errors', () => {
       'unknown policy',
       (r) => (r.clusters[0].externalDns[0].policy = 'create'),
       'clusters[0].externalDns[0].policy',
-      /"upsert-only"\|"sync"/,
+      /must be one of "upsert-only", "sync"/,
     ],
   ];
 

@@ -4,7 +4,7 @@
  * costs seconds and hundreds of MB on every synth), and output that differs between two synths of
  * the same configuration or leaks the machine it was made on (paths, timestamps).
  */
-import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../config/load';
@@ -188,3 +188,62 @@ describe.each(EXAMPLES.map((path) => [relative(ROOT, path), path]))(
     });
   },
 );
+
+// ---------------------------------------------------------------------------------------------
+// The configuration layer loads no cdktf code
+
+/** The packages and project files that `entry` loads at run time (type-only imports excluded). */
+function runtimeImports(entry: string): { files: string[]; packages: Set<string> } {
+  const files: string[] = [];
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.includes(file)) return;
+    files.push(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(
+      /^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm,
+    )) {
+      const target = match[1] ?? match[2];
+      if (target.startsWith('.')) {
+        const base = join(file, '..', target);
+        visit(existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+      } else
+        packages.add(
+          target.startsWith('@') ? target.split('/').slice(0, 2).join('/') : target.split('/')[0],
+        );
+    }
+  };
+  visit(entry);
+  return { files: files.map((file) => relative(ROOT, file)), packages };
+}
+
+describe('validating a configuration', () => {
+  const { files, packages } = runtimeImports(join(ROOT, 'config', 'load.ts'));
+
+  it('loads neither cdktf, constructs, a provider package nor a stack', () => {
+    // The walk must see the layer, or it passes for nothing.
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'config/schema.ts',
+        'config/resolve.ts',
+        'catalog/aws-load-balancer-controller/index.ts',
+      ]),
+    );
+    expect([...packages].sort()).toEqual(['node:crypto', 'node:fs', 'yaml', 'zod']);
+    expect(files.filter((file) => file.startsWith('stacks/'))).toEqual([]);
+  });
+
+  it('loads from modules/ only pure policy documents and chart values', () => {
+    const fromModules = files.filter((file) => file.startsWith('modules/'));
+    expect(fromModules.length).toBeGreaterThan(0);
+    expect(
+      fromModules.filter((file) => !/(-policy|chart-values|iam-policy-json)\.ts$/.test(file)),
+    ).toEqual([]);
+  });
+
+  it('is what the entry point loads before the configuration is valid', () => {
+    const main = readFileSync(join(ROOT, 'main.ts'), 'utf8');
+    expect(main).toMatch(/await import\('\.\/stacks\/app'\)/);
+    expect(main).not.toMatch(/^import\s+(?!type\b)[^;]*'\.\/stacks/m);
+  });
+});

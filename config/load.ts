@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ConfigIssue } from './issues';
+import { schemaIssues } from './messages';
 import type { ResolvedConfig } from './model';
 import { resolveConfig } from './resolve';
 import type { PartialConfig } from './resolve';
@@ -26,42 +27,11 @@ export class ConfigError extends Error {
   }
 }
 
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  );
-}
-
-function schemaIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => {
-    const path = pathOf(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return {
-        path,
-        message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)`,
-      };
-    }
-    if (issue.code === 'invalid_type') {
-      const received = /received (\w+)/.exec(issue.message)?.[1];
-      return {
-        path,
-        message:
-          received === 'undefined'
-            ? `is required (${issue.expected})`
-            : `expected ${issue.expected}, got ${received ?? 'another type'}`,
-      };
-    }
-    return { path, message: issue.message };
-  });
-}
-
 /** The well-formed parts of a configuration that failed the schema, to check them too. */
 function wellFormedParts(raw: unknown): PartialConfig | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const input = raw as Record<string, unknown>;
-  const part = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+  const part = <T>(schema: z.ZodMiniType<T>, value: unknown): T | undefined => {
     const parsed = schema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
   };
@@ -89,7 +59,7 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
     const parts = wellFormedParts(raw);
     const resolved = parts && resolveConfig(parts.config, parts);
     const crossSetting = resolved && !resolved.ok ? resolved.issues : [];
-    throw new ConfigError(source, [...schemaIssues(parsed.error), ...crossSetting]);
+    throw new ConfigError(source, [...schemaIssues(parsed.error, raw), ...crossSetting]);
   }
   const resolved = resolveConfig(parsed.data);
   if (!resolved.ok) throw new ConfigError(source, resolved.issues);

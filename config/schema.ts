@@ -1,137 +1,238 @@
 /**
- * The shape of the configuration file: every setting, its default and what it allows. Relations
- * between settings are checked in `resolve*.ts`; loading and error reporting live in `load.ts`.
+ * The shape of the configuration file: every setting, its default, what it allows and what it
+ * means. This is the one source of the configuration's documentation: `docs/configuration.md` and
+ * the editor schema `config/eks-edge.schema.json` are generated from it (`npm run docs`).
+ * Relations between settings are checked in `resolve*.ts`; loading and messages live in `load.ts`.
+ *
+ * zod/mini keeps the code that validates a file small: rejecting a bad file must stay cheap.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
 
-const accountId = z
-  .string()
-  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id, quoted as a string (e.g. "111122223333")');
-const region = z
-  .string()
-  .regex(
-    /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d{1,2}$/,
-    'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1',
-  );
-const dns1123Label = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
-  );
-const eksClusterName = z
-  .string()
-  .max(100, 'must be at most 100 characters')
-  .regex(
-    /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
-    'must be an EKS cluster name: letters, digits, "-" and "_", starting with a letter or digit',
-  );
-const vpcId = z
-  .string()
-  .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a VPC id such as vpc-0123456789abcdef0');
-const subnetId = z
-  .string()
-  .regex(
-    /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
-    'must be a subnet id such as subnet-0123456789abcdef0',
-  );
-const controllerVersion = z
-  .string()
-  .regex(/^v\d+\.\d+\.\d+$/, 'must be a release tag such as v3.5.0 (semver with a leading "v")');
-const chartVersion = z
-  .string()
-  .regex(/^\d+\.\d+\.\d+$/, 'must be a chart version such as 3.5.0 (semver, no leading "v")');
-const sha256 = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be a sha256 checksum: 64 lower-case hex characters');
-const iamRoleArn = z
-  .string()
-  .regex(
-    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-    'must be an IAM role ARN such as arn:aws:iam::111122223333:role/deployer',
-  );
-const iamRoleName = z
-  .string()
-  .regex(
-    /^[\w+=,.@-]{1,64}$/,
-    'must be an IAM role name (1-64 characters: letters, digits and +=,.@_-)',
-  );
-const oidcProviderArn = z
-  .string()
-  .regex(
-    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[a-z0-9.-]+\/id\/[A-Za-z0-9]+$/,
-    'must be an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
-  );
-const domainName = z
-  .string()
-  .max(253)
-  .regex(
-    /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/,
-    'must be a lower-case DNS name such as example.com (no trailing dot)',
-  );
-const hostedZoneId = z
-  .string()
-  .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
-/** A list whose entries must differ (each one becomes a resource or a chart list that must be unique). */
-function uniqueList<T extends z.ZodType>(item: T) {
-  return z
-    .array(item)
-    .refine((list) => new Set(list.map((entry) => JSON.stringify(entry))).size === list.length, {
-      message: 'must not list a value twice',
-    });
+/** Documentation of one setting, shown in docs/configuration.md and by editors. */
+export interface SettingDoc {
+  /** What the setting means (Markdown). */
+  readonly description: string;
+  /** The default in words, where it is derived rather than a literal value. */
+  readonly defaultText?: string;
 }
-const tags = z.record(z.string().min(1).max(128), z.string().max(256));
-const helmValues = z.record(z.string(), z.unknown());
 
-/** Who Terraform is in an account: an assumed role, a named profile, or the ambient credentials. */
-const credentials = z
-  .strictObject({
-    /** Role Terraform assumes in the target account. */
-    assumeRoleArn: iamRoleArn.optional(),
-    /** Named profile from ~/.aws/config. */
-    profile: z.string().min(1).optional(),
-  })
-  .refine((c) => !(c.assumeRoleArn && c.profile), {
-    message: 'set either assumeRoleArn or profile, not both',
-  });
+/** A value type with a name for the docs' Type column. */
+function named<T extends z.ZodMiniType>(title: string, schema: T): T {
+  z.globalRegistry.add(schema, { title });
+  return schema;
+}
 
-/** Where a stack keeps its state. Each stack gets its own state key. */
-const backend = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('local'),
-    /** Folder for `terraform.<stack>.tfstate`, relative to the project. @default "." */
-    directory: z.string().default('.'),
-  }),
+/** Documents a setting (on a copy, so a shared type keeps no setting's text). */
+function setting<T extends z.ZodMiniType>(schema: T, doc: string | SettingDoc): T {
+  const meta = typeof doc === 'string' ? { description: doc } : doc;
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, { ...z.globalRegistry.get(schema), ...meta });
+  return copy;
+}
+
+const pattern = (title: string, regex: RegExp, message: string) =>
+  named(title, z.string().check(z.regex(regex, message)));
+
+const accountId = pattern(
+  '12-digit account id (quoted)',
+  /^\d{12}$/,
+  'must be a 12-digit AWS account id, quoted as a string (e.g. "111122223333")',
+);
+const region = pattern(
+  'AWS region',
+  /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d{1,2}$/,
+  'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1',
+);
+const dns1123Label = named(
+  'DNS-1123 label',
+  z
+    .string()
+    .check(
+      z.maxLength(63, 'must be at most 63 characters'),
+      z.regex(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+        'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+      ),
+    ),
+);
+const eksClusterName = named(
+  'EKS cluster name',
+  z
+    .string()
+    .check(
+      z.maxLength(100, 'must be at most 100 characters'),
+      z.regex(
+        /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
+        'must be an EKS cluster name: letters, digits, "-" and "_", starting with a letter or digit',
+      ),
+    ),
+);
+const vpcId = pattern(
+  '`vpc-…`',
+  /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  'must be a VPC id such as vpc-0123456789abcdef0',
+);
+const subnetId = pattern(
+  '`subnet-…`',
+  /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  'must be a subnet id such as subnet-0123456789abcdef0',
+);
+const controllerVersion = pattern(
+  'release tag `vX.Y.Z`',
+  /^v\d+\.\d+\.\d+$/,
+  'must be a release tag such as v3.5.0 (semver with a leading "v")',
+);
+const chartVersion = pattern(
+  'chart version `X.Y.Z`',
+  /^\d+\.\d+\.\d+$/,
+  'must be a chart version such as 3.5.0 (semver, no leading "v")',
+);
+const sha256 = pattern(
+  'sha256 (64 hex)',
+  /^[0-9a-f]{64}$/,
+  'must be a sha256 checksum: 64 lower-case hex characters',
+);
+const iamRoleArn = pattern(
+  'IAM role ARN',
+  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+  'must be an IAM role ARN such as arn:aws:iam::111122223333:role/deployer',
+);
+const iamRoleName = pattern(
+  'IAM role name',
+  /^[\w+=,.@-]{1,64}$/,
+  'must be an IAM role name (1-64 characters: letters, digits and +=,.@_-)',
+);
+const oidcProviderArn = pattern(
+  'IAM OIDC provider ARN',
+  /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[a-z0-9.-]+\/id\/[A-Za-z0-9]+$/,
+  'must be an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+);
+const domainName = named(
+  'DNS name',
+  z
+    .string()
+    .check(
+      z.maxLength(253, 'must be at most 253 characters'),
+      z.regex(
+        /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/,
+        'must be a lower-case DNS name such as example.com (no trailing dot)',
+      ),
+    ),
+);
+const hostedZoneId = pattern(
+  'hosted zone id',
+  /^Z[A-Z0-9]{1,31}$/,
+  'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+);
+const bucketName = pattern(
+  'S3 bucket name',
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"',
+);
+const nonEmpty = named('string', z.string().check(z.minLength(1, 'must not be empty')));
+
+/** A list whose entries must differ (each one becomes a resource or a chart list entry). */
+function uniqueList<T extends z.ZodMiniType>(item: T) {
+  return z.array(item).check(
+    z.refine((list) => new Set(list.map((entry) => JSON.stringify(entry))).size === list.length, {
+      message: 'must not list a value twice',
+    }),
+  );
+}
+function nonEmptyList<T extends z.ZodMiniType>(list: T, what: string): T {
+  return list.check(
+    z.refine((value) => Array.isArray(value) && value.length > 0, {
+      message: `list at least one ${what}`,
+    }),
+  );
+}
+const tags = named(
+  'map of string',
+  z.record(
+    z
+      .string()
+      .check(
+        z.minLength(1, 'must not be empty'),
+        z.maxLength(128, 'must be at most 128 characters'),
+      ),
+    z.string().check(z.maxLength(256, 'must be at most 256 characters')),
+  ),
+);
+const helmValues = named('map (chart values)', z.record(z.string(), z.unknown()));
+const integer = (min: number, max: number) =>
+  named(
+    `integer ${min}–${max}`,
+    z
+      .number()
+      .check(z.int(), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+  );
+
+const oneOfRoleOrProfile = z.refine<{ assumeRoleArn?: string; profile?: string }>(
+  (c) => !(c.assumeRoleArn && c.profile),
+  { message: 'set either assumeRoleArn or profile, not both' },
+);
+
+const credentials = named(
+  'credentials',
   z
     .strictObject({
-      type: z.literal('s3'),
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-      region,
-      /** State key is `<keyPrefix>/<stack>.tfstate`. @default "eks-edge" */
-      keyPrefix: z
-        .string()
-        .regex(/^[\w./-]*[\w-]$/, 'must be a key prefix without a trailing "/"')
-        .default('eks-edge'),
-      /** Role to assume for state access (state may live in a tooling account). */
-      assumeRoleArn: iamRoleArn.optional(),
-      profile: z.string().min(1).optional(),
+      assumeRoleArn: setting(
+        z.optional(iamRoleArn),
+        "Role Terraform assumes in the account (session name `eks-edge`). For a cluster it is also passed to `aws eks get-token --role-arn` and must be in the cluster's account.",
+      ),
+      profile: setting(
+        z.optional(nonEmpty),
+        'Named profile from `~/.aws/config`, also passed to `aws eks get-token --profile`.',
+      ),
     })
-    .refine((b) => !(b.assumeRoleArn && b.profile), {
-      message: 'set either assumeRoleArn or profile, not both',
-    }),
-]);
+    .check(oneOfRoleOrProfile),
+);
 
-export const zoneSchema = z.strictObject({
-  /** Zone apex, e.g. example.com. */
-  name: domainName,
-  /** Hosted zone id. When omitted the zone is looked up by name (and `private`) at plan time. */
-  id: hostedZoneId.optional(),
-  /** A private hosted zone. @default false */
-  private: z.boolean().default(false),
-});
+const backend = named(
+  'backend',
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: setting(z.literal('local'), 'State in a local file.'),
+      directory: setting(z._default(z.string(), '.'), {
+        description:
+          'Folder of `terraform.<stack>.tfstate`, relative to the project root (see docs/operations.md, State backends).',
+      }),
+    }),
+    z
+      .strictObject({
+        type: setting(z.literal('s3'), 'State in S3 with S3-native locking (`use_lockfile`).'),
+        bucket: setting(bucketName, 'Bucket of the state files.'),
+        region: setting(region, 'Region of the bucket.'),
+        keyPrefix: setting(
+          z._default(
+            pattern('key prefix', /^[\w./-]*[\w-]$/, 'must be a key prefix without a trailing "/"'),
+            'eks-edge',
+          ),
+          'State key is `<keyPrefix>/<stack>.tfstate`.',
+        ),
+        assumeRoleArn: setting(
+          z.optional(iamRoleArn),
+          'Role to assume for state access (state may live in a tooling account).',
+        ),
+        profile: setting(z.optional(nonEmpty), 'Named profile for state access.'),
+      })
+      .check(oneOfRoleOrProfile),
+  ]),
+);
+
+export const zoneSchema = named(
+  'zone',
+  z.strictObject({
+    name: setting(domainName, 'Zone apex, e.g. `example.com`.'),
+    id: setting(
+      z.optional(hostedZoneId),
+      'Hosted zone id. When omitted, the zone is looked up by name (and `private`) at plan time.',
+    ),
+    private: setting(z._default(z.boolean(), false), 'A private hosted zone.'),
+  }),
+);
 
 const externalDnsSource = z.enum([
   'service',
@@ -159,268 +260,418 @@ const recordType = z.enum([
 ]);
 
 export const externalDnsSchema = z.strictObject({
-  /** Instance name, unique per cluster: names the release, service account and IAM role. */
-  name: dns1123Label,
-  /** `external-dns` chart version. @default "1.21.1" */
-  chartVersion: chartVersion.default(EXTERNAL_DNS_CHART.defaultVersion),
-  /**
-   * How the pod gets AWS credentials. `node-role` attaches the Route 53 policy to `nodeRoleNames`:
-   * every pod on those nodes can then change DNS records, so synth warns.
-   * @default "irsa"
-   */
-  identity: z.enum(['irsa', 'pod-identity', 'node-role']).default('irsa'),
-  /** Node IAM role names, only with `identity: node-role`. */
-  nodeRoleNames: uniqueList(iamRoleName).default([]),
-  /** Hosted zones this instance manages; changes are allowed only there. */
-  zones: z.array(zoneSchema).default([]),
-  /** `--aws-zone-type`: only public or only private zones. @default every zone type */
-  zoneType: z.enum(['public', 'private']).optional(),
-  /** `domainFilters`. @default the names of `zones` */
-  domainFilters: uniqueList(domainName).optional(),
-  /** `upsert-only` never deletes records; `sync` also deletes records it owns. @default "upsert-only" */
-  policy: z.enum(['upsert-only', 'sync']).default('upsert-only'),
-  /** TXT registry owner id, unique across every cluster writing to the zones. @default "<environment>-<clusterName>-<name>" */
-  txtOwnerId: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9][\w.-]{0,62}$/,
-      'must be 1-63 characters: letters, digits, ".", "_" and "-"',
-    )
-    .optional(),
-  /** Kubernetes objects ExternalDNS reads hostnames from. @default ["service", "ingress"] */
-  sources: uniqueList(externalDnsSource)
-    .refine((list) => list.length > 0, { message: 'list at least one source' })
-    .default(['service', 'ingress']),
-  /** `--annotation-filter`, e.g. `alb.ingress.kubernetes.io/group.name in (public)`. */
-  annotationFilter: z.string().min(1).optional(),
-  /** Narrow record changes to names under `domainFilters` (condition key …NormalizedRecordNames). @default false */
-  restrictRecordNames: z.boolean().default(false),
-  /** Narrow record changes to these types (condition key …RecordTypes); must include TXT. @default any type */
-  recordTypes: uniqueList(recordType).optional(),
-  /** Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). */
-  extraArgs: uniqueList(
-    z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'must be a flag such as --aws-batch-change-size=500'),
-  ).default([]),
-  /** @default "external-dns" */
-  namespace: dns1123Label.default('external-dns'),
-  /** @default "external-dns-<name>" */
-  serviceAccountName: dns1123Label.optional(),
-  /**
-   * Manage zones of the DNS account (`dnsAccount`) through a role there. `zones` then name zones of
-   * `dnsAccount.zones`.
-   */
-  crossAccount: z
-    .strictObject({
-      /**
-       * `pod-identity-target`: EKS Pod Identity chains into the DNS role (needs identity pod-identity).
-       * `assume-role`: ExternalDNS itself assumes it with `--aws-assume-role` and an external id.
-       * @default "pod-identity-target"
-       */
-      via: z.enum(['pod-identity-target', 'assume-role']).default('pod-identity-target'),
-      /** With `assume-role`: the `sts:ExternalId` the DNS role requires. */
-      externalId: z
-        .string()
-        .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters: letters, digits and +=,.@:/-_')
-        .optional(),
-      /** With `pod-identity-target`: EKS sends `sts:ExternalId` instead of session tags. @default false */
-      disableSessionTags: z.boolean().default(false),
-    })
-    .optional(),
-  /** Extra chart values, merged under the values this project manages. */
-  values: helmValues.default({}),
+  name: setting(
+    dns1123Label,
+    'Instance name, unique per cluster. It names the release `external-dns-<name>` and the IAM role and policy `<clusterName>-external-dns-<name>`.',
+  ),
+  chartVersion: setting(
+    z._default(chartVersion, EXTERNAL_DNS_CHART.defaultVersion),
+    '`external-dns` chart version.',
+  ),
+  identity: setting(
+    z._default(z.enum(['irsa', 'pod-identity', 'node-role']), 'irsa'),
+    'How the pod gets AWS credentials. `node-role` attaches the Route 53 policy to `nodeRoleNames`: every pod on those nodes can then change DNS records, so synth warns.',
+  ),
+  nodeRoleNames: setting(
+    z._default(uniqueList(iamRoleName), []),
+    'Node IAM role names: required with `identity: node-role`, rejected otherwise.',
+  ),
+  zones: setting(
+    z._default(z.array(zoneSchema), []),
+    'Hosted zones this instance may change (at least one). With `crossAccount`, zones of `dnsAccount.zones` (ids may be left out).',
+  ),
+  zoneType: setting(z.optional(z.enum(['public', 'private'])), {
+    description: '`--aws-zone-type`: only public or only private zones. Every zone must match it.',
+    defaultText: 'every zone type',
+  }),
+  domainFilters: setting(z.optional(uniqueList(domainName)), {
+    description: '`domainFilters`. Each must lie inside one of the zones.',
+    defaultText: 'the names of `zones`',
+  }),
+  policy: setting(
+    z._default(z.enum(['upsert-only', 'sync']), 'upsert-only'),
+    '`upsert-only` never deletes records; `sync` also deletes the records it owns.',
+  ),
+  txtOwnerId: setting(
+    z.optional(
+      pattern(
+        'owner id',
+        /^[A-Za-z0-9][\w.-]{0,62}$/,
+        'must be 1-63 characters: letters, digits, ".", "_" and "-"',
+      ),
+    ),
+    {
+      description: 'TXT registry owner id, unique across every instance writing to the zones.',
+      defaultText: '`<environment>-<clusterName>-<name>`',
+    },
+  ),
+  sources: setting(
+    z._default(nonEmptyList(uniqueList(externalDnsSource), 'source'), ['service', 'ingress']),
+    'Kubernetes objects ExternalDNS reads hostnames from.',
+  ),
+  annotationFilter: setting(
+    z.optional(nonEmpty),
+    '`--annotation-filter` (label-selector syntax on annotations), e.g. `eks-edge/zone in (private)`.',
+  ),
+  restrictRecordNames: setting(
+    z._default(z.boolean(), false),
+    'IAM condition `route53:ChangeResourceRecordSetsNormalizedRecordNames`: only names equal to, or under, `domainFilters`.',
+  ),
+  recordTypes: setting(z.optional(uniqueList(recordType)), {
+    description:
+      "IAM condition `route53:ChangeResourceRecordSetsRecordTypes`. Must include `TXT`; the other types become the chart's `managedRecordTypes`.",
+    defaultText: 'any type',
+  }),
+  extraArgs: setting(
+    z._default(
+      uniqueList(
+        pattern(
+          'flag',
+          /^--[a-z0-9-]+(=.*)?$/,
+          'must be a flag such as --aws-batch-change-size=500',
+        ),
+      ),
+      [],
+    ),
+    'Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). Flags that settings own (`--zone-id-filter`, `--policy`, …) are rejected.',
+  ),
+  namespace: setting(
+    z._default(dns1123Label, 'external-dns'),
+    'Created by the release if missing.',
+  ),
+  serviceAccountName: setting(z.optional(dns1123Label), {
+    description: 'Created by the chart.',
+    defaultText: '`external-dns-<name>`',
+  }),
+  crossAccount: setting(
+    z.optional(
+      named(
+        'crossAccount',
+        z.strictObject({
+          via: setting(
+            z._default(z.enum(['pod-identity-target', 'assume-role']), 'pod-identity-target'),
+            '`pod-identity-target`: EKS Pod Identity chains into the DNS role (needs `identity: pod-identity`). `assume-role`: ExternalDNS itself assumes it with `--aws-assume-role` and an external id.',
+          ),
+          externalId: setting(
+            z.optional(
+              pattern(
+                'external id',
+                /^[\w+=,.@:/-]{2,1224}$/,
+                'must be 2-1224 characters: letters, digits and +=,.@:/-_',
+              ),
+            ),
+            'Required with `assume-role`: the `sts:ExternalId` the DNS role requires.',
+          ),
+          disableSessionTags: setting(
+            z._default(z.boolean(), false),
+            'Only with `pod-identity-target`: EKS sends `sts:ExternalId` instead of session tags.',
+          ),
+        }),
+      ),
+    ),
+    'Manage zones of `dnsAccount` through a role there (see docs/cross-account-dns.md).',
+  ),
+  values: setting(
+    z._default(helmValues, {}),
+    'Extra chart values, merged under the values this project manages (which cannot be overridden).',
+  ),
 });
 
 export const loadBalancerControllerSchema = z.strictObject({
-  /** @default true */
-  enabled: z.boolean().default(true),
-  /** Controller release tag; drives the chart version and the IAM policy tag. @default "v3.5.0" */
-  version: controllerVersion.default(DEFAULT_LBC_VERSION),
-  /** Chart version, only for a controller version outside the built-in catalog before v3. */
-  chartVersion: chartVersion.optional(),
-  /** sha256 of the upstream policy file, only for a controller version outside the built-in catalog. */
-  policySha256: sha256.optional(),
-  /** sha256 of iam_policy_v1_to_v2_additional.json, only for an uncatalogued version with `migrateFromV1`. */
-  migrationPolicySha256: sha256.optional(),
-  /** @default "irsa" */
-  identity: z.enum(['irsa', 'pod-identity']).default('irsa'),
-  /** @default "kube-system" */
-  namespace: dns1123Label.default('kube-system'),
-  /** @default "aws-load-balancer-controller" */
-  serviceAccountName: dns1123Label.default('aws-load-balancer-controller'),
-  /** @default 2 */
-  replicaCount: z.number().int().min(1).max(10).default(2),
-  /**
-   * Replacing the old ALB Ingress Controller (v1): attach the upstream migration policy before the
-   * controller starts, so it does not strip existing ALB security groups from the nodes. @default false
-   */
-  migrateFromV1: z.boolean().default(false),
-  /** Extra chart values, merged under the values this project manages. */
-  values: helmValues.default({}),
+  enabled: setting(
+    z._default(z.boolean(), true),
+    '`false`: no controller policy, role or release (subnet tags are still made).',
+  ),
+  version: setting(
+    z._default(controllerVersion, DEFAULT_LBC_VERSION),
+    'Controller release. It drives the chart version, the policy URL tag, the CRDs and their checksums.',
+  ),
+  chartVersion: setting(z.optional(chartVersion), {
+    description:
+      'Only for a version outside the catalog before v3 (from v3 the chart version is the version without `v`).',
+    defaultText: 'from the catalog',
+  }),
+  policySha256: setting(z.optional(sha256), {
+    description:
+      "Only for a version outside the catalog: sha256 of the partition's policy file at that tag.",
+    defaultText: 'from the catalog',
+  }),
+  migrationPolicySha256: setting(z.optional(sha256), {
+    description: 'Only for a version outside the catalog with `migrateFromV1`.',
+    defaultText: 'from the catalog',
+  }),
+  identity: setting(
+    z._default(z.enum(['irsa', 'pod-identity']), 'irsa'),
+    'How the controller gets AWS credentials.',
+  ),
+  namespace: setting(z._default(dns1123Label, 'kube-system'), 'Created by the release if missing.'),
+  serviceAccountName: setting(
+    z._default(dns1123Label, 'aws-load-balancer-controller'),
+    'Created by the chart.',
+  ),
+  replicaCount: setting(z._default(integer(1, 10), 2), 'Controller replicas.'),
+  migrateFromV1: setting(
+    z._default(z.boolean(), false),
+    'Replacing the ALB Ingress Controller v1: attach the upstream migration policy before the controller starts, so it does not strip existing ALB security groups from the nodes.',
+  ),
+  values: setting(
+    z._default(helmValues, {}),
+    'Extra chart values, merged under the values this project manages (which cannot be overridden).',
+  ),
 });
 
-const cidr = z
-  .string()
-  .regex(
-    /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
-    'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0',
-  );
-const port = z.number().int().min(1).max(65535);
+const cidr = pattern(
+  'IPv4 CIDR',
+  /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+  'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0',
+);
 // Region-specific ARNs are checked against the cluster's region in resolve-edge.ts.
-const certificateArn = z
-  .string()
-  .regex(
-    /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
-    'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-…',
-  );
-const webAclArn = z
-  .string()
-  .regex(
-    /^arn:aws(-cn|-us-gov)?:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
-    'must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>',
-  );
+const certificateArn = pattern(
+  'ACM certificate ARN',
+  /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+  'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-…',
+);
+const webAclArn = pattern(
+  'WAFv2 web ACL ARN',
+  /^arn:aws(-cn|-us-gov)?:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+  'must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>',
+);
+const scheme = z.enum(['internet-facing', 'internal']);
 
-/** One ALB shared by the Ingresses of a group (IngressClass `alb-<name>`) and/or by Gateways. */
 export const albGroupSchema = z.strictObject({
-  /** Group name (`group.name` of the ALB); the IngressClass is `alb-<name>`. */
-  name: dns1123Label,
-  scheme: z.enum(['internet-facing', 'internal']),
-  /** ACM certificates for HTTPS:443 (the first is the default). */
-  certificateArns: uniqueList(certificateArn).default([]),
-  /** WAFv2 web ACL attached to the ALB. */
-  webAclArn: webAclArn.optional(),
-  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
-  sslPolicy: z
-    .string()
-    .regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELB security policy name')
-    .default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
-  /** Who may reach the ALB. @default ["0.0.0.0/0"] for internet-facing; required for internal */
-  inboundCidrs: uniqueList(cidr).optional(),
-  /**
-   * Create a security group for this group's ALB (ingress on `ports` from `inboundCidrs`). Gateways
-   * use it directly; the LBC manages the backend rules to the nodes. @default false
-   */
-  securityGroup: z.boolean().default(false),
-  /** Listener ports opened by the security group. @default [80, 443] */
-  ports: uniqueList(port)
-    .refine((list) => list.length > 0, { message: 'list at least one port' })
-    .default([80, 443]),
-  /** Extra ALB attributes, e.g. `idle_timeout.timeout_seconds: "120"`. */
-  attributes: z
-    .record(z.string().regex(/^[a-z0-9_.]+$/, 'must be an ALB attribute key'), z.string())
-    .default({}),
+  name: setting(
+    dns1123Label,
+    'Group name (`group.name` of the ALB). The IngressClass and IngressClassParams are `alb-<name>`.',
+  ),
+  scheme: setting(scheme, 'Internet-facing or internal ALB.'),
+  certificateArns: setting(
+    z._default(uniqueList(certificateArn), []),
+    "ACM certificates for HTTPS:443 (the first is the default), in the cluster's account and region.",
+  ),
+  webAclArn: setting(
+    z.optional(webAclArn),
+    "WAFv2 web ACL attached to the ALB (cluster's region).",
+  ),
+  sslPolicy: setting(
+    z._default(
+      pattern(
+        'ELB security policy',
+        /^ELBSecurityPolicy-[\w-]+$/,
+        'must be an ELB security policy name',
+      ),
+      'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    ),
+    'TLS policy of the HTTPS listener.',
+  ),
+  inboundCidrs: setting(z.optional(uniqueList(cidr)), {
+    description:
+      'Who may reach the ALB. Required for an internal group with `securityGroup: true`. Without it and without `securityGroup`, the controller decides (anywhere for internet-facing, the VPC for internal).',
+    defaultText: '`["0.0.0.0/0"]` with `securityGroup: true`; otherwise the controller\'s default',
+  }),
+  securityGroup: setting(
+    z._default(z.boolean(), false),
+    "Create a security group for this group's ALB (ingress on `ports` from `inboundCidrs`, egress into the VPC). Gateways use it directly; the controller manages the backend rules to the nodes.",
+  ),
+  ports: setting(
+    z._default(nonEmptyList(uniqueList(integer(1, 65535)), 'port'), [80, 443]),
+    'Listener ports opened by the security group.',
+  ),
+  attributes: setting(
+    z._default(
+      named(
+        'map of string',
+        z.record(
+          pattern('attribute key', /^[a-z0-9_.]+$/, 'must be an ALB attribute key'),
+          z.string(),
+        ),
+      ),
+      {},
+    ),
+    'Extra ALB attributes, e.g. `idle_timeout.timeout_seconds: "120"`.',
+  ),
 });
 
 export const gatewaySchema = z.strictObject({
-  /** Gateway name; its LoadBalancerConfiguration has the same name. */
-  name: dns1123Label,
-  /** The ALB group whose scheme, certificates, WAF ACL and security group the Gateway uses. */
-  group: dns1123Label,
-  /** Must agree with the group's scheme when set. */
-  scheme: z.enum(['internet-facing', 'internal']).optional(),
-  /** Listener hostname, e.g. `*.example.com`. */
-  hostname: domainName.optional(),
+  name: setting(dns1123Label, 'Gateway name; its LoadBalancerConfiguration has the same name.'),
+  group: setting(
+    dns1123Label,
+    'The ALB group whose scheme, certificates, WAF ACL, security group and attributes the Gateway uses.',
+  ),
+  scheme: setting(z.optional(scheme), {
+    description: "Must agree with the group's scheme when set.",
+    defaultText: "the group's",
+  }),
+  hostname: setting(z.optional(domainName), 'Listener hostname, e.g. `*.example.com`.'),
 });
 
 export const gatewayApiSchema = z.strictObject({
-  /** Turn the LBC's Gateway API support on (`ALBGatewayAPI`) and install the CRDs. @default false */
-  enabled: z.boolean().default(false),
-  /** Also the NLB Gateway API controller (`NLBGatewayAPI`). @default false */
-  nlb: z.boolean().default(false),
-  /** Removed: the catalog has the checksum for every version with Gateway API support. */
-  lbcCrdsSha256: z.unknown().optional(),
-  /** @default "aws-alb" */
-  gatewayClassName: dns1123Label.default('aws-alb'),
-  /** Namespace of the Gateways and their LoadBalancerConfigurations. @default "gateway-system" */
-  namespace: dns1123Label.default('gateway-system'),
-  gateways: z.array(gatewaySchema).default([]),
+  enabled: setting(
+    z._default(z.boolean(), false),
+    "Turn the controller's Gateway API support on (`ALBGatewayAPI`) and install the CRDs of the version it needs.",
+  ),
+  nlb: setting(
+    z._default(z.boolean(), false),
+    'Also the NLB Gateway API controller (`NLBGatewayAPI`).',
+  ),
+  lbcCrdsSha256: setting(
+    z.optional(z.unknown()),
+    'Removed: the catalog has the checksum for every version with Gateway API support.',
+  ),
+  gatewayClassName: setting(z._default(dns1123Label, 'aws-alb'), 'Name of the GatewayClass.'),
+  namespace: setting(
+    z._default(dns1123Label, 'gateway-system'),
+    'Namespace of the Gateways and their LoadBalancerConfigurations.',
+  ),
+  gateways: setting(
+    z._default(z.array(named('gateway', gatewaySchema)), []),
+    'Gateways, one ALB each.',
+  ),
 });
 
 export const accessLogsSchema = z.strictObject({
-  /** An S3 bucket for ALB access logs, wired into every group and gateway. @default false */
-  enabled: z.boolean().default(false),
-  /** @default "<clusterName>-alb-logs-<accountId>-<region>" (shortened with a hash past 63 characters) */
-  bucketName: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
-    .optional(),
-  /** Days before log objects expire. @default 90 */
-  expirationDays: z.number().int().min(1).max(3650).default(90),
-  /** Let `destroy` delete a bucket that still holds logs. @default false */
-  forceDestroy: z.boolean().default(false),
+  enabled: setting(
+    z._default(z.boolean(), false),
+    'An S3 bucket for ALB access logs, wired into every group and gateway.',
+  ),
+  bucketName: setting(z.optional(bucketName), {
+    description: 'Name of the log bucket.',
+    defaultText:
+      '`<clusterName>-alb-logs-<accountId>-<region>` (shortened with a hash past 63 characters)',
+  }),
+  expirationDays: setting(z._default(integer(1, 3650), 90), 'Days before log objects expire.'),
+  forceDestroy: setting(
+    z._default(z.boolean(), false),
+    'Let `destroy` delete a bucket that still holds logs.',
+  ),
 });
 
 export const clusterSchema = z.strictObject({
-  /** Environment name (prod, staging, …); with `clusterName` it names the stack. */
-  environment: dns1123Label,
-  /** Name of the existing EKS cluster. */
-  clusterName: eksClusterName,
-  /** Account the cluster lives in. */
-  accountId,
-  region,
-  vpcId,
-  subnets: z.strictObject({
-    /** Subnets for internet-facing load balancers (tagged kubernetes.io/role/elb=1). */
-    public: z.array(subnetId).default([]),
-    /** Subnets for internal load balancers (tagged kubernetes.io/role/internal-elb=1). */
-    private: z.array(subnetId).default([]),
-    /**
-     * Also tag kubernetes.io/cluster/<clusterName>=shared: needed by controllers before v2.1.1, and
-     * where clusters share a VPC and must not use each other's subnets. @default false
-     */
-    tagClusterShared: z.boolean().default(false),
+  environment: setting(
+    dns1123Label,
+    '`prod`, `staging`, … With `clusterName` it names the stack `<environment>-<clusterName>`.',
+  ),
+  clusterName: setting(
+    eksClusterName,
+    'The existing EKS cluster. Also the prefix of its IAM role and policy names.',
+  ),
+  accountId: setting(accountId, 'Account the cluster lives in.'),
+  region: setting(
+    region,
+    "The cluster's region. It decides the partition (`aws`, `aws-cn`, `aws-us-gov`).",
+  ),
+  vpcId: setting(vpcId, "The cluster's VPC (passed to the controller chart)."),
+  subnets: setting(
+    named(
+      'subnets',
+      z.strictObject({
+        public: setting(
+          z._default(z.array(subnetId), []),
+          'Tagged `kubernetes.io/role/elb=1` (internet-facing load balancers).',
+        ),
+        private: setting(
+          z._default(z.array(subnetId), []),
+          'Tagged `kubernetes.io/role/internal-elb=1` (internal load balancers).',
+        ),
+        tagClusterShared: setting(
+          z._default(z.boolean(), false),
+          "Also tag `kubernetes.io/cluster/<clusterName>=shared`: needed by the controller before v2.1.1, and where clusters share a VPC and must not use each other's subnets.",
+        ),
+      }),
+    ),
+    'Subnets the load balancers may use (at least one).',
+  ),
+  credentials: setting(z.optional(credentials), {
+    description: "How Terraform gets into the cluster's account.",
+    defaultText: 'the ambient AWS credentials',
   }),
-  credentials: credentials.optional(),
-  /** Overrides the top-level backend for this cluster's stack. */
-  backend: backend.optional(),
-  /**
-   * Install the `eks-pod-identity-agent` add-on, which pod-identity workloads need; leave false when
-   * the cluster already has it. @default false
-   */
-  installPodIdentityAgent: z.boolean().default(false),
-  /** Reuse an existing IAM OIDC provider for the cluster's issuer instead of creating one. */
-  existingOidcProviderArn: oidcProviderArn.optional(),
-  /** Tags for every AWS resource of this cluster (merged over the top-level tags). */
-  tags: tags.default({}),
-  loadBalancerController: loadBalancerControllerSchema.prefault({}),
-  externalDns: z.array(externalDnsSchema).default([]),
-  /** ALBs by group: IngressClass + IngressClassParams each, usable by Gateways too. */
-  albGroups: z.array(albGroupSchema).default([]),
-  gatewayApi: gatewayApiSchema.prefault({}),
-  accessLogs: accessLogsSchema.prefault({}),
+  backend: setting(z.optional(backend), {
+    description: "This cluster's state backend, replacing the top-level one (not merged).",
+    defaultText: 'top-level `backend`',
+  }),
+  installPodIdentityAgent: setting(
+    z._default(z.boolean(), false),
+    'Install the `eks-pod-identity-agent` add-on (only when some workload uses `pod-identity`); leave `false` when the cluster already has it.',
+  ),
+  existingOidcProviderArn: setting(
+    z.optional(oidcProviderArn),
+    "Reuse an existing IAM OIDC provider for the issuer (IAM allows one provider per issuer URL in an account). It must be in the cluster's account, partition and region.",
+  ),
+  tags: setting(
+    z._default(tags, {}),
+    "Merged over the top-level `tags` for this cluster's stacks.",
+  ),
+  loadBalancerController: setting(
+    z.prefault(named('loadBalancerController', loadBalancerControllerSchema), {}),
+    { description: 'The AWS Load Balancer Controller.', defaultText: 'all defaults' },
+  ),
+  externalDns: setting(
+    z._default(z.array(named('externalDns', externalDnsSchema)), []),
+    'ExternalDNS instances.',
+  ),
+  albGroups: setting(
+    z._default(z.array(named('albGroup', albGroupSchema)), []),
+    'ALBs by group: an IngressClass and IngressClassParams each, usable by Gateways too.',
+  ),
+  gatewayApi: setting(z.prefault(named('gatewayApi', gatewayApiSchema), {}), {
+    description: 'Gateway API support, a GatewayClass and Gateways.',
+    defaultText: 'disabled',
+  }),
+  accessLogs: setting(z.prefault(named('accessLogs', accessLogsSchema), {}), {
+    description: 'ALB access logs to S3.',
+    defaultText: 'disabled',
+  }),
 });
 
-/** The account that owns the Route 53 zones, when it is not the clusters' account. */
 export const dnsAccountSchema = z.strictObject({
-  accountId,
-  /** Region of the DNS account's AWS provider (Route 53 and IAM are global). @default "us-east-1" */
-  region: region.default('us-east-1'),
-  credentials: credentials.optional(),
-  /** Overrides the top-level backend: keep the DNS account's state apart from the clusters'. */
-  backend: backend.optional(),
-  /** Zones ExternalDNS instances may be given; ids are required so both stacks know them. */
-  zones: z
-    .array(zoneSchema.extend({ id: hostedZoneId }))
-    .min(1, 'list the hosted zones of the DNS account'),
-  /**
-   * One role for all clusters (trusting each cluster's ExternalDNS separately, allowed the union of
-   * their zones) instead of one role per cluster and instance. @default false
-   */
-  sharedRole: z.boolean().default(false),
-  /**
-   * The account's quota for a role trust policy in characters (IAM: 2048 by default, up to 4096 on
-   * request). A shared role trusting many clusters can exceed it. @default 2048
-   */
-  trustPolicyQuota: z.number().int().min(2048).max(4096).default(2048),
+  accountId: setting(
+    accountId,
+    "Account that owns the zones. Must differ from every cross-account cluster's account.",
+  ),
+  region: setting(
+    z._default(region, 'us-east-1'),
+    "Region of the DNS account's AWS provider (Route 53 and IAM are global). Its partition must match the clusters'.",
+  ),
+  credentials: setting(z.optional(credentials), {
+    description: 'How Terraform gets into the DNS account.',
+    defaultText: 'the ambient AWS credentials',
+  }),
+  backend: setting(z.optional(backend), {
+    description: "The DNS stack's backend: keep the DNS account's state apart from the clusters'.",
+    defaultText: 'top-level `backend`',
+  }),
+  zones: setting(
+    z
+      .array(z.extend(zoneSchema, { id: setting(hostedZoneId, 'Hosted zone id (required here).') }))
+      .check(z.minLength(1, 'list the hosted zones of the DNS account')),
+    'Zones ExternalDNS instances may be given; ids are required so both stacks know them.',
+  ),
+  sharedRole: setting(
+    z._default(z.boolean(), false),
+    'One role (`external-dns-cross-account`) for all clusters instead of one role per cluster and instance (see docs/cross-account-dns.md).',
+  ),
+  trustPolicyQuota: setting(
+    z._default(integer(2048, 4096), 2048),
+    "The account's IAM quota for a role trust policy, in characters. A shared role whose trust would exceed it is rejected at synth.",
+  ),
 });
 
 export const configSchema = z.strictObject({
-  /** State backend of every stack unless a stack overrides it. @default local */
-  backend: backend.prefault({ type: 'local' }),
-  /** Tags for every AWS resource. */
-  tags: tags.default({}),
-  /** Separate DNS account (cross-account ExternalDNS). */
-  dnsAccount: dnsAccountSchema.optional(),
-  clusters: z.array(clusterSchema).min(1, 'list at least one cluster'),
+  backend: setting(z.prefault(backend, { type: 'local' }), {
+    description: 'State backend of every stack unless a stack overrides it.',
+    defaultText: '`{type: local}`',
+  }),
+  tags: setting(
+    z._default(tags, {}),
+    "Tags for every AWS resource, as the AWS provider's `default_tags` in every stack.",
+  ),
+  dnsAccount: setting(z.optional(named('dnsAccount', dnsAccountSchema)), {
+    description: 'Separate account that owns the Route 53 zones (cross-account ExternalDNS).',
+    defaultText: 'none',
+  }),
+  clusters: setting(
+    z.array(named('cluster', clusterSchema)).check(z.minLength(1, 'list at least one cluster')),
+    'One cluster stack per cluster.',
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

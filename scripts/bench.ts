@@ -53,6 +53,7 @@ export const TARGETS = {
   largeRssMb: 600,
   perClusterGrowth: 1.5,
   perClusterBase: 10,
+  rejectionVsBareNode: 2,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -346,6 +347,8 @@ export interface BenchReport {
   readonly cpu: string;
   readonly floor: ScenarioResult;
   readonly scenarios: ScenarioResult[];
+  /** Rejecting an invalid configuration, against a bare `node -e 0` start (median ms). */
+  readonly rejection: { readonly bareNodeMs: number; readonly rejectMs: number };
   readonly targets: TargetResult[];
 }
 
@@ -391,6 +394,7 @@ function summarize(
 function evaluateTargets(
   floor: ScenarioResult,
   scenarios: readonly ScenarioResult[],
+  rejection: BenchReport['rejection'],
 ): TargetResult[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const example = byId.get('example');
@@ -446,7 +450,40 @@ function evaluateTargets(
       pass: ratio <= TARGETS.perClusterGrowth,
     });
   } else targets.push(notMeasured(growth));
+  const ratio = rejection.rejectMs / rejection.bareNodeMs;
+  targets.push({
+    target: `rejecting a bad configuration ≤ ${TARGETS.rejectionVsBareNode}× a bare node start`,
+    actual: `${ms(rejection.rejectMs)} vs ${ms(rejection.bareNodeMs)} = ${times(ratio)}`,
+    pass: ratio <= TARGETS.rejectionVsBareNode,
+  });
   return targets;
+}
+
+/**
+ * Median wall time of rejecting an invalid configuration (exit 1, nothing loaded but the
+ * configuration layer) and of `node -e 0`, run alternately.
+ */
+function measureRejection(workDir: string, runs: number): BenchReport['rejection'] {
+  const bad = join(workDir, 'invalid.yaml');
+  writeFileSync(bad, 'clusters:\n  - environment: Prod\n');
+  const time = (args: string[], expected: number): number => {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, args, {
+      cwd: ROOT,
+      env: childEnv({}),
+      encoding: 'utf8',
+    });
+    if (child.status !== expected)
+      throw new Error(`node ${args.join(' ')} exited with ${child.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const bare: number[] = [];
+  const reject: number[] = [];
+  for (let i = 0; i < Math.max(runs, 5); i += 1) {
+    bare.push(time(['-e', '0'], 0));
+    reject.push(time([APP, '--config', bad], 1));
+  }
+  return { bareNodeMs: median(bare), rejectMs: median(reject) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,6 +643,8 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
           ? (s.wallMs.median - smallest.wallMs.median) / (s.clusters - smallest.clusters)
           : undefined,
     }));
+    progress('rejecting a bad configuration');
+    const rejection = measureRejection(workDir, floorScenario.runs);
     const cpuList = cpus();
     return {
       node: process.version,
@@ -613,7 +652,8 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
       cpu: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
       floor,
       scenarios: results,
-      targets: evaluateTargets(floor, results),
+      rejection,
+      targets: evaluateTargets(floor, results, rejection),
     };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
