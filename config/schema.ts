@@ -70,22 +70,22 @@ const eksClusterName = named(
     ),
 );
 const vpcId = pattern(
-  '`vpc-…`',
+  'VPC id (vpc-…)',
   /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
   'must be a VPC id such as vpc-0123456789abcdef0',
 );
 const subnetId = pattern(
-  '`subnet-…`',
+  'subnet id (subnet-…)',
   /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
   'must be a subnet id such as subnet-0123456789abcdef0',
 );
 const controllerVersion = pattern(
-  'release tag `vX.Y.Z`',
+  'release tag vX.Y.Z',
   /^v\d+\.\d+\.\d+$/,
   'must be a release tag such as v3.5.0 (semver with a leading "v")',
 );
 const chartVersion = pattern(
-  'chart version `X.Y.Z`',
+  'chart version X.Y.Z',
   /^\d+\.\d+\.\d+$/,
   'must be a chart version such as 3.5.0 (semver, no leading "v")',
 );
@@ -656,22 +656,22 @@ export const dnsAccountSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  backend: setting(z.prefault(backend, { type: 'local' }), {
-    description: 'State backend of every stack unless a stack overrides it.',
-    defaultText: '`{type: local}`',
-  }),
-  tags: setting(
-    z._default(tags, {}),
-    "Tags for every AWS resource, as the AWS provider's `default_tags` in every stack.",
-  ),
-  dnsAccount: setting(z.optional(named('dnsAccount', dnsAccountSchema)), {
-    description: 'Separate account that owns the Route 53 zones (cross-account ExternalDNS).',
-    defaultText: 'none',
-  }),
   clusters: setting(
     z.array(named('cluster', clusterSchema)).check(z.minLength(1, 'list at least one cluster')),
     'One cluster stack per cluster.',
   ),
+  tags: setting(
+    z._default(tags, {}),
+    "Tags for every AWS resource, as the AWS provider's `default_tags` in every stack.",
+  ),
+  backend: setting(z.prefault(backend, { type: 'local' }), {
+    description: 'State backend of every stack unless a stack overrides it.',
+    defaultText: '`{type: local}`',
+  }),
+  dnsAccount: setting(z.optional(named('dnsAccount', dnsAccountSchema)), {
+    description: 'Separate account that owns the Route 53 zones (cross-account ExternalDNS).',
+    defaultText: 'none',
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
