@@ -18,6 +18,7 @@ import {
   synthesize,
 } from './helpers';
 import type { Json } from './helpers';
+import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
 
 const stacks = synthesize(loadConfig(EXAMPLE_PATH));
 const cluster = stacks['prod-edge-demo'];
@@ -482,131 +483,6 @@ describe('edge configuration errors', () => {
 // The emitted objects against their CRD schemas. Embedded: the rules of the fields we set, with
 // unknown fields rejected (the API server would silently prune a misspelt field). Where the shared
 // upstream copies of the CRDs are present, also the full upstream schemas, made strict the same way.
-
-const str = { type: 'string' };
-const strings = { type: 'array', items: str };
-const keyValues = {
-  type: 'array',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['key', 'value'],
-    properties: { key: str, value: str },
-  },
-};
-const strictObject = (properties: Json, required: string[] = []) => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-});
-const resource = (apiVersion: string, kind: string, spec: Json) =>
-  strictObject(
-    {
-      apiVersion: { const: apiVersion },
-      kind: { const: kind },
-      metadata: strictObject(
-        { name: str, namespace: str, labels: { type: 'object', additionalProperties: str } },
-        ['name'],
-      ),
-      spec,
-    },
-    ['apiVersion', 'kind', 'metadata', 'spec'],
-  );
-const scheme = { type: 'string', enum: ['internal', 'internet-facing'] };
-const EMBEDDED_SCHEMAS: Record<string, Json> = {
-  IngressClassParams: resource(
-    'elbv2.k8s.aws/v1beta1',
-    'IngressClassParams',
-    strictObject({
-      group: strictObject({ name: str }, ['name']),
-      scheme,
-      certificateArn: strings,
-      sslPolicy: str,
-      wafv2AclArn: str,
-      inboundCIDRs: strings,
-      loadBalancerAttributes: keyValues,
-    }),
-  ),
-  IngressClass: resource(
-    'networking.k8s.io/v1',
-    'IngressClass',
-    strictObject({
-      controller: str,
-      parameters: strictObject(
-        { apiGroup: str, kind: str, name: str, namespace: str, scope: str },
-        ['kind', 'name'],
-      ),
-    }),
-  ),
-  GatewayClass: resource(
-    'gateway.networking.k8s.io/v1',
-    'GatewayClass',
-    strictObject({ controllerName: str }, ['controllerName']),
-  ),
-  Gateway: resource(
-    'gateway.networking.k8s.io/v1',
-    'Gateway',
-    strictObject(
-      {
-        gatewayClassName: str,
-        infrastructure: strictObject({
-          parametersRef: strictObject({ group: str, kind: str, name: str }, [
-            'group',
-            'kind',
-            'name',
-          ]),
-        }),
-        listeners: {
-          type: 'array',
-          items: strictObject(
-            {
-              name: str,
-              hostname: str,
-              port: { type: 'integer', minimum: 1, maximum: 65535 },
-              protocol: str,
-              allowedRoutes: strictObject({
-                namespaces: strictObject({
-                  from: { type: 'string', enum: ['All', 'Selector', 'Same', 'None'] },
-                }),
-              }),
-            },
-            ['name', 'port', 'protocol'],
-          ),
-        },
-      },
-      ['gatewayClassName', 'listeners'],
-    ),
-  ),
-  LoadBalancerConfiguration: resource(
-    'gateway.k8s.aws/v1',
-    'LoadBalancerConfiguration',
-    strictObject({
-      scheme,
-      listenerConfigurations: {
-        type: 'array',
-        items: strictObject(
-          {
-            protocolPort: {
-              type: 'string',
-              pattern:
-                '^(HTTP|HTTPS|TLS|TCP|UDP|TCP_UDP)?:(6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3})?$',
-            },
-            defaultCertificate: str,
-            certificates: strings,
-            sslPolicy: str,
-          },
-          ['protocolPort'],
-        ),
-      },
-      wafV2: strictObject({ webACL: str }, ['webACL']),
-      securityGroups: strings,
-      manageBackendSecurityGroupRules: { type: 'boolean' },
-      sourceRanges: strings,
-      loadBalancerAttributes: keyValues,
-    }),
-  ),
-};
 
 const ajv = new Ajv({ allowUnionTypes: true, strict: false, validateFormats: false });
 const validateEmbedded = (object: Json) => {

@@ -16,6 +16,11 @@ import {
   synthesizeCluster,
 } from './helpers';
 import type { Json } from './helpers';
+import {
+  CHART_1_21_1_TOP_LEVEL_KEYS,
+  CHECKED_RULES,
+  strictSchema,
+} from './fixtures/external-dns-chart-rules';
 
 const tf = synthesizeCluster(loadConfig(EXAMPLE_PATH));
 const release = (t: Json, name: string): Json =>
@@ -384,108 +389,6 @@ describe('ExternalDNS configuration errors', () => {
   });
 });
 
-/**
- * The rules of the external-dns 1.21.1 chart's values.schema.json for the values we set, plus the
- * list of its top-level keys: the chart's schema allows unknown keys, this check does not, so a
- * misspelt key fails here instead of being silently ignored by Helm.
- */
-const CHART_1_21_1_TOP_LEVEL_KEYS = [
-  'affinity',
-  'annotationFilter',
-  'annotationPrefix',
-  'automountServiceAccountToken',
-  'commonLabels',
-  'deploymentAnnotations',
-  'deploymentStrategy',
-  'dnsConfig',
-  'dnsPolicy',
-  'domainFilters',
-  'enableGatewayListenerSets',
-  'enabled',
-  'env',
-  'excludeDomains',
-  'extraArgs',
-  'extraContainers',
-  'extraVolumeMounts',
-  'extraVolumes',
-  'fullnameOverride',
-  'gatewayNamespace',
-  'global',
-  'image',
-  'imagePullSecrets',
-  'initContainers',
-  'interval',
-  'labelFilter',
-  'livenessProbe',
-  'logFormat',
-  'logLevel',
-  'managedRecordTypes',
-  'nameOverride',
-  'namespaceOverride',
-  'namespaced',
-  'nodeSelector',
-  'podAnnotations',
-  'podLabels',
-  'podSecurityContext',
-  'policy',
-  'priorityClassName',
-  'provider',
-  'rbac',
-  'readinessProbe',
-  'registry',
-  'resources',
-  'revisionHistoryLimit',
-  'secretConfiguration',
-  'securityContext',
-  'service',
-  'serviceAccount',
-  'serviceMonitor',
-  'shareProcessNamespace',
-  'sourceNamespace',
-  'sources',
-  'terminationGracePeriodSeconds',
-  'tolerations',
-  'topologySpreadConstraints',
-  'triggerLoopOnEvent',
-  'txtOwnerId',
-  'txtPrefix',
-  'txtSuffix',
-];
-const CHECKED_RULES: Json = {
-  provider: { type: ['object', 'string'], properties: { name: { type: 'string' } } },
-  policy: { type: 'string', enum: ['create-only', 'sync', 'upsert-only'] },
-  registry: { type: 'string', enum: ['txt', 'aws-sd', 'dynamodb', 'noop'] },
-  txtOwnerId: { type: ['string', 'null'] },
-  domainFilters: { type: 'array' },
-  sources: { type: 'array', items: { type: 'string' } },
-  extraArgs: { type: ['array', 'null', 'object'], uniqueItems: true, items: { type: 'string' } },
-  serviceAccount: {
-    type: 'object',
-    properties: {
-      annotations: { type: 'object' },
-      automountServiceAccountToken: { type: 'boolean' },
-      create: { type: 'boolean' },
-      labels: { type: 'object' },
-      name: { type: ['string', 'null'] },
-    },
-  },
-  env: { type: 'array' },
-  annotationFilter: { type: ['string', 'null'] },
-  managedRecordTypes: { type: ['array', 'null'], uniqueItems: true, items: { type: 'string' } },
-};
-const strictSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...Object.fromEntries(CHART_1_21_1_TOP_LEVEL_KEYS.map((key) => [key, {}])),
-    ...Object.fromEntries(
-      Object.entries(CHECKED_RULES).map(([key, rule]) => [
-        key,
-        key === 'serviceAccount' ? { ...rule, additionalProperties: false } : rule,
-      ]),
-    ),
-  },
-};
 const UPSTREAM_SCHEMA = join(
   __dirname,
   '..',

@@ -33,9 +33,10 @@ export function iamPolicyJson(statements: readonly PolicyStatement[]): IamPolicy
       rendered.Action = statement.actions;
       if (statement.resources) rendered.Resource = statement.resources;
       if (statement.principals) {
-        rendered.Principal = Object.fromEntries(
-          statement.principals.map((p) => [p.type, p.identifiers]),
-        );
+        // `aws_iam_policy_document` renders the anonymous principal (type "*") as "*".
+        rendered.Principal = statement.principals.some((p) => p.type === '*')
+          ? '*'
+          : Object.fromEntries(statement.principals.map((p) => [p.type, p.identifiers]));
       }
       if (statement.condition) {
         const condition: Record<string, Record<string, readonly string[]>> = {};
