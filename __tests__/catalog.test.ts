@@ -1,0 +1,96 @@
+/**
+ * The upstream catalog against the upstream files themselves: where the shared copies are present
+ * (`../shared/upstream`, as in CI), every checksum must equal the one computed from upstream, so a
+ * catalog edit cannot drift from what the plan will download.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATALOGUED_LBC_VERSIONS, lbcRelease } from '../catalog/aws-load-balancer-controller';
+import { POLICY_SHA256 } from '../catalog/aws-load-balancer-controller/iam-policies';
+import { LBC_RELEASES } from '../catalog/aws-load-balancer-controller/releases';
+import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
+
+const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
+const haveUpstream = existsSync(join(UPSTREAM, 'CHECKSUMS.md'));
+const upstreamIt = haveUpstream ? it : it.skip;
+const checksums = haveUpstream ? readFileSync(join(UPSTREAM, 'CHECKSUMS.md'), 'utf8') : '';
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('the AWS Load Balancer Controller catalog', () => {
+  it.each(CATALOGUED_LBC_VERSIONS)('%s installs the chart that ships it', (version) => {
+    const [major, minor, patch] = version.slice(1).split('.');
+    const chart = LBC_RELEASES[version].chart;
+    expect(chart).toBe(Number(major) >= 3 ? `${major}.${minor}.${patch}` : `1.${minor}.${patch}`);
+  });
+
+  it('gives every version with Gateway API support a catalogued Gateway API release', () => {
+    const missing = Object.entries(LBC_RELEASES).filter(
+      ([, facts]) => facts.gatewayApi && !GATEWAY_API_VERSIONS.includes(facts.gatewayApi),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('pins every download to a release tag, never a branch', () => {
+    for (const version of CATALOGUED_LBC_VERSIONS) {
+      const release = lbcRelease({ version, partition: 'aws', migrateFromV1: true });
+      if (!release.ok) throw new Error(`${version}: ${JSON.stringify(release.problems)}`);
+      const urls = [
+        release.value.policy.url,
+        release.value.migrationPolicy?.url,
+        release.value.gatewayApi?.lbcCrds.url,
+        release.value.gatewayApi?.bundleUrl,
+      ];
+      for (const url of urls.filter(Boolean)) expect(url).toMatch(/\/v\d+\.\d+\.\d+\//);
+    }
+  });
+
+  upstreamIt(
+    'has the upstream sha256 of gateway-crds.yaml and the chart crds.yaml at every tag',
+    () => {
+      for (const [version, facts] of Object.entries(LBC_RELEASES)) {
+        expect(checksums).toContain(
+          `| ${version} | \`${facts.gatewayCrds}\` | \`${facts.chartCrds}\` |`,
+        );
+      }
+    },
+  );
+
+  upstreamIt(
+    'has the sha256 of the upstream policy files (shared copies at v2.17.1 and v3.5.0)',
+    () => {
+      for (const tag of ['v2.17.1', 'v3.5.0']) {
+        for (const [file, sha256] of Object.entries(POLICY_SHA256)) {
+          expect([
+            tag,
+            file,
+            sha256Of(join(UPSTREAM, 'aws-load-balancer-controller', tag, file)),
+          ]).toEqual([tag, file, sha256]);
+        }
+      }
+    },
+  );
+});
+
+describe('the Gateway API catalog', () => {
+  upstreamIt.each(GATEWAY_API_VERSIONS)(
+    '%s has the upstream sha256 of every standard-channel file',
+    (version) => {
+      const section = checksums.split(`### ${version}\n`)[1]?.split('###')[0] ?? '';
+      const upstream = Object.fromEntries(
+        [...section.matchAll(/gateway\.networking\.k8s\.io_(\w+)\.yaml` \| `([0-9a-f]{64})`/g)].map(
+          (m) => [m[1], m[2]],
+        ),
+      );
+      expect(gatewayApiRelease(version)?.standardFileSha256).toEqual(upstream);
+    },
+  );
+
+  it('lists the route kinds each release serves in its standard channel', () => {
+    expect(gatewayApiRelease('v1.3.0')?.standardResources).not.toContain('tlsroutes');
+    expect(gatewayApiRelease('v1.5.0')?.standardResources).toContain('tlsroutes');
+    expect(gatewayApiRelease('v1.6.0')?.standardResources).toEqual(
+      expect.arrayContaining(['tcproutes', 'udproutes']),
+    );
+  });
+});
