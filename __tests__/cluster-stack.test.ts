@@ -263,7 +263,7 @@ describe('EKS Pod Identity mode', () => {
     expect(resources(tf, 'aws_iam_openid_connect_provider')).toEqual([]);
     expect(dataSources(tf, 'tls_certificate')).toEqual([]);
     expect(tf.provider.tls).toBeUndefined();
-    expect(JSON.stringify(tf)).not.toContain('oidc');
+    expect(JSON.stringify({ ...tf, removed: undefined })).not.toContain('oidc');
     expect(lbcRelease(tf).values[0]).toContain(
       'serviceAccount:\n  create: true\n  name: aws-load-balancer-controller\n  annotations: {}\n',
     );
@@ -430,5 +430,45 @@ describe('several clusters', () => {
     expect(stacks['staging-edge-demo'].terraform.backend.local.path).toBe(
       '../../../terraform.staging-edge-demo.tfstate',
     );
+  });
+});
+
+describe('the OIDC provider on day 2', () => {
+  const irsa = withLbc({}, { externalDns: [] });
+  const podIdentity = (oidcProvider?: string) =>
+    withLbc(
+      { identity: 'pod-identity' },
+      { externalDns: [], ...(oidcProvider ? { oidcProvider } : {}) },
+    );
+  const [providerName] = Object.keys(irsa.resource.aws_iam_openid_connect_provider);
+  const providerAddress = `aws_iam_openid_connect_provider.${providerName}`;
+
+  it('is released, not destroyed, when the last IRSA workload moves to Pod Identity', () => {
+    const after = podIdentity();
+    expect(resources(after, 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(after.removed).toEqual([{ from: providerAddress, lifecycle: { destroy: false } }]);
+  });
+
+  it('is deleted only with the explicit when-needed-then-delete setting', () => {
+    expect(podIdentity('when-needed-then-delete').removed).toBeUndefined();
+    expect(irsa.removed).toBeUndefined();
+  });
+
+  it('stays managed with `always`, at the same address, when no workload uses IRSA', () => {
+    const always = podIdentity('always');
+    expect(Object.keys(always.resource.aws_iam_openid_connect_provider)).toEqual([providerName]);
+    expect(always.removed).toBeUndefined();
+  });
+
+  it('is released when an existing provider replaces it', () => {
+    const existing = withLbc(
+      {},
+      {
+        externalDns: [],
+        existingOidcProviderArn:
+          'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+      },
+    );
+    expect(existing.removed).toEqual([{ from: providerAddress, lifecycle: { destroy: false } }]);
   });
 });

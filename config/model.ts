@@ -43,9 +43,15 @@ export interface ResolvedCluster extends StackAccount {
     readonly private: readonly string[];
     readonly clusterShared: readonly string[];
   };
-  /** How IRSA roles find the cluster's OIDC provider; absent when no workload uses IRSA. */
+  /**
+   * The cluster's IAM OIDC provider: created here, an existing one, or (absent) none. When this
+   * stack does not create one, a provider it created before is released (kept in IAM), unless
+   * the configuration opted into deleting it.
+   */
   readonly oidcProvider?:
     { readonly kind: 'create' } | { readonly kind: 'existing'; readonly arn: string };
+  /** Keep (in IAM) a provider this stack created before, when it no longer creates one. */
+  readonly releaseUnusedOidcProvider: boolean;
   /** Install the EKS Pod Identity Agent add-on (only with a pod-identity workload). */
   readonly podIdentityAgent: boolean;
   readonly loadBalancerController?: ResolvedLoadBalancerController;

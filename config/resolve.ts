@@ -70,6 +70,12 @@ function resolveCluster(
       `must be the OIDC provider of an EKS cluster in ${cluster.region}`,
     );
   }
+  if (existingOidc && cluster.oidcProvider === 'always') {
+    issues.add(
+      `${path}.oidcProvider`,
+      'always creates a provider, but existingOidcProviderArn reuses one: choose one of them',
+    );
+  }
   const assumeRoleArn = cluster.credentials?.assumeRoleArn;
   if (assumeRoleArn && !assumeRoleArn.includes(`::${cluster.accountId}:`)) {
     issues.add(
@@ -112,11 +118,14 @@ function resolveCluster(
     backend: cluster.backend ?? config.backend,
     vpcId: cluster.vpcId,
     stackName: clusterStackName(cluster),
-    oidcProvider: modes.includes('irsa')
-      ? existingOidc
+    oidcProvider: existingOidc
+      ? modes.includes('irsa')
         ? { kind: 'existing', arn: existingOidc }
-        : { kind: 'create' }
-      : undefined,
+        : undefined
+      : modes.includes('irsa') || cluster.oidcProvider === 'always'
+        ? { kind: 'create' }
+        : undefined,
+    releaseUnusedOidcProvider: cluster.oidcProvider !== 'when-needed-then-delete',
     podIdentityAgent: cluster.installPodIdentityAgent && modes.includes('pod-identity'),
     loadBalancerController: lbc,
     externalDns,

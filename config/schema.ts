@@ -596,6 +596,10 @@ export const clusterSchema = z.strictObject({
     z.optional(oidcProviderArn),
     "Reuse an existing IAM OIDC provider for the issuer (IAM allows one provider per issuer URL in an account). It must be in the cluster's account, partition and region.",
   ),
+  oidcProvider: setting(
+    z._default(z.enum(['when-needed', 'always', 'when-needed-then-delete']), 'when-needed'),
+    "The cluster's IAM OIDC provider, which every IRSA role of the cluster (also those of other tools) depends on. `when-needed`: created while some workload here uses IRSA; when none does any more, it stays in IAM and Terraform stops managing it (never deleted as a side effect). `always`: created and kept even without an IRSA workload here. `when-needed-then-delete`: deleted when no workload here uses IRSA (explicit opt-in). Ignored with `existingOidcProviderArn`, except that a provider this project created before is then released, not deleted.",
+  ),
   tags: setting(
     z._default(tags, {}),
     "Merged over the top-level `tags` for this cluster's stacks.",

@@ -2,7 +2,9 @@ import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-clu
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import { ProjectStack } from './project-stack';
 import type { Construct } from 'constructs';
 import type { ResolvedCluster, WorkloadIdentityMode } from '../config/model';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
@@ -10,6 +12,7 @@ import { GatewayApiCrds } from '../modules/aws-load-balancer-controller/gateway-
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
+import { ReleasedResource } from '../modules/shared/released-resource';
 import type {
   IdentityMechanism,
   IrsaIdentity,
@@ -28,7 +31,7 @@ import {
  * IAM OIDC provider (when IRSA is used), and the controllers with their identities and releases.
  * Tags come from the AWS provider's `default_tags`, so resources do not repeat them.
  */
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends ProjectStack {
   readonly loadBalancerController?: AwsLoadBalancerController;
   readonly externalDns: ExternalDns[];
 
@@ -89,6 +92,7 @@ export class ClusterStack extends TerraformStack {
           dependsOn: afterController,
         }),
     );
+    identities.finish();
     if (this.externalDns.length > 0) {
       new TerraformOutput(this, 'external_dns_releases', {
         description: 'ExternalDNS releases and their TXT owner ids',
@@ -102,6 +106,9 @@ export class ClusterStack extends TerraformStack {
  * The identity mechanisms of a cluster's workloads. The OIDC provider (and the Pod Identity agent
  * add-on, when asked for) is made once, by the first workload that needs it.
  */
+/** Construct id of the OIDC provider: part of its Terraform address, which must never change. */
+const OIDC_PROVIDER_ID = 'oidc';
+
 class IdentityMechanisms {
   private oidc?: EksOidcProvider;
   private agent?: EksAddon;
@@ -114,6 +121,20 @@ class IdentityMechanisms {
 
   of(identity: WorkloadIdentityMode): IdentityMechanism {
     return identity.mode === 'node-role' ? identity : this.role(identity.mode);
+  }
+
+  /**
+   * After every workload: the OIDC provider the configuration wants even without an IRSA workload,
+   * or, when this stack makes none, the release of one it made before (kept in IAM, not deleted).
+   */
+  finish(): void {
+    if (this.cluster.oidcProvider?.kind === 'create') this.provider();
+    else if (this.cluster.releaseUnusedOidcProvider) {
+      new ReleasedResource(this.stack, 'oidc-provider-released', {
+        type: 'aws_iam_openid_connect_provider',
+        path: [OIDC_PROVIDER_ID, 'provider'],
+      });
+    }
   }
 
   /** A role of the workload's own, trusted through IRSA or EKS Pod Identity. */
@@ -136,18 +157,24 @@ class IdentityMechanisms {
         agent: this.agent,
       };
     }
-    if (!this.oidc) {
-      const issuerUrl = this.eks.identity.get(0).oidc.get(0).issuer;
-      if (cluster.oidcProvider?.kind === 'existing') {
-        this.oidc = new EksOidcProvider(stack, 'oidc', {
-          existingProviderArn: cluster.oidcProvider.arn,
-          issuerUrl,
-        });
-      } else {
-        new TlsProvider(stack, 'tls');
-        this.oidc = new EksOidcProvider(stack, 'oidc', { issuerUrl });
-      }
+    const oidc = this.provider();
+    return { mode, oidcProviderArn: oidc.arn, issuerHostPath: oidc.issuerHostPath };
+  }
+
+  /** The cluster's OIDC provider (created or existing), made by the first that needs it. */
+  private provider(): EksOidcProvider {
+    if (this.oidc) return this.oidc;
+    const { stack, cluster } = this;
+    const issuerUrl = this.eks.identity.get(0).oidc.get(0).issuer;
+    if (cluster.oidcProvider?.kind === 'existing') {
+      this.oidc = new EksOidcProvider(stack, OIDC_PROVIDER_ID, {
+        existingProviderArn: cluster.oidcProvider.arn,
+        issuerUrl,
+      });
+    } else {
+      new TlsProvider(stack, 'tls');
+      this.oidc = new EksOidcProvider(stack, OIDC_PROVIDER_ID, { issuerUrl });
     }
-    return { mode, oidcProviderArn: this.oidc.arn, issuerHostPath: this.oidc.issuerHostPath };
+    return this.oidc;
   }
 }

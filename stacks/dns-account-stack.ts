@@ -1,4 +1,5 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
+import { ProjectStack } from './project-stack';
 import type { Construct } from 'constructs';
 import type { ResolvedDnsAccount } from '../config/model';
 import { DnsAccountRole } from '../modules/external-dns/dns-account-role';
@@ -9,7 +10,7 @@ import { awsProvider, stackBackend } from './providers';
  * role), each trusted only by its pinned callers and allowed to change records only in its zones.
  * It has its own provider credentials and its own state, and deploys before the cluster stacks.
  */
-export class DnsAccountStack extends TerraformStack {
+export class DnsAccountStack extends ProjectStack {
   constructor(scope: Construct, dnsAccount: ResolvedDnsAccount) {
     super(scope, dnsAccount.stackName);
     stackBackend(this, dnsAccount.backend, dnsAccount.stackName);

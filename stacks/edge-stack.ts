@@ -1,5 +1,6 @@
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { TerraformOutput, Token } from 'cdktf';
+import { ProjectStack } from './project-stack';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ResolvedAlbGroup, ResolvedCluster, ResolvedEdge } from '../config/model';
@@ -17,7 +18,7 @@ import { awsProvider, clusterConnection, kubernetesProvider, stackBackend } from
  * controller's chart), and `kubernetes_manifest` needs a CRD to exist when it plans. Also here:
  * the access-log bucket and the ALB security groups, so the objects that use them depend on them.
  */
-export class EdgeStack extends TerraformStack {
+export class EdgeStack extends ProjectStack {
   constructor(scope: Construct, cluster: ResolvedCluster, edge: ResolvedEdge) {
     super(scope, edge.stackName);
     stackBackend(this, cluster.backend, edge.stackName);
