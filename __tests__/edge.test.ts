@@ -597,3 +597,37 @@ describe('emitted Kubernetes objects against the upstream CRD schemas', () => {
     },
   );
 });
+
+describe('the ALB security group on day 2', () => {
+  const withCidrs = (inboundCidrs: string[]) =>
+    synthesize(configWith((raw) => (raw.clusters[0].albGroups[0].inboundCidrs = inboundCidrs)))[
+      'prod-edge-demo-edge'
+    ];
+  const before = withCidrs(['0.0.0.0/0', '10.8.0.0/16']);
+  const [groupName] = Object.keys(before.resource.aws_security_group);
+  const ingressRules = (tf: Json) => tf.resource.aws_vpc_security_group_ingress_rule as Json;
+
+  it('keeps the group identical when the CIDRs are reordered or changed: its force-new attributes carry no rule', () => {
+    for (const after of [withCidrs(['10.8.0.0/16', '0.0.0.0/0']), withCidrs(['10.9.0.0/16'])]) {
+      expect(after.resource.aws_security_group).toEqual(before.resource.aws_security_group);
+    }
+    const group = before.resource.aws_security_group[groupName];
+    expect(group.description).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
+    expect(group.description.length).toBeLessThanOrEqual(255);
+    // Groups made before the description was fixed are not replaced for it.
+    expect(group.lifecycle.ignore_changes).toEqual(['description']);
+  });
+
+  it('changes only the rule of a changed CIDR; a reorder changes no rule', () => {
+    expect(ingressRules(withCidrs(['10.8.0.0/16', '0.0.0.0/0']))).toEqual(ingressRules(before));
+    const changed = ingressRules(withCidrs(['0.0.0.0/0', '10.9.0.0/16']));
+    const gone = Object.keys(ingressRules(before)).filter((k) => !(k in changed));
+    const added = Object.keys(changed).filter((k) => !(k in ingressRules(before)));
+    expect([gone.length, added.length]).toEqual([2, 2]);
+    expect(gone.map((k) => ingressRules(before)[k].cidr_ipv4)).toEqual([
+      '10.8.0.0/16',
+      '10.8.0.0/16',
+    ]);
+    expect(added.map((k) => changed[k].cidr_ipv4)).toEqual(['10.9.0.0/16', '10.9.0.0/16']);
+  });
+});

@@ -31,9 +31,13 @@ export class AlbSecurityGroup extends Construct {
     super(scope, id);
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       name: props.name,
-      description: `ALB ${props.name}: listener ports from ${props.inboundCidrs.join(', ')}`,
+      // The description is force-new, so it names the group and nothing that changes: the CIDRs
+      // are rules of their own. Groups made by earlier versions keep their old description
+      // (it listed the CIDRs) instead of being replaced under the live ALB.
+      description: `ALB ${props.name}: listener ports from the inbound CIDRs (rules of this group)`,
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
+      lifecycle: { ignoreChanges: ['description'] },
     });
     const securityGroupId = this.securityGroup.id;
     for (const port of props.ports) {
