@@ -48,6 +48,12 @@ const VARIANTS: Record<string, () => Json> = {
     });
     const second = structuredClone(cluster);
     Object.assign(second, { environment: 'staging', clusterName: 'edge-staging', externalDns: [] });
+    second.subnets.roleTagOwnedBy = Object.fromEntries(
+      [...second.subnets.public, ...second.subnets.private].map((id: string) => [
+        id,
+        'prod-edge-demo',
+      ]),
+    );
     delete second.existingOidcProviderArn;
     second.accessLogs = { enabled: false };
     raw.clusters.push(second);

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load';
 import {
   addressOf,
+  configIssues,
   configWith,
   coreExampleRaw,
   dataSources,
@@ -383,29 +384,99 @@ describe('an S3 backend', () => {
 });
 
 describe('clusters sharing a VPC', () => {
-  it('leave the role tag of a shared subnet to the first cluster and add each cluster tag', () => {
-    const stacks = synthesize(
+  const SUBNETS = [
+    'subnet-0a1b2c3d4e5f60001',
+    'subnet-0a1b2c3d4e5f60002',
+    'subnet-0a1b2c3d4e5f60011',
+    'subnet-0a1b2c3d4e5f60012',
+  ];
+  /** The core example plus a staging cluster on the same subnets, whose role tags `owner` owns. */
+  const shared = (
+    owner: 'prod' | 'staging',
+    order: 'prod-first' | 'staging-first' = 'prod-first',
+  ) =>
+    synthesize(
       configWith((raw) => {
-        raw.clusters[0].subnets.tagClusterShared = true;
-        raw.clusters.push({
-          ...structuredClone(raw.clusters[0]),
+        const [prod] = raw.clusters;
+        prod.subnets.tagClusterShared = true;
+        const staging = {
+          ...structuredClone(prod),
           environment: 'staging',
           clusterName: 'edge-staging',
-        });
+        };
+        const [owning, other] = owner === 'prod' ? [prod, staging] : [staging, prod];
+        other.subnets.roleTagOwnedBy = Object.fromEntries(
+          SUBNETS.map((id) => [id, `${owning.environment}-${owning.clusterName}`]),
+        );
+        raw.clusters = order === 'prod-first' ? [prod, staging] : [staging, prod];
       }, coreExampleRaw()),
     );
-    const tags = (name: string) =>
-      resources(stacks[name], 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}`);
-    expect(tags('prod-edge-demo')).toContain('subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb');
-    expect(tags('prod-edge-demo')).toContain(
+  const tags = (stacks: Record<string, Json>, name: string) =>
+    resources(stacks[name], 'aws_ec2_tag').map((t) => `${t.resource_id} ${t.key}`);
+
+  it('are tagged by the one named owner; each cluster adds its own cluster tag', () => {
+    const stacks = shared('prod');
+    expect(tags(stacks, 'prod-edge-demo')).toContain(
+      'subnet-0a1b2c3d4e5f60001 kubernetes.io/role/elb',
+    );
+    expect(tags(stacks, 'prod-edge-demo')).toContain(
       'subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-demo',
     );
-    expect(tags('staging-edge-staging').sort()).toEqual([
-      'subnet-0a1b2c3d4e5f60001 kubernetes.io/cluster/edge-staging',
-      'subnet-0a1b2c3d4e5f60002 kubernetes.io/cluster/edge-staging',
-      'subnet-0a1b2c3d4e5f60011 kubernetes.io/cluster/edge-staging',
-      'subnet-0a1b2c3d4e5f60012 kubernetes.io/cluster/edge-staging',
-    ]);
+    expect(tags(stacks, 'staging-edge-staging').sort()).toEqual(
+      SUBNETS.map((id) => `${id} kubernetes.io/cluster/edge-staging`),
+    );
+  });
+
+  it('keep every tag in its stack when the clusters are reordered', () => {
+    const [before, after] = [shared('prod', 'prod-first'), shared('prod', 'staging-first')];
+    for (const stack of ['prod-edge-demo', 'staging-edge-staging']) {
+      expect(after[stack].resource.aws_ec2_tag).toEqual(before[stack].resource.aws_ec2_tag);
+    }
+  });
+
+  it('move ownership only by the explicit edit, releasing (never deleting) the tag in the old owner', () => {
+    const [before, after] = [shared('prod'), shared('staging')];
+    const prodRoleTag = Object.entries(before['prod-edge-demo'].resource.aws_ec2_tag as Json).find(
+      ([, tag]) => tag.resource_id === SUBNETS[0] && tag.key === 'kubernetes.io/role/elb',
+    );
+    expect(after['prod-edge-demo'].removed).toContainEqual({
+      from: `aws_ec2_tag.${prodRoleTag?.[0]}`,
+      lifecycle: { destroy: false },
+    });
+    expect(tags(after, 'staging-edge-staging')).toContain(`${SUBNETS[0]} kubernetes.io/role/elb`);
+    expect(after['prod-edge-demo'].removed).toHaveLength(SUBNETS.length);
+  });
+
+  it('are rejected when two clusters would both tag a subnet, naming the edit that fixes it', () => {
+    const issues = configIssues((raw) => {
+      raw.clusters.push({
+        ...structuredClone(raw.clusters[0]),
+        environment: 'staging',
+        clusterName: 'edge-staging',
+      });
+    }, coreExampleRaw());
+    expect(issues).toContainEqual(
+      'clusters[1].subnets.roleTagOwnedBy: subnet-0a1b2c3d4e5f60001 is also listed by clusters[0]: exactly one cluster tags its kubernetes.io/role tag; add subnet-0a1b2c3d4e5f60001: prod-edge-demo here (or name another owner)',
+    );
+  });
+
+  it('reject an owner that does not tag the subnet, and accept one outside the project', () => {
+    const issues = configIssues((raw) => {
+      raw.clusters[0].subnets.roleTagOwnedBy = { [SUBNETS[0]]: 'prod-other' };
+    }, coreExampleRaw());
+    expect(issues).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.subnets\.roleTagOwnedBy: subnet-0a1b2c3d4e5f60001: prod-other does not tag it \(allowed: external/,
+      ),
+    );
+    const external = synthesize(
+      configWith(
+        (raw) => (raw.clusters[0].subnets.roleTagOwnedBy = { [SUBNETS[0]]: 'external' }),
+        coreExampleRaw(),
+      ),
+    )['prod-edge-demo'];
+    expect(tags({ s: external }, 's')).not.toContain(`${SUBNETS[0]} kubernetes.io/role/elb`);
+    expect(external.removed).toHaveLength(1);
   });
 });
 

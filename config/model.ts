@@ -42,6 +42,8 @@ export interface ResolvedCluster extends StackAccount {
     readonly public: readonly string[];
     readonly private: readonly string[];
     readonly clusterShared: readonly string[];
+    /** Role tags this stack does not own: released if it owned them before, never deleted. */
+    readonly released: { readonly public: readonly string[]; readonly private: readonly string[] };
   };
   /**
    * The cluster's IAM OIDC provider: created here, an existing one, or (absent) none. When this

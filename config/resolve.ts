@@ -133,34 +133,82 @@ function resolveCluster(
   };
 }
 
+const EXTERNAL_OWNER = 'external';
+
 /**
- * Subnet tags: the first cluster (in file order) that lists a subnet owns its role tag, so that
- * destroying another cluster's stack never removes it; each cluster adds its own cluster tag.
+ * Subnet role tags: a subnet listed by several clusters is tagged by exactly one of them, named
+ * explicitly (`roleTagOwnedBy` in the others), so that adding, reordering or destroying clusters
+ * never moves or removes a tag; each cluster adds its own cluster tag.
  */
 function subnetTagsOf(
   clusters: readonly ClusterDraft[],
   issues: Issues,
 ): ResolvedCluster['subnetTags'][] {
-  const roleOwner = new Map<string, { path: string; role: 'public' | 'private' }>();
-  return clusters.map((cluster) => {
-    const owned = { public: [] as string[], private: [] as string[] };
-    const { subnets } = cluster.config;
+  const listings = new Map<string, { cluster: ClusterDraft; role: 'public' | 'private' }[]>();
+  for (const cluster of clusters) {
     for (const role of ['public', 'private'] as const) {
-      for (const id of subnets[role]) {
-        const owner = roleOwner.get(id);
-        if (!owner) {
-          roleOwner.set(id, { path: cluster.path, role });
-          owned[role].push(id);
-        } else if (owner.role !== role) {
-          issues.add(
-            `${cluster.path}.subnets.${role}`,
-            `${id} is ${owner.role} in ${owner.path}: a subnet is either public or private`,
-          );
-        }
+      for (const id of cluster.config.subnets[role])
+        listings.set(id, [...(listings.get(id) ?? []), { cluster, role }]);
+    }
+  }
+  for (const [id, listed] of listings) {
+    const roles = new Set(listed.map((l) => l.role));
+    if (roles.size > 1) {
+      const [first, other] = [listed[0], listed.find((l) => l.role !== listed[0].role)];
+      if (other && other.cluster !== first.cluster) {
+        issues.add(
+          `${other.cluster.path}.subnets.${other.role}`,
+          `${id} is ${first.role} in ${first.cluster.path}: a subnet is either public or private`,
+        );
       }
     }
-    const all = [...subnets.public, ...subnets.private];
-    return { ...owned, clusterShared: subnets.tagClusterShared ? all : [] };
+    const owners = listed.filter((l) => !(id in l.cluster.config.subnets.roleTagOwnedBy));
+    const stacks = listed.map((l) => l.cluster.stackName);
+    if (owners.length > 1) {
+      for (const extra of owners.slice(1)) {
+        issues.add(
+          `${extra.cluster.path}.subnets.roleTagOwnedBy`,
+          `${id} is also listed by ${owners[0].cluster.path}: exactly one cluster tags its kubernetes.io/role tag; add ${id}: ${owners[0].cluster.stackName} here (or name another owner)`,
+        );
+      }
+    }
+    for (const { cluster } of listed) {
+      const owner = cluster.config.subnets.roleTagOwnedBy[id];
+      if (owner === undefined || owner === EXTERNAL_OWNER) continue;
+      const path = `${cluster.path}.subnets.roleTagOwnedBy`;
+      if (owner === cluster.stackName) {
+        issues.add(
+          path,
+          `${id}: names this cluster's own stack; leave the subnet out of roleTagOwnedBy to own its tag`,
+        );
+      } else if (!owners.some((o) => o.cluster.stackName === owner)) {
+        issues.add(
+          path,
+          `${id}: ${owner} does not tag it (allowed: ${[...stacks.filter((s) => s !== cluster.stackName), EXTERNAL_OWNER].join(', ')}, as a cluster that lists the subnet without roleTagOwnedBy)`,
+        );
+      }
+    }
+  }
+  return clusters.map((cluster) => {
+    const { subnets } = cluster.config;
+    const ownsTag = (id: string) => !(id in subnets.roleTagOwnedBy);
+    for (const id of Object.keys(subnets.roleTagOwnedBy)) {
+      if (!subnets.public.includes(id) && !subnets.private.includes(id)) {
+        issues.add(
+          `${cluster.path}.subnets.roleTagOwnedBy`,
+          `${id} is not one of this cluster's public or private subnets`,
+        );
+      }
+    }
+    return {
+      public: subnets.public.filter(ownsTag),
+      private: subnets.private.filter(ownsTag),
+      clusterShared: subnets.tagClusterShared ? [...subnets.public, ...subnets.private] : [],
+      released: {
+        public: subnets.public.filter((id) => !ownsTag(id)),
+        private: subnets.private.filter((id) => !ownsTag(id)),
+      },
+    };
   });
 }
 

@@ -576,6 +576,10 @@ export const clusterSchema = z.strictObject({
           z._default(z.boolean(), false),
           "Also tag `kubernetes.io/cluster/<clusterName>=shared`: needed by the controller before v2.1.1, and where clusters share a VPC and must not use each other's subnets.",
         ),
+        roleTagOwnedBy: setting(
+          z._default(named('map of subnet id to stack', z.record(subnetId, nonEmpty)), {}),
+          "Subnets of this cluster whose `kubernetes.io/role/*` tag another stack owns: the owner's stack name (`<environment>-<clusterName>` of another cluster here), or `external` when it is tagged outside this project. A subnet listed by several clusters is tagged by exactly one of them, so destroying another cluster's stack never untags it. Moving ownership is this explicit edit: the old owner releases the tag (Terraform forgets it, it stays on the subnet) and the new owner takes it over.",
+        ),
       }),
     ),
     'Subnets the load balancers may use (at least one).',

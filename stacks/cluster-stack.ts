@@ -45,8 +45,8 @@ export class ClusterStack extends ProjectStack {
 
     new SubnetDiscoveryTags(this, 'subnet-tags', {
       clusterName: cluster.clusterName,
-      publicSubnetIds: cluster.subnetTags.public,
-      privateSubnetIds: cluster.subnetTags.private,
+      roleTags: cluster.subnetTags,
+      releasedRoleTags: cluster.subnetTags.released,
       clusterSharedSubnetIds: cluster.subnetTags.clusterShared,
     });
 

@@ -1,46 +1,47 @@
 import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { Construct } from 'constructs';
+import { ReleasedResource } from '../shared/released-resource';
+
+type SubnetIds = { readonly public: readonly string[]; readonly private: readonly string[] };
 
 export interface SubnetDiscoveryTagsProps {
   readonly clusterName: string;
-  /** Subnets for internet-facing load balancers. */
-  readonly publicSubnetIds: readonly string[];
-  /** Subnets for internal load balancers. */
-  readonly privateSubnetIds: readonly string[];
+  /** Subnets whose role tag this stack owns, for internet-facing and internal load balancers. */
+  readonly roleTags: SubnetIds;
+  /** Subnets whose role tag another stack owns: released if this one tagged them before. */
+  readonly releasedRoleTags: SubnetIds;
   /**
    * Subnets to tag `kubernetes.io/cluster/<clusterName>=shared`; the controller needs it only before
    * v2.1.1, or where several clusters share a VPC and must not use each other's subnets.
-   * @default none
    */
-  readonly clusterSharedSubnetIds?: readonly string[];
+  readonly clusterSharedSubnetIds: readonly string[];
 }
+
+const ROLE_TAGS = [
+  { role: 'public', key: 'kubernetes.io/role/elb', label: 'elb' },
+  { role: 'private', key: 'kubernetes.io/role/internal-elb', label: 'internal-elb' },
+] as const;
 
 /**
  * Tags existing subnets so the AWS Load Balancer Controller discovers them: `kubernetes.io/role/elb`
  * on public subnets, `kubernetes.io/role/internal-elb` on private ones. Uses one `aws_ec2_tag` per
- * subnet and key, so the subnets' other tags (owned by whoever made the VPC) are left alone.
+ * subnet and key, so the subnets' other tags (owned by whoever made the VPC) are left alone. A
+ * role tag whose ownership moved to another stack is released, never deleted: deleting it would
+ * untag a subnet the new owner relies on.
  */
 export class SubnetDiscoveryTags extends Construct {
   readonly tags: Ec2Tag[] = [];
 
   constructor(scope: Construct, id: string, props: SubnetDiscoveryTagsProps) {
     super(scope, id);
-    const roles = [
-      { subnetIds: props.publicSubnetIds, key: 'kubernetes.io/role/elb', label: 'elb' },
-      {
-        subnetIds: props.privateSubnetIds,
-        key: 'kubernetes.io/role/internal-elb',
-        label: 'internal-elb',
-      },
-    ];
-    for (const { subnetIds, key, label } of roles) {
-      for (const subnetId of subnetIds) {
+    for (const { role, key, label } of ROLE_TAGS) {
+      for (const subnetId of props.roleTags[role]) {
         this.tags.push(
           new Ec2Tag(this, `${label}-${subnetId}`, { resourceId: subnetId, key, value: '1' }),
         );
       }
     }
-    for (const subnetId of props.clusterSharedSubnetIds ?? []) {
+    for (const subnetId of props.clusterSharedSubnetIds) {
       this.tags.push(
         new Ec2Tag(this, `cluster-${subnetId}`, {
           resourceId: subnetId,
@@ -48,6 +49,14 @@ export class SubnetDiscoveryTags extends Construct {
           value: 'shared',
         }),
       );
+    }
+    for (const { role, label } of ROLE_TAGS) {
+      for (const subnetId of props.releasedRoleTags[role]) {
+        new ReleasedResource(this, `released-${label}-${subnetId}`, {
+          type: 'aws_ec2_tag',
+          path: [this.node.id, `${label}-${subnetId}`],
+        });
+      }
     }
   }
 }
