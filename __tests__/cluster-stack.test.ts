@@ -493,7 +493,12 @@ describe('several clusters', () => {
       raw.clusters.push(second);
     }, coreExampleRaw());
     const stacks = synthesize(config);
-    expect(Object.keys(stacks)).toEqual(['prod-edge-demo', 'staging-edge-demo']);
+    expect(Object.keys(stacks)).toEqual([
+      'prod-edge-demo',
+      'prod-edge-demo-edge',
+      'staging-edge-demo',
+      'staging-edge-demo-edge',
+    ]);
     expect(stacks['staging-edge-demo'].provider.aws[0]).toMatchObject({
       region: 'us-east-1',
       allowed_account_ids: ['444455556666'],

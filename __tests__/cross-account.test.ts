@@ -69,8 +69,14 @@ function podIdentityTags(
 const PROD_TAGS = podIdentityTags('edge-prod', PROD_ACCOUNT, 'eu-west-1');
 
 describe('the cross-account example', () => {
-  it('synthesizes a DNS-account stack and one stack per cluster', () => {
-    expect(Object.keys(stacks)).toEqual(['dns', 'prod-edge-prod', 'staging-edge-staging']);
+  it('synthesizes a DNS-account stack and a cluster and an edge stack per cluster', () => {
+    expect(Object.keys(stacks)).toEqual([
+      'dns',
+      'prod-edge-prod',
+      'prod-edge-prod-edge',
+      'staging-edge-staging',
+      'staging-edge-staging-edge',
+    ]);
   });
 
   it.each(['dns', 'prod-edge-prod', 'staging-edge-staging'])(

@@ -631,3 +631,23 @@ describe('the ALB security group on day 2', () => {
     expect(added.map((k) => changed[k].cidr_ipv4)).toEqual(['10.9.0.0/16', '10.9.0.0/16']);
   });
 });
+
+describe('the edge stack without any edge setting', () => {
+  const bare = synthesize(
+    configWith((raw) => {
+      const [cluster] = raw.clusters;
+      delete cluster.albGroups;
+      delete cluster.gatewayApi;
+      delete cluster.accessLogs;
+      cluster.externalDns[0].sources = ['service', 'ingress'];
+    }),
+  )['prod-edge-demo-edge'];
+
+  it('stays in the app with no resource, so deploying it destroys what it had: nothing is orphaned', () => {
+    expect(bare.resource).toBeUndefined();
+    // What destroying its former objects needs: the same state, and providers that reach the cluster.
+    expect(bare.terraform.backend).toEqual(edge.terraform.backend);
+    expect(Object.keys(bare.provider).sort()).toEqual(['aws', 'kubernetes']);
+    expect(bare.provider.kubernetes).toEqual(edge.provider.kubernetes);
+  });
+});

@@ -58,8 +58,11 @@ export interface ResolvedCluster extends StackAccount {
   readonly podIdentityAgent: boolean;
   readonly loadBalancerController?: ResolvedLoadBalancerController;
   readonly externalDns: readonly ResolvedExternalDns[];
-  /** The ALB edge stack, when the cluster has ALB groups, Gateway API or access logs. */
-  readonly edge?: ResolvedEdge;
+  /**
+   * The ALB edge stack. Every cluster has one, also with no ALB group, Gateway API or access logs:
+   * a stack that left the app would orphan what it deployed; an empty one destroys it.
+   */
+  readonly edge: ResolvedEdge;
 }
 
 /** A Kubernetes service account. */

@@ -147,13 +147,13 @@ function resolveGatewayApi(
   };
 }
 
-/** The edge of a cluster, or undefined when it has no ALB group, Gateway API or access logs. */
+/** The edge of a cluster (possibly empty: no ALB group, Gateway API or access logs). */
 export function resolveEdge(
   cluster: ClusterConfig,
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,
-): ResolvedEdge | undefined {
+): ResolvedEdge {
   const albGroups = cluster.albGroups.map((group, index) =>
     resolveGroup(group, cluster, `${path}.albGroups[${index}]`, issues),
   );
@@ -193,6 +193,5 @@ export function resolveEdge(
       'there is no ALB group or gateway whose logs would go to the bucket',
     );
   }
-  if (albGroups.length === 0 && !cluster.gatewayApi.enabled && !accessLogs) return undefined;
   return { stackName: edgeStackName(cluster), albGroups, gatewayApi, accessLogs };
 }

@@ -226,7 +226,7 @@ function checkAcrossClusters(
   );
   // Stack names share one namespace: a cluster stack may not take an edge stack's or the DNS stack's name.
   const others = [
-    ...clusters.flatMap((c) => (c.edge ? [c.edge.stackName] : [])),
+    ...clusters.map((c) => c.edge.stackName),
     ...(config.dnsAccount ? [DNS_STACK_NAME] : []),
   ];
   for (const cluster of clusters.filter((c) => others.includes(c.stackName))) {

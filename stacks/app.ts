@@ -10,8 +10,8 @@ import { DnsAccountStack } from './dns-account-stack';
 import { EdgeStack } from './edge-stack';
 
 /**
- * One cluster stack per configured cluster (and an edge stack after it when it has ALB groups,
- * gateways or access logs), plus the DNS-account stack when there is a DNS account. HCL instead
+ * One cluster stack and one edge stack after it per configured cluster, plus the DNS-account
+ * stack when there is a DNS account. HCL instead
  * of JSON is chosen the way `cdktf synth --hcl` does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21
  * reads only that variable).
  */
@@ -29,8 +29,10 @@ export function buildApp(config: ResolvedConfig, outdir?: string): App {
     ) {
       stack.addDependency(dnsStack);
     }
-    // The edge objects are instances of CRDs the cluster stack installs: plan them after it applied.
-    if (cluster.edge) new EdgeStack(app, cluster, cluster.edge).addDependency(stack);
+    // The edge objects are instances of CRDs the cluster stack installs: plan them after it
+    // applied. Every cluster has its edge stack, empty or not, so removing the last edge setting
+    // destroys what the stack deployed instead of orphaning it with its state.
+    new EdgeStack(app, cluster, cluster.edge).addDependency(stack);
   }
   return app;
 }
