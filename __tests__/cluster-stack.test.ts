@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import {
   addressOf,
@@ -546,5 +547,71 @@ describe('the OIDC provider on day 2', () => {
       },
     );
     expect(existing.removed).toEqual([{ from: providerAddress, lifecycle: { destroy: false } }]);
+  });
+});
+
+describe('an identity switch', () => {
+  const podAnnotations = (tf: Json, release: string) =>
+    parse(resourceAt(tf, 'helm_release', `${release}/release`).values[0]).podAnnotations;
+
+  it.each([
+    ['irsa', 'pod-identity'],
+    ['pod-identity', 'irsa'],
+  ])(
+    'of the controller from %s to %s changes its pod template, so its pods restart with the new credentials',
+    (from, to) => {
+      const [before, after] = [from, to].map((identity) =>
+        withLbc({ identity }, { externalDns: [] }),
+      );
+      expect(podAnnotations(before, 'aws-load-balancer-controller')).toEqual({
+        'eks-edge/identity': `${from} edge-demo-aws-load-balancer-controller`,
+      });
+      expect(podAnnotations(after, 'aws-load-balancer-controller')).toEqual({
+        'eks-edge/identity': `${to} edge-demo-aws-load-balancer-controller`,
+      });
+    },
+  );
+
+  it('of an ExternalDNS instance to the node role changes its pod template too', () => {
+    const nodes = synthesizeCluster(
+      configWith(
+        (raw) =>
+          Object.assign(raw.clusters[0].externalDns[0], {
+            identity: 'node-role',
+            nodeRoleNames: ['nodes'],
+          }),
+        coreExampleRaw(),
+      ),
+    );
+    expect(podAnnotations(nodes, 'external-dns-public')).toEqual({
+      'eks-edge/identity': 'node-role nodes',
+    });
+  });
+
+  it('is the only thing that changes the annotation: other edits leave the pods alone', () => {
+    const before = withLbc({}, { externalDns: [] });
+    const after = withLbc(
+      { replicaCount: 3, values: { podAnnotations: { team: 'edge' } } },
+      { externalDns: [] },
+    );
+    expect(podAnnotations(after, 'aws-load-balancer-controller')).toEqual({
+      ...podAnnotations(before, 'aws-load-balancer-controller'),
+      team: 'edge',
+    });
+  });
+
+  it('may not be overridden through the chart values', () => {
+    expect(
+      configIssues(
+        (raw) =>
+          (raw.clusters[0].loadBalancerController.values = {
+            podAnnotations: { 'eks-edge/identity': 'x' },
+          }),
+      ),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.loadBalancerController\.values\.podAnnotations\.eks-edge\/identity: is set by this project/,
+      ),
+    );
   });
 });

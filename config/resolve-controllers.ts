@@ -11,7 +11,7 @@ import {
   EXTERNAL_DNS_MANAGED_FLAGS,
   externalDnsChartValues,
 } from '../modules/external-dns/chart-values';
-import { overriddenManagedValues } from '../modules/shared/chart-values';
+import { IDENTITY_ANNOTATION, overriddenManagedValues } from '../modules/shared/chart-values';
 import type { HelmValues } from '../modules/shared/chart-values';
 import type { Issues } from './issues';
 import type {
@@ -75,6 +75,7 @@ export function resolveLoadBalancerController(
     replicaCount: lbc.replicaCount,
     serviceAccountName: serviceAccount.name,
     serviceAccountAnnotations: identityAnnotations(lbc.identity),
+    podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
@@ -200,6 +201,7 @@ export function resolveExternalDns(
     region: cluster.region,
     zoneIds: instance.zones.map((zone) => zone.id ?? PLAN_TIME),
     serviceAccountAnnotations: identityAnnotations(instance.identity),
+    podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
   });
   rejectManagedValues(instance.values, managed, `${path}.values`, issues);
   return resolved;

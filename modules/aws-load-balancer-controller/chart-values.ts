@@ -12,6 +12,8 @@ export interface LbcChartValuesProps {
   readonly serviceAccountName: string;
   /** Annotations the workload identity needs on the service account (IRSA: the role ARN). */
   readonly serviceAccountAnnotations: Record<string, string>;
+  /** The workload identity in words: a change rolls the pods onto the new credentials. */
+  readonly podAnnotations: Record<string, string>;
   /** Gateway API support: the controller's feature gates, set explicitly. */
   readonly gatewayApi?: { readonly alb: boolean; readonly nlb: boolean };
 }
@@ -27,6 +29,7 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
       name: props.serviceAccountName,
       annotations: props.serviceAccountAnnotations,
     },
+    podAnnotations: props.podAnnotations,
   };
   if (props.gatewayApi) {
     values.controllerConfig = {

@@ -60,6 +60,7 @@ export class AwsLoadBalancerController extends Construct {
         replicaCount: controller.replicaCount,
         serviceAccountName: controller.serviceAccount.name,
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
+        podAnnotations: this.identity.podAnnotations,
         gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
       }),
       userValues: controller.values,

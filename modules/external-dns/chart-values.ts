@@ -45,6 +45,8 @@ export interface ExternalDnsChartValuesProps {
   /** ExternalDNS assumes the DNS-account role itself. */
   readonly assumeRole?: { readonly roleArn: string; readonly externalId: string };
   readonly serviceAccountAnnotations: Record<string, string>;
+  /** The workload identity in words: a change rolls the pods onto the new credentials. */
+  readonly podAnnotations: Record<string, string>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
       name: instance.serviceAccount.name,
       annotations: props.serviceAccountAnnotations,
     },
+    podAnnotations: props.podAnnotations,
     env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
     annotationFilter: instance.annotationFilter,
     managedRecordTypes: managedTypes?.length ? managedTypes : undefined,

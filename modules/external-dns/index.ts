@@ -88,6 +88,7 @@ export class ExternalDns extends Construct {
             ? { roleArn: route53.dnsRoleArn, externalId: route53.proof.externalId }
             : undefined,
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
+        podAnnotations: this.identity.podAnnotations,
       }),
       userValues: instance.values,
       timeoutSeconds: 300,

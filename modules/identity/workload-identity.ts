@@ -7,6 +7,7 @@ import { Annotations } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ServiceAccountRef } from '../../config/model';
+import { IDENTITY_ANNOTATION } from '../shared/chart-values';
 import { irsaTrust, podIdentityTrust } from './workload-trust-policy';
 
 export interface IrsaIdentity {
@@ -46,6 +47,14 @@ export interface WorkloadIdentityProps {
   readonly targetRole?: { readonly arn: string; readonly disableSessionTags: boolean };
 }
 
+/** `irsa <role>`, `pod-identity <role> -> <target role ARN>` or `node-role <roles>`. */
+function identityStamp(props: WorkloadIdentityProps): string {
+  const { mechanism } = props;
+  if (mechanism.mode === 'node-role') return `node-role ${mechanism.nodeRoleNames.join(',')}`;
+  const target = props.targetRole ? ` -> ${props.targetRole.arn}` : '';
+  return `${mechanism.mode} ${props.roleName}${target}`;
+}
+
 /**
  * AWS credentials for one Kubernetes service account, by one of three mechanisms:
  * - `irsa`: a role trusted by the cluster's OIDC provider for exactly that service account;
@@ -61,6 +70,12 @@ export class WorkloadIdentity extends Construct {
   readonly association?: EksPodIdentityAssociation;
   /** What the chart must put on the service account for this identity. */
   readonly serviceAccountAnnotations: Record<string, string> = {};
+  /**
+   * What the chart must put on the pod template: the identity in words. Running pods keep the
+   * credentials they started with (IRSA token and role, Pod Identity session), so a change of
+   * mechanism, role or target must roll the pods; a changed pod template does exactly that.
+   */
+  readonly podAnnotations: Record<string, string>;
   private readonly grantResources: ITerraformDependable[] = [];
   /** Where policies go: the workload's role, or each node role (keyed by its name). */
   private readonly policyTargets: { readonly role: string; readonly key?: string }[];
@@ -73,6 +88,7 @@ export class WorkloadIdentity extends Construct {
     super(scope, id);
     const { mechanism, serviceAccount } = props;
     const who = `${serviceAccount.namespace}/${serviceAccount.name}`;
+    this.podAnnotations = { [IDENTITY_ANNOTATION]: identityStamp(props) };
     if (mechanism.mode === 'node-role') {
       Annotations.of(this).addWarning(
         `${who} uses the node role(s) ${mechanism.nodeRoleNames.join(', ')}: every pod on those nodes gets the same AWS permissions. Prefer identity irsa or pod-identity.`,

@@ -7,6 +7,12 @@ import { stringify } from 'yaml';
 
 export type HelmValues = Record<string, unknown>;
 
+/**
+ * Pod annotation with the workload's identity in words: charts put it on the pod template, so a
+ * change of identity rolls the pods (running pods keep the credentials they started with).
+ */
+export const IDENTITY_ANNOTATION = 'eks-edge/identity';
+
 function isPlainObject(value: unknown): value is HelmValues {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
