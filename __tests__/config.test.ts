@@ -311,3 +311,54 @@ describe('the app entry point', () => {
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
   });
 });
+
+describe('names', () => {
+  const twin = (raw: Json, change: Json = {}) => {
+    raw.clusters.push({ ...structuredClone(raw.clusters[0]), environment: 'staging', ...change });
+  };
+
+  it('that AWS keeps unique are refused when two clusters would make the same one', () => {
+    const issues = configIssues((raw) => twin(raw));
+    expect(issues).toContainEqual(
+      'clusters[0].namePrefix, clusters[1].namePrefix: IAM role edge-demo-aws-load-balancer-controller in account 111122223333 would be made by prod-edge-demo and staging-edge-demo: give each cluster its own namePrefix (or bucketName)',
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(/S3 bucket edge-demo-alb-logs-111122223333-eu-west-1 would be made by/),
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(
+        /security group edge-demo-alb-public in vpc-0a1b2c3d4e5f60718 would be made by/,
+      ),
+    );
+  });
+
+  it('are separated by namePrefix, which keeps the default names of everything else', () => {
+    const config = configWith((raw) => {
+      twin(raw, { namePrefix: 'edge-demo-staging' });
+      raw.clusters[1].subnets.roleTagOwnedBy = Object.fromEntries(
+        [...raw.clusters[1].subnets.public, ...raw.clusters[1].subnets.private].map(
+          (id: string) => [id, 'prod-edge-demo'],
+        ),
+      );
+    });
+    const [prod, staging] = config.clusters;
+    expect(prod.loadBalancerController?.names.role).toBe('edge-demo-aws-load-balancer-controller');
+    expect(staging.loadBalancerController?.names.role).toBe(
+      'edge-demo-staging-aws-load-balancer-controller',
+    );
+    expect(staging.edge.accessLogs?.bucketName).toBe(
+      'edge-demo-staging-alb-logs-111122223333-eu-west-1',
+    );
+    expect(staging.externalDns[0].txtOwnerId).toBe('staging-edge-demo-public');
+  });
+
+  it('of Helm releases stay within 53 characters', () => {
+    expect(
+      configIssues((raw) => (raw.clusters[0].externalDns[0].name = 'p'.repeat(41))),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.name: makes the Helm release name external-dns-p+ \(54 characters\); Helm allows 53/,
+      ),
+    );
+  });
+});

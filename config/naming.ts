@@ -4,6 +4,7 @@
  * recreates) the live object, so every rule here is pinned by tests.
  */
 import { createHash } from 'node:crypto';
+import type { ClusterConfig } from './schema';
 
 /** IAM role and policy names: 64 characters for roles; policies allow 128 (see below). */
 export const IAM_ROLE_NAME_LIMIT = 64;
@@ -22,31 +23,44 @@ export function boundedName(parts: readonly string[], maxLength: number): string
   return `${full.slice(0, maxLength - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
 }
 
-/** The names that only depend on the cluster's identity. */
+/** What a cluster's names are built from. */
 export interface ClusterIdentity {
   readonly environment: string;
   readonly clusterName: string;
+  /** Prefix of the cluster's AWS names (`namePrefix`, by default the cluster name). */
+  readonly namePrefix: string;
 }
+
+/** A cluster's settings with its name prefix decided. */
+export type NamedCluster = ClusterConfig & ClusterIdentity;
+
+/** The cluster's settings with `namePrefix` defaulted to the cluster name. */
+export function namedCluster(cluster: ClusterConfig): NamedCluster {
+  return { ...cluster, namePrefix: cluster.namePrefix ?? cluster.clusterName };
+}
+
+/** Helm's limit on a release name (it becomes a label value with a suffix). */
+export const HELM_RELEASE_NAME_LIMIT = 53;
 
 export const DNS_STACK_NAME = 'dns';
 
 /** `<environment>-<clusterName>`: the cluster stack (and its state key). */
-export function clusterStackName(cluster: ClusterIdentity): string {
+export function clusterStackName(cluster: Omit<ClusterIdentity, 'namePrefix'>): string {
   return `${cluster.environment}-${cluster.clusterName}`;
 }
 
 /** The cluster's ALB edge stack, deployed after the cluster stack. */
-export function edgeStackName(cluster: ClusterIdentity): string {
+export function edgeStackName(cluster: Omit<ClusterIdentity, 'namePrefix'>): string {
   return `${clusterStackName(cluster)}-edge`;
 }
 
 export const LBC_RELEASE_NAME = 'aws-load-balancer-controller';
 
-export const lbcNames = (clusterName: string) => ({
-  role: boundedName([clusterName, 'aws-load-balancer-controller'], IAM_ROLE_NAME_LIMIT),
-  policy: boundedName([clusterName, 'aws-load-balancer-controller'], IAM_POLICY_NAME_LIMIT),
+export const lbcNames = ({ namePrefix }: ClusterIdentity) => ({
+  role: boundedName([namePrefix, 'aws-load-balancer-controller'], IAM_ROLE_NAME_LIMIT),
+  policy: boundedName([namePrefix, 'aws-load-balancer-controller'], IAM_POLICY_NAME_LIMIT),
   migrationPolicy: boundedName(
-    [clusterName, 'aws-load-balancer-controller-v1-migration'],
+    [namePrefix, 'aws-load-balancer-controller-v1-migration'],
     IAM_POLICY_NAME_LIMIT,
   ),
 });
@@ -56,25 +70,26 @@ export const externalDnsNames = (cluster: ClusterIdentity, instance: string) => 
   release: `external-dns-${instance}`,
   serviceAccount: `external-dns-${instance}`,
   // The role's ARN is pinned by DNS-account trusts, so it must be derivable offline.
-  role: boundedName([cluster.clusterName, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
-  policy: boundedName([cluster.clusterName, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
+  role: boundedName([cluster.namePrefix, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
+  policy: boundedName([cluster.namePrefix, 'external-dns', instance], IAM_ROLE_NAME_LIMIT),
   txtOwnerId: `${clusterStackName(cluster)}-${instance}`,
 });
 
 /** The role in the DNS account for one cluster's instance, or the one shared role. */
-export function dnsRoleName(cluster: ClusterIdentity, instance: string): string {
+export function dnsRoleName(
+  cluster: Omit<ClusterIdentity, 'namePrefix'>,
+  instance: string,
+): string {
   return boundedName([clusterStackName(cluster), 'external-dns', instance], IAM_ROLE_NAME_LIMIT);
 }
 
-export const SHARED_DNS_ROLE_NAME = 'external-dns-cross-account';
-
 /** Default access-log bucket: globally unique through the account and region. */
 export function accessLogBucketName(cluster: {
-  clusterName: string;
+  namePrefix: string;
   accountId: string;
   region: string;
 }): string {
-  const base = cluster.clusterName.toLowerCase().replace(/_/g, '-');
+  const base = cluster.namePrefix.toLowerCase().replace(/_/g, '-');
   return boundedName([base, 'alb-logs', cluster.accountId, cluster.region], S3_BUCKET_NAME_LIMIT);
 }
 
@@ -83,6 +98,6 @@ export function ingressClassName(group: string): string {
   return `alb-${group}`;
 }
 
-export function albSecurityGroupName(clusterName: string, group: string): string {
-  return boundedName([clusterName, 'alb', group], SECURITY_GROUP_NAME_LIMIT);
+export function albSecurityGroupName({ namePrefix }: ClusterIdentity, group: string): string {
+  return boundedName([namePrefix, 'alb', group], SECURITY_GROUP_NAME_LIMIT);
 }

@@ -19,8 +19,9 @@ import type {
   ResolvedLoadBalancerController,
   WorkloadIdentityMode,
 } from './model';
-import { LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
-import type { ClusterConfig, ExternalDnsConfig } from './schema';
+import { HELM_RELEASE_NAME_LIMIT, LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
+import type { ExternalDnsConfig } from './schema';
+import type { NamedCluster } from './naming';
 
 /** A placeholder for what only the plan knows (role ARNs, looked-up zone ids): the keys count. */
 const PLAN_TIME = '';
@@ -46,7 +47,7 @@ function rejectManagedValues(
 }
 
 export function resolveLoadBalancerController(
-  cluster: ClusterConfig,
+  cluster: NamedCluster,
   partition: Partition,
   path: string,
   issues: Issues,
@@ -86,7 +87,7 @@ export function resolveLoadBalancerController(
     identity: { mode: lbc.identity },
     serviceAccount,
     replicaCount: lbc.replicaCount,
-    names: lbcNames(cluster.clusterName),
+    names: lbcNames(cluster),
     values: lbc.values,
     gatewayApi,
   };
@@ -103,7 +104,7 @@ export type LocalExternalDns = Omit<ResolvedExternalDns, 'route53'>;
 
 export function resolveExternalDns(
   instance: ExternalDnsConfig,
-  cluster: ClusterConfig,
+  cluster: NamedCluster,
   path: string,
   issues: Issues,
 ): LocalExternalDns {
@@ -166,6 +167,12 @@ export function resolveExternalDns(
     );
   }
   const names = externalDnsNames(cluster, instance.name);
+  if (names.release.length > HELM_RELEASE_NAME_LIMIT) {
+    issues.add(
+      `${path}.name`,
+      `makes the Helm release name ${names.release} (${names.release.length} characters); Helm allows ${HELM_RELEASE_NAME_LIMIT}: use at most ${HELM_RELEASE_NAME_LIMIT - 'external-dns-'.length} characters`,
+    );
+  }
   const serviceAccount = {
     namespace: instance.namespace,
     name: instance.serviceAccountName ?? names.serviceAccount,

@@ -11,7 +11,7 @@ import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
 import type { Issues } from './issues';
 import type { CrossAccountAccess, HostedZone, ResolvedDnsRole } from './model';
 import type { LocalExternalDns } from './resolve-controllers';
-import { SHARED_DNS_ROLE_NAME, dnsRoleName } from './naming';
+import { dnsRoleName } from './naming';
 import type { DnsAccountConfig, ExternalDnsConfig } from './schema';
 
 /** One cross-account instance with what the DNS side needs to know of its cluster. */
@@ -181,7 +181,7 @@ export function resolveCrossAccount(
   const roleArn = (name: string) => `arn:${partition}:iam::${dnsAccount.accountId}:role/${name}`;
   const roleNameOf = (member: CheckedMember) =>
     dnsAccount.sharedRole
-      ? SHARED_DNS_ROLE_NAME
+      ? dnsAccount.sharedRoleName
       : dnsRoleName(member.cluster, member.instance.name);
   const access = new Map(
     members.map((member) => [member.path, accessOf(member, roleArn(roleNameOf(member)))]),

@@ -18,7 +18,8 @@ import {
   edgeStackName,
   ingressClassName,
 } from './naming';
-import type { AlbGroupConfig, ClusterConfig } from './schema';
+import type { AlbGroupConfig } from './schema';
+import type { NamedCluster } from './naming';
 
 function regionOfArn(arn: string): string {
   return arn.split(':')[3];
@@ -26,7 +27,7 @@ function regionOfArn(arn: string): string {
 
 function resolveGroup(
   group: AlbGroupConfig,
-  cluster: ClusterConfig,
+  cluster: NamedCluster,
   path: string,
   issues: Issues,
 ): ResolvedAlbGroup {
@@ -67,7 +68,7 @@ function resolveGroup(
     inboundCidrs,
     securityGroup: group.securityGroup
       ? {
-          name: albSecurityGroupName(cluster.clusterName, group.name),
+          name: albSecurityGroupName(cluster, group.name),
           ports: group.ports,
           inboundCidrs: inboundCidrs ?? [],
         }
@@ -78,7 +79,7 @@ function resolveGroup(
 }
 
 function resolveGatewayApi(
-  cluster: ClusterConfig,
+  cluster: NamedCluster,
   lbc: ResolvedLoadBalancerController | undefined,
   groups: readonly ResolvedAlbGroup[],
   path: string,
@@ -149,7 +150,7 @@ function resolveGatewayApi(
 
 /** The edge of a cluster (possibly empty: no ALB group, Gateway API or access logs). */
 export function resolveEdge(
-  cluster: ClusterConfig,
+  cluster: NamedCluster,
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,

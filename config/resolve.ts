@@ -14,7 +14,7 @@ import type {
   ResolvedDnsAccount,
   ResolvedExternalDns,
 } from './model';
-import { DNS_STACK_NAME, clusterStackName } from './naming';
+import { DNS_STACK_NAME, clusterStackName, namedCluster } from './naming';
 import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
 import type { LocalExternalDns } from './resolve-controllers';
 import { checkCrossAccountMember, resolveCrossAccount } from './resolve-dns-account';
@@ -39,11 +39,12 @@ interface ClusterDraft extends Omit<ResolvedCluster, 'subnetTags' | 'externalDns
 }
 
 function resolveCluster(
-  cluster: ClusterConfig,
+  settings: ClusterConfig,
   config: Config,
   path: string,
   issues: Issues,
 ): ClusterDraft {
+  const cluster = namedCluster(settings);
   const partition = partitionOf(cluster.region);
   const { subnets } = cluster;
   if (subnets.public.length === 0 && subnets.private.length === 0) {
@@ -235,13 +236,7 @@ function checkAcrossClusters(
       `the stack name ${cluster.stackName} (environment-clusterName) is already the name of another stack of this configuration; choose another environment or cluster name`,
     );
   }
-  // IAM names are global per account and derive from the cluster name.
-  issues.addDuplicates(
-    'clusters',
-    clusters.map((c) => `${c.accountId}/${c.clusterName}`),
-    (key) =>
-      `cluster ${key.replace('/', ' ')} is listed more than once in one account: its IAM role names would collide`,
-  );
+  checkUniqueNames(clusters, issues);
   // Two ExternalDNS instances with one owner id would each delete or overwrite the other's records.
   const owners = clusters.flatMap((cluster) =>
     cluster.externalDns.map((instance, i) => ({
@@ -255,6 +250,53 @@ function checkAcrossClusters(
     issues.add(
       sharing.map((o) => o.path).join(', '),
       `txtOwnerId ${owner} is used by more than one ExternalDNS instance: they would fight over the same records`,
+    );
+  }
+}
+
+/**
+ * Names that must be unique where AWS keeps them: IAM roles and policies per account, security
+ * groups per VPC, buckets everywhere. A clash would make one cluster's apply fail on the other's
+ * object (or worse, adopt it), so it is refused here, naming the setting that separates them.
+ */
+function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): void {
+  const claims = clusters.flatMap((cluster) => {
+    const iam = (kind: string, name: string) => ({
+      key: `IAM ${kind} ${name} in account ${cluster.accountId}`,
+      cluster,
+    });
+    const lbc = cluster.loadBalancerController;
+    return [
+      ...(lbc
+        ? [
+            iam('role', lbc.names.role),
+            iam('policy', lbc.names.policy),
+            iam('policy', lbc.names.migrationPolicy),
+          ]
+        : []),
+      ...cluster.externalDns.flatMap((i) =>
+        i.identity.mode === 'node-role' ? [] : [iam('role', i.names.role)],
+      ),
+      // The Route 53 policy exists only where the permissions live in the cluster's account.
+      ...cluster.externalDns
+        .filter((_, i) => !cluster.config.externalDns[i].crossAccount)
+        .map((i) => iam('policy', i.names.policy)),
+      ...cluster.edge.albGroups.flatMap((g) =>
+        g.securityGroup
+          ? [{ key: `security group ${g.securityGroup.name} in ${cluster.vpcId}`, cluster }]
+          : [],
+      ),
+      ...(cluster.edge.accessLogs
+        ? [{ key: `S3 bucket ${cluster.edge.accessLogs.bucketName}`, cluster }]
+        : []),
+    ];
+  });
+  for (const key of new Set(claims.map((c) => c.key))) {
+    const owners = [...new Set(claims.filter((c) => c.key === key).map((c) => c.cluster))];
+    if (owners.length < 2) continue;
+    issues.add(
+      owners.map((o) => `${o.path}.namePrefix`).join(', '),
+      `${key} would be made by ${owners.map((o) => o.stackName).join(' and ')}: give each cluster its own namePrefix (or bucketName)`,
     );
   }
 }

@@ -555,6 +555,27 @@ export const clusterSchema = z.strictObject({
     'The existing EKS cluster. Also the prefix of its IAM role and policy names.',
   ),
   accountId: setting(accountId, 'Account the cluster lives in.'),
+  namePrefix: setting(
+    z.optional(
+      named(
+        'name prefix',
+        z
+          .string()
+          .check(
+            z.maxLength(38, 'must be at most 38 characters'),
+            z.regex(
+              /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+              'must be letters, digits, "-" and "_", starting with a letter or digit',
+            ),
+          ),
+      ),
+    ),
+    {
+      description:
+        "Prefix of this cluster's AWS names (IAM roles and policies, ALB security groups, the default log bucket). IAM names are unique per account: set it when the same cluster name is deployed from two configurations into one account. Changing it replaces those objects.",
+      defaultText: '`clusterName`',
+    },
+  ),
   region: setting(
     region,
     "The cluster's region. It decides the partition (`aws`, `aws-cn`, `aws-us-gov`).",
@@ -652,6 +673,23 @@ export const dnsAccountSchema = z.strictObject({
       .array(z.extend(zoneSchema, { id: setting(hostedZoneId, 'Hosted zone id (required here).') }))
       .check(z.minLength(1, 'list the hosted zones of the DNS account')),
     'Zones ExternalDNS instances may be given; ids are required so both stacks know them.',
+  ),
+  sharedRoleName: setting(
+    z._default(
+      named(
+        'IAM role name',
+        z
+          .string()
+          .check(
+            z.regex(
+              /^[\w+=,.@-]{1,64}$/,
+              'must be an IAM role name (1-64 characters: letters, digits and +=,.@_-)',
+            ),
+          ),
+      ),
+      'external-dns-cross-account',
+    ),
+    'Name of the shared role (with `sharedRole`). Two configurations sharing one DNS account need distinct names.',
   ),
   sharedRole: setting(
     z._default(z.boolean(), false),
