@@ -14,6 +14,7 @@ import {
   resources,
   synthesize,
   synthesizeCluster,
+  terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
 import {
@@ -473,4 +474,94 @@ describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () =>
         expect(validateUpstream(valuesOf(tf, name)) ? [] : validateUpstream.errors).toEqual([]);
     },
   );
+});
+
+describe('the TXT owner id on day 2', () => {
+  const guard = (t: Json, name: string): Json =>
+    resourceAt(t, 'kubernetes_resources', `external-dns-${name}/txt-owner-guard`);
+
+  it('is read back from the running Deployment of the release at plan time', () => {
+    expect(guard(tf, 'public')).toMatchObject({
+      api_version: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'external-dns',
+      label_selector: 'app.kubernetes.io/instance=external-dns-public',
+    });
+    expect(guard(tf, 'public').lifecycle.postcondition[0].error_message).toMatch(
+      /runs with another TXT owner id than prod-edge-demo-public: .* set migrateFromTxtOwner/,
+    );
+  });
+
+  /** The synthesized condition, evaluated by Terraform against running Deployments. */
+  const evaluateGuard = (t: Json, name: string, runningOwners: string[]) => {
+    const deployments = runningOwners.map((owner) => ({
+      spec: {
+        template: {
+          spec: { containers: [{ args: ['--policy=sync', `--txt-owner-id=${owner}`] }] },
+        },
+      },
+    }));
+    const condition = guard(t, name).lifecycle.postcondition[0].condition.slice(2, -1);
+    return terraformEval(
+      condition.replace(
+        /\(self\.objects == null \? \[\] : self\.objects\)/g,
+        JSON.stringify(deployments),
+      ),
+    );
+  };
+  const haveTerraform = terraformEval('1') !== undefined;
+  const withTerraform = haveTerraform ? it : it.skip;
+
+  withTerraform('passes on a first install and with the same owner id', () => {
+    expect(evaluateGuard(tf, 'public', [])).toBe(true);
+    expect(evaluateGuard(tf, 'public', ['prod-edge-demo-public'])).toBe(true);
+  });
+
+  withTerraform(
+    'stops the plan when the owner id would change (also by renaming what it derives from)',
+    () => {
+      const renamedEnvironment = synthesizeCluster(
+        configWith((raw) => (raw.clusters[0].environment = 'production')),
+      );
+      expect(evaluateGuard(renamedEnvironment, 'public', ['prod-edge-demo-public'])).toBe(false);
+    },
+  );
+
+  withTerraform(
+    'lets the change through with migrateFromTxtOwner, which ExternalDNS gets as --migrate-from-txt-owner',
+    () => {
+      const migrating = synthesizeCluster(
+        configWith((raw) =>
+          Object.assign(raw.clusters[0].externalDns[0], {
+            txtOwnerId: 'edge-public',
+            migrateFromTxtOwner: 'prod-edge-demo-public',
+          }),
+        ),
+      );
+      expect(evaluateGuard(migrating, 'public', ['prod-edge-demo-public'])).toBe(true);
+      expect(evaluateGuard(migrating, 'public', ['someone-else'])).toBe(false);
+      expect(valuesOf(migrating, 'public').extraArgs).toContain(
+        '--migrate-from-txt-owner=prod-edge-demo-public',
+      );
+    },
+  );
+
+  it('rejects a migration from the current owner id and the flag in extraArgs', () => {
+    expect(
+      configIssues(
+        (raw) => (raw.clusters[0].externalDns[0].migrateFromTxtOwner = 'prod-edge-demo-public'),
+      ),
+    ).toContainEqual(
+      'clusters[0].externalDns[0].migrateFromTxtOwner: is the current txtOwnerId: name the owner id the instance ran with before, or remove it',
+    );
+    expect(
+      configIssues(
+        (raw) => (raw.clusters[0].externalDns[0].extraArgs = ['--migrate-from-txt-owner=x']),
+      ),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.extraArgs\[0\]: --migrate-from-txt-owner is set by this project/,
+      ),
+    );
+  });
 });

@@ -1,5 +1,6 @@
 /** Shared test helpers: build configurations from the example, synthesize, and look things up. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -100,4 +101,26 @@ export function addressOf(tf: Json, type: string, body: Json): string {
   const entry = Object.entries(tf.resource?.[type] ?? {}).find(([, value]) => value === body);
   if (!entry) throw new Error(`resource not found in ${type}`);
   return `${type}.${entry[0]}`;
+}
+
+/**
+ * Evaluates a Terraform expression with `terraform console` (offline, no provider) and returns
+ * its value, or `undefined` when there is no terraform binary here.
+ */
+export function terraformEval(expression: string): unknown {
+  if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).error) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-console-'));
+  try {
+    writeFileSync(join(dir, 'main.tf'), 'locals {}\n');
+    const run = spawnSync('terraform', ['console'], {
+      cwd: dir,
+      input: `jsonencode(${expression})\n`,
+      encoding: 'utf8',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+    });
+    if (run.status !== 0) throw new Error(`terraform console failed: ${run.stderr}`);
+    return JSON.parse(JSON.parse(run.stdout.trim()));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

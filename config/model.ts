@@ -160,6 +160,8 @@ export interface ResolvedExternalDns {
   readonly domainFilters: readonly string[];
   readonly policy: 'upsert-only' | 'sync';
   readonly txtOwnerId: string;
+  /** The previous owner id whose records this instance takes over. */
+  readonly migrateFromTxtOwner?: string;
   readonly sources: readonly string[];
   readonly annotationFilter?: string;
   /** Record names the IAM policy is narrowed to, when `restrictRecordNames`. */

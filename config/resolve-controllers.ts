@@ -167,6 +167,15 @@ export function resolveExternalDns(
     );
   }
   const names = externalDnsNames(cluster, instance.name);
+  if (
+    instance.migrateFromTxtOwner &&
+    instance.migrateFromTxtOwner === (instance.txtOwnerId ?? names.txtOwnerId)
+  ) {
+    issues.add(
+      `${path}.migrateFromTxtOwner`,
+      'is the current txtOwnerId: name the owner id the instance ran with before, or remove it',
+    );
+  }
   if (names.release.length > HELM_RELEASE_NAME_LIMIT) {
     issues.add(
       `${path}.name`,
@@ -196,6 +205,7 @@ export function resolveExternalDns(
     domainFilters,
     policy: instance.policy,
     txtOwnerId: instance.txtOwnerId ?? names.txtOwnerId,
+    migrateFromTxtOwner: instance.migrateFromTxtOwner,
     sources: instance.sources,
     annotationFilter: instance.annotationFilter,
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,

@@ -234,6 +234,12 @@ export const zoneSchema = named(
   }),
 );
 
+const ownerId = pattern(
+  'owner id',
+  /^[A-Za-z0-9][\w.-]{0,62}$/,
+  'must be 1-63 characters: letters, digits, ".", "_" and "-"',
+);
+
 const externalDnsSource = z.enum([
   'service',
   'ingress',
@@ -292,18 +298,14 @@ export const externalDnsSchema = z.strictObject({
     z._default(z.enum(['upsert-only', 'sync']), 'upsert-only'),
     '`upsert-only` never deletes records; `sync` also deletes the records it owns.',
   ),
-  txtOwnerId: setting(
-    z.optional(
-      pattern(
-        'owner id',
-        /^[A-Za-z0-9][\w.-]{0,62}$/,
-        'must be 1-63 characters: letters, digits, ".", "_" and "-"',
-      ),
-    ),
-    {
-      description: 'TXT registry owner id, unique across every instance writing to the zones.',
-      defaultText: '`<environment>-<clusterName>-<name>`',
-    },
+  txtOwnerId: setting(z.optional(ownerId), {
+    description:
+      'TXT registry owner id, unique across every instance writing to the zones. ExternalDNS changes only records that carry its owner id: changing it (also by renaming the instance, cluster or environment it derives from) needs `migrateFromTxtOwner`, or the plan stops (it reads the running owner id from the cluster). Set it explicitly before renaming.',
+    defaultText: '`<environment>-<clusterName>-<name>`',
+  }),
+  migrateFromTxtOwner: setting(
+    z.optional(ownerId),
+    'The owner id this instance ran with before `txtOwnerId` changed: ExternalDNS takes over the records of that owner (`--migrate-from-txt-owner`). Remove it once the records are migrated.',
   ),
   sources: setting(
     z._default(nonEmptyList(uniqueList(externalDnsSource), 'source'), ['service', 'ingress']),

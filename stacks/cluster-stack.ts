@@ -52,10 +52,11 @@ export class ClusterStack extends ProjectStack {
 
     const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
+    // Kubernetes objects and reads: the gateway CRDs, and the owner-id guard of every ExternalDNS.
+    if (lbc?.gatewayApi || cluster.externalDns.length > 0) kubernetesProvider(this, connection);
     if (lbc) {
       new HttpProvider(this, 'http');
       const gatewayApi = lbc.gatewayApi;
-      if (gatewayApi) kubernetesProvider(this, connection);
       const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi.support);
       this.loadBalancerController = new AwsLoadBalancerController(
         this,

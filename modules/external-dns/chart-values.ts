@@ -16,6 +16,7 @@ export const EXTERNAL_DNS_MANAGED_FLAGS = [
   '--policy',
   '--registry',
   '--txt-owner-id',
+  '--migrate-from-txt-owner',
   '--domain-filter',
   '--source',
   '--annotation-filter',
@@ -33,6 +34,7 @@ export interface ExternalDnsChartValuesProps {
     | 'domainFilters'
     | 'policy'
     | 'txtOwnerId'
+    | 'migrateFromTxtOwner'
     | 'sources'
     | 'annotationFilter'
     | 'recordTypes'
@@ -63,6 +65,9 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
           `--aws-assume-role=${props.assumeRole.roleArn}`,
           `--aws-assume-role-external-id=${props.assumeRole.externalId}`,
         ]
+      : []),
+    ...(instance.migrateFromTxtOwner
+      ? [`--migrate-from-txt-owner=${instance.migrateFromTxtOwner}`]
       : []),
     ...instance.extraArgs,
   ];

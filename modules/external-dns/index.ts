@@ -10,6 +10,7 @@ import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
 import { externalDnsChartValues } from './chart-values';
 import { hostedZoneArn, route53AccessStatements } from './route53-policy';
+import { txtOwnerGuard } from './txt-owner-guard';
 
 export interface ExternalDnsProps {
   readonly instance: ResolvedExternalDns;
@@ -75,6 +76,12 @@ export class ExternalDns extends Construct {
       this.identity.allowAssumeRole('assume-dns-account-role', route53.dnsRoleArn);
     }
 
+    txtOwnerGuard(this, 'txt-owner-guard', {
+      releaseName: instance.releaseName,
+      namespace: instance.serviceAccount.namespace,
+      txtOwnerId: instance.txtOwnerId,
+      migrateFromTxtOwner: instance.migrateFromTxtOwner,
+    });
     this.release = chartRelease(this, 'release', {
       releaseName: instance.releaseName,
       chart: instance.chart,
