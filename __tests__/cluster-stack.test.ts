@@ -615,3 +615,24 @@ describe('an identity switch', () => {
     );
   });
 });
+
+describe('moving the state from local files to S3', () => {
+  it('changes the backend block of every stack and nothing else', () => {
+    const local = synthesize(configWith(() => undefined));
+    const s3 = synthesize(
+      configWith(
+        (raw) => (raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1' }),
+      ),
+    );
+    expect(Object.keys(s3)).toEqual(Object.keys(local));
+    const withoutBackend = (tf: Json) => ({
+      ...tf,
+      terraform: { ...tf.terraform, backend: undefined },
+    });
+    for (const stack of Object.keys(local)) {
+      expect(local[stack].terraform.backend).toHaveProperty('local');
+      expect(s3[stack].terraform.backend).toHaveProperty('s3');
+      expect(withoutBackend(s3[stack])).toEqual(withoutBackend(local[stack]));
+    }
+  });
+});
