@@ -57,7 +57,10 @@ function resolveGroup(
       'an internal group with its own security group needs the CIDRs that may reach it (e.g. the VPN range)',
     );
   }
-  const inboundCidrs = group.inboundCidrs ?? (group.securityGroup ? ['0.0.0.0/0'] : undefined);
+  // In a canonical order: the order of a list of CIDRs means nothing, so reordering it changes nothing.
+  const inboundCidrs = (group.inboundCidrs ?? (group.securityGroup ? ['0.0.0.0/0'] : undefined))
+    ?.slice()
+    .sort();
   return {
     name: group.name,
     ingressClassName: ingressClassName(group.name),

@@ -57,7 +57,7 @@ export class ClusterStack extends ProjectStack {
     if (lbc) {
       new HttpProvider(this, 'http');
       const gatewayApi = lbc.gatewayApi;
-      const crds = gatewayApi && new GatewayApiCrds(this, 'gateway-api-crds', gatewayApi.support);
+      const crds = gatewayApi && new GatewayApiCrds(this, GATEWAY_API_CRDS_ID, gatewayApi.support);
       this.loadBalancerController = new AwsLoadBalancerController(
         this,
         'aws-load-balancer-controller',
@@ -94,6 +94,7 @@ export class ClusterStack extends ProjectStack {
         }),
     );
     identities.finish();
+    if (!lbc?.gatewayApi) GatewayApiCrds.release(this, GATEWAY_API_CRDS_ID);
     if (this.externalDns.length > 0) {
       new TerraformOutput(this, 'external_dns_releases', {
         description: 'ExternalDNS releases and their TXT owner ids',
@@ -107,6 +108,9 @@ export class ClusterStack extends ProjectStack {
  * The identity mechanisms of a cluster's workloads. The OIDC provider (and the Pod Identity agent
  * add-on, when asked for) is made once, by the first workload that needs it.
  */
+/** Construct id of the Gateway API CRDs: part of their Terraform addresses. */
+const GATEWAY_API_CRDS_ID = 'gateway-api-crds';
+
 /** Construct id of the OIDC provider: part of its Terraform address, which must never change. */
 const OIDC_PROVIDER_ID = 'oidc';
 

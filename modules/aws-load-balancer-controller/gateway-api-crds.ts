@@ -3,7 +3,11 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
+import { ReleasedResource } from '../shared/released-resource';
 import { verifiedDownload } from '../shared/verified-download';
+
+/** Construct ids of the CRD sets: part of their Terraform addresses. */
+const MANIFESTS = { gatewayApi: 'gateway-api', lbcGateway: 'lbc-gateway' } as const;
 
 /**
  * The CRDs the controller's Gateway API support needs, downloaded at plan time from pinned
@@ -25,9 +29,23 @@ export class GatewayApiCrds extends Construct {
     });
     const lbcCrds = verifiedDownload(this, 'lbc-gateway-crds', support.lbcCrds);
     this.manifests = [
-      applyEachDocument(this, 'gateway-api', bundle),
-      applyEachDocument(this, 'lbc-gateway', lbcCrds),
+      applyEachDocument(this, MANIFESTS.gatewayApi, bundle),
+      applyEachDocument(this, MANIFESTS.lbcGateway, lbcCrds),
     ];
+  }
+
+  /**
+   * Without Gateway API support the CRDs stay in the cluster: Terraform forgets them (`removed`,
+   * destroy = false) instead of deleting them, since deleting a CRD deletes every object of its
+   * kinds, in every application. Where they were never installed, this does nothing.
+   */
+  static release(scope: Construct, id: string): void {
+    for (const manifest of Object.values(MANIFESTS)) {
+      new ReleasedResource(scope, `${id}-${manifest}-released`, {
+        type: 'kubernetes_manifest',
+        path: [id, manifest],
+      });
+    }
   }
 }
 

@@ -1,0 +1,244 @@
+/**
+ * The plan classifier of the change-safety suite, on small hand-made stacks, and its force-new
+ * table against Terraform itself where the AWS provider is available offline.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Json } from './helpers';
+import { planChanges } from './plan';
+
+const stack = (resource: Json, extra: Json = {}): Json => ({ resource, ...extra });
+const role = (name: string, description = 'd') => ({
+  name,
+  description,
+  assume_role_policy: '${data.aws_iam_policy_document.t.json}',
+});
+const plan = (before: Json, after: Json) =>
+  planChanges({ s: before }, after === undefined ? {} : { s: after }).map(
+    (c) => `${c.change} ${c.address}`,
+  );
+
+describe('the plan classifier', () => {
+  it('updates in place what changed outside the force-new arguments', () => {
+    expect(
+      plan(
+        stack({ aws_iam_role: { r: role('a', 'old') } }),
+        stack({ aws_iam_role: { r: role('a', 'new') } }),
+      ),
+    ).toEqual(['update aws_iam_role.r']);
+  });
+
+  it('replaces what changed in a force-new argument, and what refers to it there', () => {
+    const before = stack({
+      aws_iam_role: { r: role('a') },
+      aws_iam_role_policy_attachment: { p: { role: '${aws_iam_role.r.name}', policy_arn: 'arn' } },
+    });
+    const after = stack({
+      aws_iam_role: { r: role('b') },
+      aws_iam_role_policy_attachment: before.resource.aws_iam_role_policy_attachment,
+    });
+    expect(plan(before, after)).toEqual([
+      'replace aws_iam_role.r',
+      'replace aws_iam_role_policy_attachment.p',
+    ]);
+  });
+
+  it('does not see what ignore_changes lists, nor meta-arguments', () => {
+    const group = (description: string, depends: string[]) => ({
+      aws_security_group: {
+        g: {
+          name: 'g',
+          description,
+          lifecycle: { ignore_changes: ['description'] },
+          depends_on: depends,
+        },
+      },
+    });
+    expect(plan(stack(group('a', [])), stack(group('b', ['x'])))).toEqual([]);
+  });
+
+  it('deletes what left the configuration, forgets what a removed block releases, follows moved blocks', () => {
+    const before = stack({
+      aws_ec2_tag: {
+        a: { resource_id: 's', key: 'k' },
+        b: { resource_id: 's', key: 'l' },
+        c: { resource_id: 's', key: 'm' },
+      },
+    });
+    const after = stack(
+      { aws_ec2_tag: { z: { resource_id: 's', key: 'm' } } },
+      {
+        removed: [{ from: 'aws_ec2_tag.b', lifecycle: { destroy: false } }],
+        moved: [{ from: 'aws_ec2_tag.c', to: 'aws_ec2_tag.z' }],
+      },
+    );
+    expect(plan(before, after)).toEqual(['delete aws_ec2_tag.a', 'forget aws_ec2_tag.b']);
+  });
+
+  it('updates a resource whose data source changed, and orphans the resources of a stack that left the app', () => {
+    const doc = (action: string) => ({
+      aws_iam_policy_document: { t: { statement: [{ actions: [action] }] } },
+    });
+    expect(
+      plan(
+        stack({ aws_iam_role: { r: role('a') } }, { data: doc('x') }),
+        stack({ aws_iam_role: { r: role('a') } }, { data: doc('y') }),
+      ),
+    ).toEqual(['update aws_iam_role.r']);
+    expect(planChanges({ s: stack({ aws_iam_role: { r: role('a') } }) }, {})[0].change).toBe(
+      'orphan',
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The force-new table against Terraform: a plan over a state that holds the "before" object.
+
+const MIRROR = '/opt/tf-plugins';
+const haveProvider =
+  existsSync(join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws')) &&
+  !spawnSync('terraform', ['version']).error;
+
+interface Case {
+  readonly type: string;
+  /** Its configuration before, as synth would write it. */
+  readonly before: Json;
+  /** What the provider adds to the state (ids, computed attributes). */
+  readonly computed: Json;
+  /** Its configuration now. */
+  readonly config: Json;
+}
+
+/** Terraform's planned action for each case, in one plan over a state that holds every "before". */
+function terraformActions(cases: readonly Case[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-plan-'));
+  try {
+    writeFileSync(
+      join(dir, 'terraformrc'),
+      `provider_installation {\n  filesystem_mirror {\n    path = "${MIRROR}"\n    include = ["*/*/*"]\n  }\n}\n`,
+    );
+    const resource: Json = {};
+    for (const [index, c] of cases.entries())
+      resource[c.type] = { ...resource[c.type], [`r${index}`]: c.config };
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        provider: {
+          aws: [
+            {
+              region: 'eu-west-1',
+              access_key: 'x',
+              secret_key: 'y',
+              skip_credentials_validation: true,
+              skip_requesting_account_id: true,
+              skip_metadata_api_check: true,
+            },
+          ],
+        },
+        resource,
+      }),
+    );
+    writeFileSync(
+      join(dir, 'terraform.tfstate'),
+      JSON.stringify({
+        version: 4,
+        terraform_version: '1.11.0',
+        serial: 1,
+        lineage: '00000000-0000-0000-0000-000000000000',
+        outputs: {},
+        resources: cases.map((c, index) => ({
+          mode: 'managed',
+          type: c.type,
+          name: `r${index}`,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [{ schema_version: 0, attributes: { ...c.computed, ...c.before } }],
+        })),
+      }),
+    );
+    const env = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: join(dir, 'terraformrc'),
+      CHECKPOINT_DISABLE: '1',
+    };
+    const terraform = (...args: string[]) => {
+      const run = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`terraform ${args[0]}: ${run.stderr}`);
+      return run.stdout;
+    };
+    terraform('init', '-input=false', '-no-color');
+    terraform('plan', '-refresh=false', '-input=false', '-no-color', '-out=plan');
+    const changes: Json[] = JSON.parse(terraform('show', '-json', 'plan')).resource_changes;
+    return cases.map((c, index) => {
+      const actions: string[] = changes.find((r) => r.address === `${c.type}.r${index}`)?.change
+        .actions;
+      return actions.includes('delete') && actions.includes('create')
+        ? 'replace'
+        : actions.join(',');
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+(haveProvider ? describe : describe.skip)(
+  'the force-new table, checked by Terraform (local AWS provider mirror)',
+  () => {
+    const tag = {
+      type: 'aws_ec2_tag',
+      before: { resource_id: 'subnet-1', key: 'k', value: '1' },
+      computed: { id: 'subnet-1,k' },
+    };
+    const group = {
+      type: 'aws_security_group',
+      before: { name: 'g', description: 'old', vpc_id: 'vpc-1', revoke_rules_on_delete: true },
+      computed: {
+        id: 'sg-1',
+        ingress: [],
+        egress: [],
+        tags: {},
+        tags_all: {},
+        arn: 'a',
+        owner_id: '1',
+        name_prefix: '',
+      },
+    };
+    const cases: [string, Case, string][] = [
+      ['a tag value', { ...tag, config: { ...tag.before, value: '2' } }, 'update'],
+      ['a tag key', { ...tag, config: { ...tag.before, key: 'other' } }, 'replace'],
+      [
+        'a security group description',
+        { ...group, config: { ...group.before, description: 'new' } },
+        'replace',
+      ],
+      [
+        'an ignored security group description',
+        {
+          ...group,
+          config: {
+            ...group.before,
+            description: 'new',
+            lifecycle: { ignore_changes: ['description'] },
+          },
+        },
+        'no-op',
+      ],
+    ];
+
+    it('plans what the table and the classifier say for each case', () => {
+      const actual = terraformActions(cases.map(([, c]) => c));
+      expect(cases.map(([name], i) => `${name}: ${actual[i]}`)).toEqual(
+        cases.map(([name, , expected]) => `${name}: ${expected}`),
+      );
+      const byClassifier = cases.map(
+        ([, c]) =>
+          planChanges(
+            { s: { resource: { [c.type]: { r: c.before } } } },
+            { s: { resource: { [c.type]: { r: c.config } } } },
+          )[0]?.change ?? 'no-op',
+      );
+      expect(byClassifier).toEqual(actual);
+    }, 60_000);
+  },
+);
