@@ -39,7 +39,6 @@ describe('the AWS Load Balancer Controller catalog', () => {
         release.value.policy.url,
         release.value.migrationPolicy?.url,
         release.value.gatewayApi?.lbcCrds.url,
-        release.value.gatewayApi?.bundleUrl,
       ];
       for (const url of urls.filter(Boolean)) expect(url).toMatch(/\/v\d+\.\d+\.\d+\//);
     }
@@ -82,7 +81,14 @@ describe('the Gateway API catalog', () => {
           (m) => [m[1], m[2]],
         ),
       );
-      expect(gatewayApiRelease(version)?.standardFileSha256).toEqual(upstream);
+      const files = gatewayApiRelease(version)?.standardFiles ?? [];
+      expect(Object.fromEntries(files.map((file) => [file.name, file.sha256]))).toEqual(upstream);
+      for (const file of files)
+        expect(file.url).toMatch(
+          new RegExp(
+            `/gateway-api/${version}/config/crd/standard/gateway\\.networking\\.k8s\\.io_${file.name}\\.yaml$`,
+          ),
+        );
     },
   );
 

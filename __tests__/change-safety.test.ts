@@ -97,6 +97,8 @@ export const EDITS: Edit[] = [
       'create aws_iam_role',
       'create aws_iam_role_policy_attachment',
       'create helm_release',
+      'create kubernetes_manifest ×4',
+      'create terraform_data',
     ],
   },
   {
@@ -136,7 +138,7 @@ export const EDITS: Edit[] = [
       'delete aws_vpc_security_group_ingress_rule ×2',
       'delete kubernetes_manifest ×7',
       'delete kubernetes_namespace_v1',
-      'forget kubernetes_manifest ×2',
+      'forget kubernetes_manifest ×15',
       'update helm_release ×2',
     ],
     askedFor: 'the removed groups, gateways and logs',
@@ -236,6 +238,8 @@ export const EDITS: Edit[] = [
       'create aws_iam_role',
       'create aws_iam_role_policy_attachment',
       'create helm_release',
+      'create kubernetes_manifest ×4',
+      'create terraform_data',
     ],
   },
   {
@@ -297,6 +301,8 @@ export const EDITS: Edit[] = [
       'create aws_iam_role_policy ×2',
       'create aws_iam_role_policy_attachment',
       'create helm_release ×2',
+      'create kubernetes_manifest ×4',
+      'create terraform_data',
     ],
   },
 ];

@@ -134,8 +134,13 @@ describe('cluster stack of the built-in example', () => {
     });
     expect(release.set).toBeUndefined();
     const attachment = resourceAt(tf, 'aws_iam_role_policy_attachment', 'identity/controller');
+    const chartCrds = resources(tf, 'kubernetes_manifest').map((m) =>
+      addressOf(tf, 'kubernetes_manifest', m),
+    );
+    expect(chartCrds).toHaveLength(4);
     expect(release.depends_on).toEqual([
       addressOf(tf, 'aws_iam_role_policy_attachment', attachment),
+      ...chartCrds,
     ]);
   });
 

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
@@ -47,36 +45,6 @@ const PUBLIC_WEB_ACL =
 describe('the example with Gateway API and two ALB groups', () => {
   it('edge stack matches the snapshot', () => {
     expect(edge).toMatchSnapshot();
-  });
-
-  it('installs the Gateway API CRDs of the version the controller needs (v3.5.0 → v1.6.0), checked', () => {
-    const bundle = resourceAt(cluster, 'http', 'gateway-api-crds/gateway-api-bundle');
-    expect(bundle.url).toBe(
-      'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml',
-    );
-    expect(bundle.lifecycle.postcondition.map((p: Json) => p.condition)).toEqual([
-      '${self.status_code == 200}',
-      '${strcontains(self.response_body, "gateway.networking.k8s.io/bundle-version: v1.6.0")}',
-    ]);
-    const lbcCrds = resourceAt(cluster, 'http', 'gateway-api-crds/lbc-gateway-crds');
-    expect(lbcCrds.url).toBe(
-      'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/config/crd/gateway/gateway-crds.yaml',
-    );
-    expect(lbcCrds.lifecycle.postcondition[1].condition).toContain(
-      'fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862',
-    );
-  });
-
-  it('applies every CRD document server-side, taking ownership from earlier installs', () => {
-    const crds = resources(cluster, 'kubernetes_manifest');
-    expect(crds).toHaveLength(2);
-    for (const crd of crds) {
-      expect(crd.manifest).toBe('${each.value}');
-      expect(crd.field_manager).toEqual({ name: 'eks-edge', force_conflicts: true });
-      expect(crd.for_each).toMatch(
-        /^\$\{\{ for doc in \[for part in split\("\\n---\\n", data\.http\..*\.response_body\) : yamldecode\(part\) if length\(regexall\("\(\?m\)\^kind:", part\)\) > 0\] : format\("%s\/%s", doc\.kind, doc\.metadata\.name\) => \{ for key, value in doc : key => value if key != "status" \} \}\}$/,
-      );
-    }
   });
 
   it('turns the ALB gateway feature gate on and starts the controller after the CRDs', () => {
@@ -256,43 +224,20 @@ describe('the example with Gateway API and two ALB groups', () => {
   });
 });
 
-describe('Gateway API with controller v3.4.3', () => {
-  it('pins the v3.4.3 gateway CRDs by the catalogued checksum, with Gateway API v1.5.0', () => {
-    const tf = synthesize(
-      configWith((raw) => (raw.clusters[0].loadBalancerController.version = 'v3.4.3')),
-    )['prod-edge-demo'];
-    const lbcCrds = resourceAt(tf, 'http', 'gateway-api-crds/lbc-gateway-crds');
-    expect(lbcCrds.url).toContain('/aws-load-balancer-controller/v3.4.3/config/crd/gateway/');
-    expect(lbcCrds.lifecycle.postcondition[1].condition).toContain(
-      '89983f8b43b1b85c3d065d6f0007ee1fa2bffe8790282b9a57ccc9a355f65bd7',
-    );
-    expect(resourceAt(tf, 'http', 'gateway-api-crds/gateway-api-bundle').url).toContain(
-      '/download/v1.5.0/standard-install.yaml',
-    );
-  });
-});
-
 describe('Gateway API with controller v2.17.1', () => {
   const older = synthesize(
     configWith((raw) => (raw.clusters[0].loadBalancerController.version = 'v2.17.1')),
   );
 
-  it('installs Gateway API v1.3.0 and the v2.17.1 controller CRDs, and uses gateway.k8s.aws/v1beta1', () => {
-    expect(
-      resourceAt(older['prod-edge-demo'], 'http', 'gateway-api-crds/gateway-api-bundle').url,
-    ).toContain('/download/v1.3.0/standard-install.yaml');
-    const lbcCrds = resourceAt(
-      older['prod-edge-demo'],
-      'http',
-      'gateway-api-crds/lbc-gateway-crds',
-    );
-    expect(lbcCrds.url).toContain('/aws-load-balancer-controller/v2.17.1/config/crd/gateway/');
-    expect(lbcCrds.lifecycle.postcondition[1].condition).toContain(
-      'a1f4298ada0a7d6137acfc8838a460383ee6c6649d9ce718a4ebdc625ca0eaca',
-    );
-    expect(
-      manifests(older['prod-edge-demo-edge'])['LoadBalancerConfiguration/public'].apiVersion,
-    ).toBe('gateway.k8s.aws/v1beta1');
+  it('uses gateway.k8s.aws/v1beta1, at its own address', () => {
+    const configuration = manifests(older['prod-edge-demo-edge'])[
+      'LoadBalancerConfiguration/public'
+    ];
+    expect(configuration.apiVersion).toBe('gateway.k8s.aws/v1beta1');
+    const [name] = Object.entries(older['prod-edge-demo-edge'].resource.kubernetes_manifest).find(
+      ([, m]) => (m as Json).manifest?.kind === 'LoadBalancerConfiguration',
+    ) ?? [''];
+    expect(name).toMatch(/^gateway-public_configuration-v1beta1_/);
   });
 });
 
@@ -321,70 +266,6 @@ describe('access logs in a region opened after August 2022', () => {
     const statements: Json[] = dataSources(tf, 'aws_iam_policy_document')[0].statement;
     expect(statements.map((s) => s.sid)).toEqual(['LogDeliveryService', 'DenyInsecureTransport']);
   });
-});
-
-describe('the CRD split expression, evaluated by Terraform', () => {
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  (terraform.error ? it.skip : it)(
-    'keys documents by kind/name, skips comment-only parts and drops status',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'eks-edge-console-'));
-      try {
-        writeFileSync(
-          join(dir, 'bundle.yaml'),
-          [
-            '# Copyright header',
-            '#',
-            '---',
-            '#',
-            '# config/crd/standard/one.yaml',
-            '#',
-            'apiVersion: apiextensions.k8s.io/v1',
-            'kind: CustomResourceDefinition',
-            'metadata:',
-            '  name: gateways.gateway.networking.k8s.io',
-            'spec:',
-            '  names:',
-            '    kind: Gateway',
-            'status:',
-            '  storedVersions: null',
-            '---',
-            'apiVersion: admissionregistration.k8s.io/v1',
-            'kind: ValidatingAdmissionPolicy',
-            'metadata:',
-            '  name: safe-upgrades.gateway.networking.k8s.io',
-            '',
-          ].join('\n'),
-        );
-        writeFileSync(join(dir, 'main.tf'), 'locals {}\n');
-        const [crd] = resources(cluster, 'kubernetes_manifest');
-        // The synthesized expression, with the download replaced by the fixture file.
-        const expression = (crd.for_each as string)
-          .slice(2, -1)
-          .replace(/data\.http\.[\w-]+\.response_body/, 'file("bundle.yaml")');
-        const run = spawnSync('terraform', ['console'], {
-          cwd: dir,
-          input: `jsonencode(${expression})\n`,
-          encoding: 'utf8',
-          env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
-        });
-        expect(run.stderr.replace(/.*CLI configuration[\s\S]*?╵\n?/g, '').trim()).toBe('');
-        const result = JSON.parse(JSON.parse(run.stdout.trim()));
-        expect(Object.keys(result)).toEqual([
-          'CustomResourceDefinition/gateways.gateway.networking.k8s.io',
-          'ValidatingAdmissionPolicy/safe-upgrades.gateway.networking.k8s.io',
-        ]);
-        expect(
-          result['CustomResourceDefinition/gateways.gateway.networking.k8s.io'].status,
-        ).toBeUndefined();
-        expect(result['CustomResourceDefinition/gateways.gateway.networking.k8s.io'].spec).toEqual({
-          names: { kind: 'Gateway' },
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
 });
 
 describe('edge configuration errors', () => {

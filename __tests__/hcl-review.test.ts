@@ -54,6 +54,8 @@ describe('the HCL rendering for review', () => {
     ]);
     expect(Object.keys(parsed).sort()).toEqual([
       'data',
+      'import',
+      'moved',
       'output',
       'provider',
       'resource',

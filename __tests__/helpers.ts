@@ -1,9 +1,10 @@
 /** Shared test helpers: build configurations from the example, synthesize, and look things up. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { TerraformStack } from 'cdktf';
 import { ConfigError, validateConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
 import { buildApp } from '../stacks/app';
@@ -52,19 +53,29 @@ export function configIssues(change: (raw: Json) => void, base: Json = exampleRa
   throw new Error('expected the configuration to be rejected');
 }
 
-/** Synthesizes every stack of a configuration; returns the Terraform JSON per stack name. */
+const synthesized = new Map<string, string>();
+
+/**
+ * Synthesizes every stack of a configuration; returns the Terraform JSON per stack name: what
+ * `app.synth()` writes to each `cdk.tf.json`, built in memory (and kept per configuration for the
+ * test file, since many tests read the same synth).
+ */
 export function synthesize(config: ResolvedConfig): Record<string, Json> {
-  const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-test-'));
-  try {
-    buildApp(config, outdir).synth();
-    const stacks: Record<string, Json> = {};
-    for (const name of readdirSync(join(outdir, 'stacks'))) {
-      stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-    }
-    return stacks;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  const key = JSON.stringify(config);
+  let text = synthesized.get(key);
+  if (text === undefined) {
+    const app = buildApp(config);
+    const stacks = app.node.children.filter(TerraformStack.isStack);
+    // What App.synth does before it writes each stack.
+    stacks.forEach((stack) => stack.prepareStack());
+    const problems = app.node.validate();
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+    text = JSON.stringify(
+      Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()])),
+    );
+    synthesized.set(key, text);
   }
+  return JSON.parse(text);
 }
 
 /** The cluster stack of a single-cluster configuration. */

@@ -7,6 +7,9 @@
  * every other file one CRD named `<name>.gateway.networking.k8s.io`.
  */
 
+import { crds } from './manifest-files';
+import type { ManifestDocument, PinnedManifestFile } from './manifest-files';
+
 /** sha256 of each standard-channel file, by the file's name part (`httproutes`, …). */
 const STANDARD_FILES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'v1.3.0': {
@@ -68,13 +71,46 @@ const STANDARD_FILES: Readonly<Record<string, Readonly<Record<string, string>>>>
 
 export interface GatewayApiRelease {
   readonly version: string;
-  /** sha256 of each standard-channel file at the release tag, by the file's name part. */
-  readonly standardFileSha256: Readonly<Record<string, string>>;
+  /** The standard-channel files at the release tag, pinned, with the objects each holds. */
+  readonly standardFiles: readonly PinnedManifestFile[];
   /** Resource names (plural) of the CRDs in the standard channel, e.g. `httproutes`. */
   readonly standardResources: readonly string[];
 }
 
+/**
+ * The standard channel serves no alpha API version: TLSRoute, TCPRoute and UDPRoute are served as
+ * v1 only (their v1alpha2 is `served: false` in the standard files of v1.5.0 to v1.6.1).
+ */
+export function servedInStandardChannel(
+  release: GatewayApiRelease,
+  resource: string,
+  version: string,
+): boolean {
+  return release.standardResources.includes(resource) && !/alpha/.test(version);
+}
+
 export const GATEWAY_API_VERSIONS = Object.keys(STANDARD_FILES);
+
+const GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * What a standard-channel file holds: one CRD, named `<file>.gateway.networking.k8s.io`, except
+ * `vap_safeupgrades`: the ValidatingAdmissionPolicy that refuses CRD downgrades, and its binding
+ * (checked at every catalogued tag).
+ */
+function documentsOf(file: string): ManifestDocument[] {
+  if (file !== 'vap_safeupgrades') return crds(`${file}.${GROUP}`);
+  const apiVersion = 'admissionregistration.k8s.io/v1';
+  const name = `safe-upgrades.${GROUP}`;
+  return [
+    { apiVersion, kind: 'ValidatingAdmissionPolicy', name },
+    { apiVersion, kind: 'ValidatingAdmissionPolicyBinding', name },
+  ];
+}
+
+function standardFileUrl(version: string, file: string): string {
+  return `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${version}/config/crd/standard/${GROUP}_${file}.yaml`;
+}
 
 /** The catalogued Gateway API release, or undefined. */
 export function gatewayApiRelease(version: string): GatewayApiRelease | undefined {
@@ -82,17 +118,20 @@ export function gatewayApiRelease(version: string): GatewayApiRelease | undefine
   if (!files) return undefined;
   return {
     version,
-    standardFileSha256: files,
+    standardFiles: Object.entries(files).map(([name, sha256]) => ({
+      name,
+      url: standardFileUrl(version, name),
+      sha256,
+      documents: documentsOf(name),
+    })),
     standardResources: Object.keys(files).filter((name) => name !== 'vap_safeupgrades'),
   };
 }
 
-/** The standard-channel install bundle of a release (accepted by its version stamp, not a checksum). */
-export function gatewayApiBundleUrl(version: string): string {
-  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
-}
-
-/** The stamp every document of a release's bundle carries. */
-export function gatewayApiBundleStamp(version: string): string {
-  return `gateway.networking.k8s.io/bundle-version: ${version}`;
-}
+/** Every object any catalogued release puts in the standard channel, by file. */
+export const ALL_STANDARD_FILES: readonly {
+  name: string;
+  documents: readonly ManifestDocument[];
+}[] = [...new Set(Object.values(STANDARD_FILES).flatMap((files) => Object.keys(files)))]
+  .sort()
+  .map((name) => ({ name, documents: documentsOf(name) }));

@@ -89,6 +89,8 @@ export interface ResolvedLoadBalancerController {
   readonly identity: { readonly mode: 'irsa' } | { readonly mode: 'pod-identity' };
   readonly serviceAccount: ServiceAccountRef;
   readonly replicaCount: number;
+  /** Destroy the controller even while it owns load balancers (they are left behind). */
+  readonly acceptOrphansOnDestroy: boolean;
   readonly names: {
     readonly role: string;
     readonly policy: string;
@@ -163,6 +165,7 @@ export interface ResolvedExternalDns {
   /** The previous owner id whose records this instance takes over. */
   readonly migrateFromTxtOwner?: string;
   readonly sources: readonly string[];
+  readonly annotationPrefix: string;
   readonly annotationFilter?: string;
   /** Record names the IAM policy is narrowed to, when `restrictRecordNames`. */
   readonly recordNames?: readonly string[];
@@ -221,7 +224,7 @@ export interface ResolvedGatewayApi {
   readonly gatewayClassName: string;
   readonly namespace: string;
   /** apiVersion of LoadBalancerConfiguration for the controller version. */
-  readonly lbcApiVersion: string;
+  readonly lbcApiVersion: LbcGatewaySupport['lbcApiVersion'];
   readonly gateways: readonly ResolvedGateway[];
 }
 

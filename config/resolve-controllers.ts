@@ -3,7 +3,13 @@
  * catalog, identity and names) and each ExternalDNS instance (identity, zones, filters, owner id),
  * with the checks between their settings.
  */
-import { lbcRelease, overridesOfCataloguedVersion } from '../catalog/aws-load-balancer-controller';
+import {
+  compareVersions,
+  lbcRelease,
+  overridesOfCataloguedVersion,
+} from '../catalog/aws-load-balancer-controller';
+import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
+import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
 import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
@@ -66,7 +72,15 @@ export function resolveLoadBalancerController(
   const gatewaySupport = release.value.gatewayApi;
   const gatewayApi =
     cluster.gatewayApi.enabled && gatewaySupport
-      ? { support: gatewaySupport, nlb: cluster.gatewayApi.nlb }
+      ? {
+          support: withGatewayApiVersion(
+            gatewaySupport,
+            cluster.gatewayApi.version,
+            `${gatewayPath(path)}.version`,
+            issues,
+          ),
+          nlb: cluster.gatewayApi.nlb,
+        }
       : undefined;
   const serviceAccount = { namespace: lbc.namespace, name: lbc.serviceAccountName };
   const managed = lbcChartValues({
@@ -87,10 +101,41 @@ export function resolveLoadBalancerController(
     identity: { mode: lbc.identity },
     serviceAccount,
     replicaCount: lbc.replicaCount,
+    acceptOrphansOnDestroy: lbc.acceptOrphansOnDestroy,
     names: lbcNames(cluster),
     values: lbc.values,
     gatewayApi,
   };
+}
+
+/** `clusters[i].loadBalancerController` → `clusters[i].gatewayApi`. */
+function gatewayPath(controllerPath: string): string {
+  return controllerPath.replace(/\.loadBalancerController$/, '.gatewayApi');
+}
+
+/** The controller's Gateway API support with a newer catalogued release, where one is chosen. */
+function withGatewayApiVersion(
+  support: LbcGatewaySupport,
+  version: string | undefined,
+  path: string,
+  issues: Issues,
+): LbcGatewaySupport {
+  if (!version || version === support.gatewayApi.version) return support;
+  const chosen = gatewayApiRelease(version);
+  if (!chosen) {
+    issues.add(
+      path,
+      `${version} is not a catalogued Gateway API release (${GATEWAY_API_VERSIONS.join(', ')})`,
+    );
+  } else if (compareVersions(version, support.gatewayApi.version) < 0) {
+    issues.add(
+      path,
+      `${version} is older than the ${support.gatewayApi.version} the controller needs`,
+    );
+  } else {
+    return { ...support, gatewayApi: chosen };
+  }
+  return support;
 }
 
 /** True when `name` is `zone` or a name inside it. */
@@ -207,6 +252,7 @@ export function resolveExternalDns(
     txtOwnerId: instance.txtOwnerId ?? names.txtOwnerId,
     migrateFromTxtOwner: instance.migrateFromTxtOwner,
     sources: instance.sources,
+    annotationPrefix: instance.annotationPrefix,
     annotationFilter: instance.annotationFilter,
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,
     recordTypes: instance.recordTypes,

@@ -4,6 +4,8 @@
  */
 import { LBC_VERSIONS_WITH_GATEWAY_API } from '../catalog/aws-load-balancer-controller';
 import { elbLogDeliveryAccount } from '../catalog/elb-log-delivery';
+import { EXTERNAL_DNS_CHART, EXTERNAL_DNS_GATEWAY_SOURCES } from '../catalog/external-dns';
+import { servedInStandardChannel } from '../catalog/gateway-api';
 import type { Issues } from './issues';
 import type {
   ResolvedAccessLogs,
@@ -18,7 +20,7 @@ import {
   edgeStackName,
   ingressClassName,
 } from './naming';
-import type { AlbGroupConfig } from './schema';
+import type { AlbGroupConfig, ExternalDnsConfig } from './schema';
 import type { NamedCluster } from './naming';
 
 function regionOfArn(arn: string): string {
@@ -151,6 +153,49 @@ function resolveGatewayApi(
   };
 }
 
+/**
+ * An ExternalDNS instance watches the Gateway API version its source was built for; if the
+ * cluster does not serve it, ExternalDNS exits at start-up and the release never becomes ready.
+ */
+function checkGatewaySources(
+  instance: ExternalDnsConfig,
+  cluster: NamedCluster,
+  lbc: ResolvedLoadBalancerController | undefined,
+  path: string,
+  issues: Issues,
+): void {
+  const gatewaySources = instance.sources.filter(
+    (source) => source in EXTERNAL_DNS_GATEWAY_SOURCES,
+  );
+  if (gatewaySources.length === 0) return;
+  if (!cluster.gatewayApi.enabled) {
+    issues.add(
+      path,
+      `${gatewaySources.join(', ')} need the Gateway API CRDs: set gatewayApi.enabled`,
+    );
+    return;
+  }
+  const release = lbc?.gatewayApi?.support.gatewayApi;
+  // The versions each source watches are known for the catalogued chart's ExternalDNS only.
+  if (!release || instance.chartVersion !== EXTERNAL_DNS_CHART.defaultVersion) return;
+  for (const source of gatewaySources) {
+    const { resource, version } = EXTERNAL_DNS_GATEWAY_SOURCES[source];
+    if (!servedInStandardChannel(release, resource, version)) {
+      issues.add(
+        path,
+        `${source}: ExternalDNS ${EXTERNAL_DNS_CHART.appVersion} (chart ${EXTERNAL_DNS_CHART.defaultVersion}) watches ${resource} ${version}, which the standard channel of Gateway API ${release.version} does not serve; it would not start. Gateway API sources that work: ${Object.entries(
+          EXTERNAL_DNS_GATEWAY_SOURCES,
+        )
+          .filter(([, watched]) =>
+            servedInStandardChannel(release, watched.resource, watched.version),
+          )
+          .map(([name]) => name)
+          .join(', ')}`,
+      );
+    }
+  }
+}
+
 /** The edge of a cluster (possibly empty: no ALB group, Gateway API or access logs). */
 export function resolveEdge(
   cluster: NamedCluster,
@@ -173,15 +218,9 @@ export function resolveEdge(
     );
   }
   const gatewayApi = resolveGatewayApi(cluster, lbc, albGroups, `${path}.gatewayApi`, issues);
-  cluster.externalDns.forEach((instance, index) => {
-    const gatewaySources = instance.sources.filter((source) => source.startsWith('gateway-'));
-    if (gatewaySources.length > 0 && !cluster.gatewayApi.enabled) {
-      issues.add(
-        `${path}.externalDns[${index}].sources`,
-        `${gatewaySources.join(', ')} need the Gateway API CRDs: set gatewayApi.enabled`,
-      );
-    }
-  });
+  cluster.externalDns.forEach((instance, index) =>
+    checkGatewaySources(instance, cluster, lbc, `${path}.externalDns[${index}].sources`, issues),
+  );
   const logs = cluster.accessLogs;
   const accessLogs: ResolvedAccessLogs | undefined = logs.enabled
     ? {

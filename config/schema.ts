@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
-import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
+import { EXTERNAL_DNS_ANNOTATION_PREFIX, EXTERNAL_DNS_CHART } from '../catalog/external-dns';
 
 /** Documentation of one setting, shown in docs/configuration.md and by editors. */
 export interface SettingDoc {
@@ -311,6 +311,17 @@ export const externalDnsSchema = z.strictObject({
     z._default(nonEmptyList(uniqueList(externalDnsSource), 'source'), ['service', 'ingress']),
     'Kubernetes objects ExternalDNS reads hostnames from.',
   ),
+  annotationPrefix: setting(
+    z._default(
+      pattern(
+        'annotation prefix',
+        /^[a-z0-9.-]+\/$/,
+        'must be an annotation prefix ending in "/", such as external-dns.alpha.kubernetes.io/',
+      ),
+      EXTERNAL_DNS_ANNOTATION_PREFIX,
+    ),
+    '`--annotation-prefix`: the prefix of the annotations ExternalDNS reads (`<prefix>hostname`, …). Set explicitly, so a chart upgrade cannot change it silently: ExternalDNS v0.22 changed its default to `external-dns.kubernetes.io/`.',
+  ),
   annotationFilter: setting(
     z.optional(nonEmpty),
     '`--annotation-filter` (label-selector syntax on annotations), e.g. `eks-edge/zone in (private)`.',
@@ -412,6 +423,10 @@ export const loadBalancerControllerSchema = z.strictObject({
     'Created by the chart.',
   ),
   replicaCount: setting(z._default(integer(1, 10), 2), 'Controller replicas.'),
+  acceptOrphansOnDestroy: setting(
+    z._default(z.boolean(), false),
+    '`false`: destroying the controller fails while it still owns load balancers or target groups of this cluster, listing them (they would be orphaned, and their security groups block deleting the VPC). `true`: the destroy goes on and leaves them. Deploy a change of this setting before the destroy.',
+  ),
   migrateFromV1: setting(
     z._default(z.boolean(), false),
     'Replacing the ALB Ingress Controller v1: attach the upstream migration policy before the controller starts, so it does not strip existing ALB security groups from the nodes.',
@@ -514,6 +529,20 @@ export const gatewayApiSchema = z.strictObject({
   nlb: setting(
     z._default(z.boolean(), false),
     'Also the NLB Gateway API controller (`NLBGatewayAPI`).',
+  ),
+  version: setting(
+    z.optional(
+      pattern(
+        'Gateway API release vX.Y.Z',
+        /^v\d+\.\d+\.\d+$/,
+        'must be a release tag such as v1.6.0',
+      ),
+    ),
+    {
+      description:
+        "The Gateway API release whose standard channel is applied: a catalogued release at least as new as the controller's. Set it to keep newer CRDs when rolling the controller back (CRDs are never downgraded; the `safe-upgrades` admission policy refuses it).",
+      defaultText: "the controller's (e.g. v1.6.0 for v3.5.0)",
+    },
   ),
   lbcCrdsSha256: setting(
     z.optional(z.unknown()),

@@ -8,11 +8,11 @@ import { ProjectStack } from './project-stack';
 import type { Construct } from 'constructs';
 import type { ResolvedCluster, WorkloadIdentityMode } from '../config/model';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
-import { GatewayApiCrds } from '../modules/aws-load-balancer-controller/gateway-api-crds';
+import { ControllerCrds } from '../modules/aws-load-balancer-controller/crds';
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
-import { ReleasedResource } from '../modules/shared/released-resource';
+import { ReleasedResource } from '../modules/shared/terraform-blocks';
 import type {
   IdentityMechanism,
   IrsaIdentity,
@@ -52,12 +52,15 @@ export class ClusterStack extends ProjectStack {
 
     const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
-    // Kubernetes objects and reads: the gateway CRDs, and the owner-id guard of every ExternalDNS.
-    if (lbc?.gatewayApi || cluster.externalDns.length > 0) kubernetesProvider(this, connection);
+    // Kubernetes objects and reads: the CRDs, and the owner-id guard of every ExternalDNS.
+    if (lbc || cluster.externalDns.length > 0) kubernetesProvider(this, connection);
+    // The CRDs the controller needs at its version; without it, released (kept in the cluster).
+    const crds = new ControllerCrds(this, {
+      chart: lbc?.release.chartCrds,
+      gatewayApi: lbc?.gatewayApi?.support,
+    });
     if (lbc) {
       new HttpProvider(this, 'http');
-      const gatewayApi = lbc.gatewayApi;
-      const crds = gatewayApi && new GatewayApiCrds(this, GATEWAY_API_CRDS_ID, gatewayApi.support);
       this.loadBalancerController = new AwsLoadBalancerController(
         this,
         'aws-load-balancer-controller',
@@ -68,7 +71,8 @@ export class ClusterStack extends ProjectStack {
           vpcId: cluster.vpcId,
           partition: cluster.partition,
           identity: identities.role(lbc.identity.mode),
-          gatewayApiCrds: crds?.manifests,
+          crds: crds.manifests,
+          credentials: cluster.credentials,
         },
       );
       new TerraformOutput(this, 'lbc_role_arn', {
@@ -90,11 +94,13 @@ export class ClusterStack extends ProjectStack {
           region: cluster.region,
           partition: cluster.partition,
           identity: identities.of(instance.identity),
-          dependsOn: afterController,
+          // Gateway API sources fail at start-up without their CRDs.
+          dependsOn: instance.sources.some((source) => source.startsWith('gateway-'))
+            ? [...afterController, ...crds.gatewayManifests]
+            : afterController,
         }),
     );
     identities.finish();
-    if (!lbc?.gatewayApi) GatewayApiCrds.release(this, GATEWAY_API_CRDS_ID);
     if (this.externalDns.length > 0) {
       new TerraformOutput(this, 'external_dns_releases', {
         description: 'ExternalDNS releases and their TXT owner ids',
@@ -108,9 +114,6 @@ export class ClusterStack extends ProjectStack {
  * The identity mechanisms of a cluster's workloads. The OIDC provider (and the Pod Identity agent
  * add-on, when asked for) is made once, by the first workload that needs it.
  */
-/** Construct id of the Gateway API CRDs: part of their Terraform addresses. */
-const GATEWAY_API_CRDS_ID = 'gateway-api-crds';
-
 /** Construct id of the OIDC provider: part of its Terraform address, which must never change. */
 const OIDC_PROVIDER_ID = 'oidc';
 

@@ -4,8 +4,10 @@
  * drives all of them, so they cannot drift apart. Updating to a new upstream release edits the
  * tables of this folder only.
  */
-import { gatewayApiBundleStamp, gatewayApiBundleUrl, gatewayApiRelease } from '../gateway-api';
+import { gatewayApiRelease } from '../gateway-api';
 import type { GatewayApiRelease } from '../gateway-api';
+import { crds } from '../manifest-files';
+import type { PinnedManifestFile } from '../manifest-files';
 import type { Lookup, CatalogProblem } from '../lookup';
 import type { Partition } from '../partitions';
 import {
@@ -15,10 +17,17 @@ import {
   policyUrl,
 } from './iam-policies';
 import type { LbcPolicyFile } from './iam-policies';
-import { LBC_RELEASES, compareVersions, lbcGatewayApiVersion } from './releases';
+import {
+  LBC_RELEASES,
+  chartCrdNames,
+  compareVersions,
+  gatewayCrdNames,
+  lbcGatewayApiVersion,
+} from './releases';
 
-export { DEFAULT_LBC_VERSION } from './releases';
+export { DEFAULT_LBC_VERSION, compareVersions } from './releases';
 export type { LbcPolicyFile } from './iam-policies';
+export type { PinnedManifestFile } from '../manifest-files';
 
 export const LBC_CHART = {
   repository: 'https://aws.github.io/eks-charts',
@@ -38,11 +47,8 @@ export interface LbcPolicy extends PinnedFile {
 export interface LbcGatewaySupport {
   /** The Gateway API release the controller is built for. */
   readonly gatewayApi: GatewayApiRelease;
-  /** Its standard-channel bundle, accepted when it carries `bundleStamp`. */
-  readonly bundleUrl: string;
-  readonly bundleStamp: string;
   /** The controller's own gateway.k8s.aws CRDs at its tag. */
-  readonly lbcCrds: PinnedFile;
+  readonly lbcCrds: PinnedManifestFile;
   /** apiVersion of LoadBalancerConfiguration and the other gateway.k8s.aws kinds. */
   readonly lbcApiVersion: 'gateway.k8s.aws/v1' | 'gateway.k8s.aws/v1beta1';
 }
@@ -54,6 +60,12 @@ export interface LbcRelease {
   readonly policy: LbcPolicy;
   /** The v1 → v2 migration policy, when asked for. */
   readonly migrationPolicy?: LbcPolicy;
+  /**
+   * The chart's own CRDs at the tag (IngressClassParams, TargetGroupBinding, …): Helm installs
+   * them once and never upgrades them, so the project applies them itself. Absent for versions
+   * outside the catalog.
+   */
+  readonly chartCrds?: PinnedManifestFile;
   /** Absent for releases without (stable) Gateway API support. */
   readonly gatewayApi?: LbcGatewaySupport;
 }
@@ -86,17 +98,27 @@ function derivedChartVersion(version: string): string | undefined {
   return compareVersions(version, 'v3.0.0') >= 0 ? version.slice(1) : undefined;
 }
 
+function repositoryAt(version: string): string {
+  return `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}`;
+}
+
+/** Every CRD name any catalogued release's chart or gateway file holds. */
+export const ALL_LBC_CRD_NAMES = {
+  chart: [...new Set(CATALOGUED_LBC_VERSIONS.flatMap(chartCrdNames))].sort(),
+  gateway: [...new Set(CATALOGUED_LBC_VERSIONS.flatMap(gatewayCrdNames))].sort(),
+};
+
 function gatewaySupport(version: string): LbcGatewaySupport | undefined {
   const facts = LBC_RELEASES[version];
   const gatewayApi = facts?.gatewayApi && gatewayApiRelease(facts.gatewayApi);
   if (!facts || !gatewayApi) return undefined;
   return {
     gatewayApi,
-    bundleUrl: gatewayApiBundleUrl(gatewayApi.version),
-    bundleStamp: gatewayApiBundleStamp(gatewayApi.version),
     lbcCrds: {
-      url: `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/config/crd/gateway/gateway-crds.yaml`,
+      name: 'gateway-crds',
+      url: `${repositoryAt(version)}/config/crd/gateway/gateway-crds.yaml`,
       sha256: facts.gatewayCrds,
+      documents: crds(...gatewayCrdNames(version)),
     },
     lbcApiVersion: lbcGatewayApiVersion(version),
   };
@@ -157,6 +179,12 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
         request.migrateFromV1 && migrationSha256
           ? pinned(MIGRATION_POLICY_FILE, migrationSha256)
           : undefined,
+      chartCrds: facts && {
+        name: 'crds',
+        url: `${repositoryAt(request.version)}/helm/aws-load-balancer-controller/crds/crds.yaml`,
+        sha256: facts.chartCrds,
+        documents: crds(...chartCrdNames(request.version)),
+      },
       gatewayApi: gatewaySupport(request.version),
     },
   };

@@ -137,6 +137,29 @@ export const LBC_RELEASES: Readonly<Record<string, LbcReleaseFacts>> = {
 
 export const DEFAULT_LBC_VERSION = 'v3.5.0';
 
+/**
+ * The CRDs in the chart's `crds/crds.yaml` and in `config/crd/gateway/gateway-crds.yaml` at a
+ * tag (read at every catalogued tag): kinds were only ever added, at v2.14.0, v2.16.0 and v2.17.0.
+ */
+export function chartCrdNames(version: string): string[] {
+  return [
+    ...(compareVersions(version, 'v2.16.0') >= 0 ? ['albtargetcontrolconfigs.elbv2.k8s.aws'] : []),
+    ...(compareVersions(version, 'v2.17.0') >= 0 ? ['globalaccelerators.aga.k8s.aws'] : []),
+    'ingressclassparams.elbv2.k8s.aws',
+    'targetgroupbindings.elbv2.k8s.aws',
+  ];
+}
+
+export function gatewayCrdNames(version: string): string[] {
+  return [
+    ...(compareVersions(version, 'v2.14.0') >= 0
+      ? ['listenerruleconfigurations.gateway.k8s.aws']
+      : []),
+    'loadbalancerconfigurations.gateway.k8s.aws',
+    'targetgroupconfigurations.gateway.k8s.aws',
+  ];
+}
+
 /** From v3.5.0 the controller's own gateway.k8s.aws kinds are served as v1, before as v1beta1. */
 export function lbcGatewayApiVersion(
   version: string,

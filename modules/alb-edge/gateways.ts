@@ -1,7 +1,10 @@
+import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ImportIfExists, ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import type { AlbSettings } from './alb-settings';
 import { MANAGED_BY_LABEL } from '../shared/kubernetes-object';
 import type { KubernetesObject } from '../shared/kubernetes-object';
@@ -44,7 +47,7 @@ export interface AlbGatewayProps extends AlbSettings {
   readonly namespace: string;
   readonly className: string;
   /** apiVersion of LoadBalancerConfiguration for the controller version. */
-  readonly lbcGatewayApiVersion: string;
+  readonly lbcGatewayApiVersion: LbcGatewaySupport['lbcApiVersion'];
   /** Listener hostname, e.g. `*.example.com`. */
   readonly hostname?: string;
   readonly dependsOn?: ITerraformDependable[];
@@ -111,6 +114,17 @@ export function gateway(props: AlbGatewayProps): KubernetesObject {
   };
 }
 
+/**
+ * Construct id of the LoadBalancerConfiguration per apiVersion. `kubernetes_manifest` replaces an
+ * object whose apiVersion changes (delete, then create: for that moment the Gateway's
+ * parametersRef points at nothing), so each apiVersion has its own address: on a controller
+ * upgrade or rollback the old address is released and the new one adopts the live object.
+ */
+const CONFIGURATION_ID: Readonly<Record<LbcGatewaySupport['lbcApiVersion'], string>> = {
+  'gateway.k8s.aws/v1': 'configuration',
+  'gateway.k8s.aws/v1beta1': 'configuration-v1beta1',
+};
+
 /** One Gateway (one ALB) with its LoadBalancerConfiguration: scheme, certificates, WAF ACL, security group, logs. */
 export class AlbGateway extends Construct {
   readonly configuration: Manifest;
@@ -118,10 +132,31 @@ export class AlbGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbGatewayProps) {
     super(scope, id);
-    this.configuration = new Manifest(this, 'configuration', {
+    const apiVersion = props.lbcGatewayApiVersion;
+    this.configuration = new Manifest(this, CONFIGURATION_ID[apiVersion], {
       manifest: loadBalancerConfiguration(props),
       dependsOn: props.dependsOn,
     });
+    const lookup = new DataKubernetesResources(this, 'existing-configuration', {
+      apiVersion,
+      kind: 'LoadBalancerConfiguration',
+      namespace: props.namespace,
+      fieldSelector: `metadata.name=${props.name}`,
+    });
+    const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
+    new ImportIfExists(this, 'adopt-configuration', {
+      to: `${this.configuration.terraformResourceType}.${this.configuration.friendlyUniqueId}`,
+      importId: `apiVersion=${apiVersion},kind=LoadBalancerConfiguration,namespace=${props.namespace},name=${props.name}`,
+      exists: `length(${objects} == null ? [] : ${objects}) > 0`,
+    });
+    for (const otherId of Object.values(CONFIGURATION_ID).filter(
+      (c) => c !== CONFIGURATION_ID[apiVersion],
+    )) {
+      new ReleasedResource(this, `${otherId}-released`, {
+        type: this.configuration.terraformResourceType,
+        path: [...pathFromStack(this), otherId],
+      });
+    }
     this.gateway = new Manifest(this, 'gateway', {
       manifest: gateway(props),
       dependsOn: [this.configuration],

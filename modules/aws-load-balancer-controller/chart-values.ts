@@ -38,3 +38,10 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
   }
   return values;
 }
+
+/**
+ * Recommended values the user may change: a disruption budget, so that draining a node never
+ * evicts every controller pod at once (their webhook would then reject every Service and Ingress
+ * change in the cluster). The chart creates it only with more than one replica.
+ */
+export const LBC_DEFAULT_VALUES: HelmValues = { podDisruptionBudget: { maxUnavailable: 1 } };

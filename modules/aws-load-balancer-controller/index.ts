@@ -5,7 +5,8 @@ import type { ResolvedLoadBalancerController } from '../../config/model';
 import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
-import { lbcChartValues } from './chart-values';
+import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
+import { destroyGuard } from './destroy-guard';
 import { LbcIamPolicies } from './iam-policy';
 
 export interface AwsLoadBalancerControllerProps {
@@ -16,8 +17,10 @@ export interface AwsLoadBalancerControllerProps {
   readonly partition: 'aws' | 'aws-cn' | 'aws-us-gov';
   /** How the controller's service account gets its role. */
   readonly identity: IrsaIdentity | PodIdentity;
-  /** The Gateway API CRDs, when enabled: the controller looks for them once, at start-up. */
-  readonly gatewayApiCrds?: ITerraformDependable[];
+  /** How the destroy check's AWS CLI gets into the cluster's account. */
+  readonly credentials?: { readonly assumeRoleArn?: string; readonly profile?: string };
+  /** The CRDs it needs: applied before it starts (it looks for the Gateway API ones only then). */
+  readonly crds: ITerraformDependable[];
 }
 
 /**
@@ -64,8 +67,17 @@ export class AwsLoadBalancerController extends Construct {
         gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
       }),
       userValues: controller.values,
+      defaultValues: LBC_DEFAULT_VALUES,
       timeoutSeconds: 600,
-      dependsOn: [...this.identity.grants, ...(props.gatewayApiCrds ?? [])],
+      dependsOn: [...this.identity.grants, ...props.crds],
+    });
+    destroyGuard(this, 'destroy-guard', {
+      clusterName: props.clusterName,
+      region: props.region,
+      roleArn: props.credentials?.assumeRoleArn,
+      profile: props.credentials?.profile,
+      acceptOrphans: controller.acceptOrphansOnDestroy,
+      release: this.release,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { Construct } from 'constructs';
-import { ReleasedResource } from '../shared/released-resource';
+import { ReleasedResource } from '../shared/terraform-blocks';
 
 type SubnetIds = { readonly public: readonly string[]; readonly private: readonly string[] };
 

@@ -20,6 +20,7 @@ export const EXTERNAL_DNS_MANAGED_FLAGS = [
   '--domain-filter',
   '--source',
   '--annotation-filter',
+  '--annotation-prefix',
   '--managed-record-types',
   '--zone-id-filter',
   '--aws-zone-type',
@@ -36,6 +37,7 @@ export interface ExternalDnsChartValuesProps {
     | 'txtOwnerId'
     | 'migrateFromTxtOwner'
     | 'sources'
+    | 'annotationPrefix'
     | 'annotationFilter'
     | 'recordTypes'
     | 'extraArgs'
@@ -87,6 +89,7 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
     },
     podAnnotations: props.podAnnotations,
     env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
+    annotationPrefix: instance.annotationPrefix,
     annotationFilter: instance.annotationFilter,
     managedRecordTypes: managedTypes?.length ? managedTypes : undefined,
   };

@@ -13,6 +13,8 @@ export interface ChartReleaseProps {
   readonly managedValues: HelmValues;
   /** The user's values (checked at validation not to set a managed value). */
   readonly userValues: Readonly<HelmValues>;
+  /** What the project recommends where the chart's default falls short; the user may change it. */
+  readonly defaultValues?: HelmValues;
   /** How long Helm waits for the release to be ready. */
   readonly timeoutSeconds: number;
   /** What must exist before the pods start (permissions, CRDs, other releases). */
@@ -32,7 +34,9 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     version: props.chart.version,
     namespace: props.namespace,
     createNamespace: true,
-    values: [valuesYaml(chartValues(props.managedValues, { ...props.userValues }))],
+    values: [
+      valuesYaml(chartValues(props.managedValues, { ...props.userValues }, props.defaultValues)),
+    ],
     wait: true,
     timeout: props.timeoutSeconds,
     cleanupOnFail: true,

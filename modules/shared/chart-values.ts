@@ -49,9 +49,13 @@ export function overriddenManagedValues(
   });
 }
 
-/** The user's values under the managed ones. */
-export function chartValues(managed: HelmValues, user: HelmValues): HelmValues {
-  return mergeValues(user, managed);
+/** The project's defaults, under the user's values, under the managed ones. */
+export function chartValues(
+  managed: HelmValues,
+  user: HelmValues,
+  defaults: HelmValues = {},
+): HelmValues {
+  return mergeValues(defaults, user, managed);
 }
 
 /**

@@ -1,0 +1,388 @@
+/**
+ * The controller's lifecycle: every CRD it needs applied at its version from pinned files,
+ * adopted where it exists, upgraded in place and never deleted by an upgrade, a rollback or
+ * turning a feature off; objects whose apiVersion changes kept without a gap; ExternalDNS sources
+ * checked against the Gateway API the cluster gets; a destroy that refuses to orphan load
+ * balancers; a disruption budget and an explicit annotation prefix.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  LBC_RELEASES,
+  chartCrdNames,
+  gatewayCrdNames,
+} from '../catalog/aws-load-balancer-controller/releases';
+import { gatewayApiRelease } from '../catalog/gateway-api';
+import { DESTROY_GUARD_SCRIPT } from '../modules/aws-load-balancer-controller/destroy-guard';
+import { documentOf } from '../modules/shared/pinned-manifests';
+import {
+  addressOf,
+  configIssues,
+  configWith,
+  exampleRaw,
+  resourceAt,
+  resources,
+  synthesize,
+  terraformEval,
+} from './helpers';
+import type { Json } from './helpers';
+import { planChanges, summarize } from './plan';
+
+const withVersion = (version: string, change: (raw: Json) => void = () => undefined) =>
+  synthesize(
+    configWith((raw) => {
+      raw.clusters[0].loadBalancerController.version = version;
+      change(raw);
+    }),
+  );
+const noGateway = (raw: Json) => {
+  delete raw.clusters[0].gatewayApi;
+  raw.clusters[0].externalDns[0].sources = ['service', 'ingress'];
+};
+/** `Kind/name` of every kubernetes_manifest of a stack, from the objects' construct paths. */
+const manifestNames = (tf: Json) =>
+  resources(tf, 'kubernetes_manifest')
+    .map((m) => m['//'].metadata.path.split('/').pop() as string)
+    .sort();
+const crdIds = (names: string[]) => names.map((name) => `customresourcedefinition-${name}`).sort();
+
+describe.each(['v2.13.4', 'v2.16.0', 'v2.17.1', 'v3.4.3', 'v3.5.0'])('controller %s', (version) => {
+  const facts = LBC_RELEASES[version];
+  const gateway = Boolean(facts.gatewayApi);
+  const tf = withVersion(version, gateway ? undefined : noGateway)['prod-edge-demo'];
+  const downloads = Object.values(tf.data.http as Json);
+
+  it("applies the chart's own CRDs of its tag, pinned by the catalogued checksum", () => {
+    const crds = resourceAt(tf, 'http', 'controller-crds/file-crds');
+    expect(crds.url).toBe(
+      `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/helm/aws-load-balancer-controller/crds/crds.yaml`,
+    );
+    expect(crds.lifecycle.postcondition[1].condition).toContain(facts.chartCrds);
+    const applied = manifestNames(tf).filter(
+      (id) => id.endsWith('.elbv2.k8s.aws') || id.endsWith('.aga.k8s.aws'),
+    );
+    expect(applied).toEqual(crdIds(chartCrdNames(version)));
+  });
+
+  (gateway ? it : it.skip)(
+    'applies the standard channel of its Gateway API release and its gateway.k8s.aws CRDs, each file pinned',
+    () => {
+      const release = gatewayApiRelease(facts.gatewayApi ?? '');
+      for (const file of release?.standardFiles ?? []) {
+        const download = downloads.find((d) => d.url === file.url);
+        expect([file.name, download?.lifecycle.postcondition[1].condition]).toEqual([
+          file.name,
+          `\${sha256(self.response_body) == "${file.sha256}"}`,
+        ]);
+      }
+      expect(downloads.some((d) => String(d.url).includes('standard-install.yaml'))).toBe(false);
+      const names = manifestNames(tf);
+      for (const name of gatewayCrdNames(version))
+        expect(names).toContain(`customresourcedefinition-${name}`);
+      for (const resource of release?.standardResources ?? []) {
+        expect(names).toContain(`customresourcedefinition-${resource}.gateway.networking.k8s.io`);
+      }
+    },
+  );
+
+  it('starts the controller after every CRD, applies them server-side and adopts the ones that exist', () => {
+    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    for (const manifest of resources(tf, 'kubernetes_manifest')) {
+      const address = addressOf(tf, 'kubernetes_manifest', manifest);
+      expect(release.depends_on).toContain(address);
+      expect(manifest.field_manager).toEqual({ name: 'eks-edge', force_conflicts: true });
+      const adopt = (tf.import as Json[]).find((i) => i.to === address);
+      expect(adopt?.id).toBe('${each.value}');
+      expect(adopt?.for_each).toMatch(
+        /^\$\{contains\(\[for object in .* : object\.metadata\.name\], ".*"\) \? toset\(\["apiVersion=.*,kind=.*,name=.*"\]\) : toset\(\[\]\)\}$/,
+      );
+    }
+  });
+});
+
+describe('one object of a pinned file, picked by Terraform', () => {
+  const haveTerraform = terraformEval('1') !== undefined;
+  (haveTerraform ? it : it.skip)(
+    'by kind and name, without a header part, status or creationTimestamp',
+    () => {
+      const file = [
+        '# Copyright header',
+        '---',
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata:',
+        '  creationTimestamp: null',
+        '  name: gateways.gateway.networking.k8s.io',
+        'spec:',
+        '  group: gateway.networking.k8s.io',
+        'status:',
+        '  storedVersions: null',
+        '---',
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata:',
+        '  name: httproutes.gateway.networking.k8s.io',
+        'spec: {}',
+        '',
+      ].join('\n');
+      const picked = terraformEval(
+        documentOf(JSON.stringify(file), {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: 'gateways.gateway.networking.k8s.io',
+        }),
+      );
+      expect(picked).toEqual({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'gateways.gateway.networking.k8s.io' },
+        spec: { group: 'gateway.networking.k8s.io' },
+      });
+    },
+  );
+});
+
+describe('an upgrade from v3.4.3 to v3.5.0', () => {
+  const [before, after] = [withVersion('v3.4.3'), withVersion('v3.5.0')];
+  const changes = planChanges(before, after);
+
+  it('upgrades every CRD in place and adds the new ones: nothing is replaced or deleted', () => {
+    expect(changes.filter((c) => ['replace', 'delete', 'orphan'].includes(c.change))).toEqual([]);
+    const crds = changes.filter(
+      (c) => c.type === 'kubernetes_manifest' && c.stack === 'prod-edge-demo',
+    );
+    expect(crds.filter((c) => c.change === 'create').map((c) => c.address)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('tcproutes'),
+        expect.stringContaining('udproutes'),
+      ]),
+    );
+  });
+
+  it('keeps the LoadBalancerConfiguration without a gap: the v1beta1 address is released and the v1 one adopts the object', () => {
+    const edge = changes.filter(
+      (c) => c.stack === 'prod-edge-demo-edge' && c.type === 'kubernetes_manifest',
+    );
+    expect(summarize(edge)).toEqual(['create kubernetes_manifest', 'forget kubernetes_manifest']);
+    const created = edge.find((c) => c.change === 'create')?.address;
+    const adopt = (after['prod-edge-demo-edge'].import as Json[]).find((i) => i.to === created);
+    expect(adopt?.for_each).toContain(
+      'apiVersion=gateway.k8s.aws/v1,kind=LoadBalancerConfiguration,namespace=gateway-system,name=public',
+    );
+  });
+});
+
+describe('a rollback from v3.5.0 to v2.17.1', () => {
+  const [before, after] = [withVersion('v3.5.0'), withVersion('v2.17.1')];
+
+  it('deletes no CRD: the ones the older Gateway API lacks are released, with every object of their kinds kept', () => {
+    const changes = planChanges(before, after).filter((c) => c.type === 'kubernetes_manifest');
+    expect(changes.filter((c) => ['replace', 'delete'].includes(c.change))).toEqual([]);
+    const released = changes.filter((c) => c.change === 'forget').map((c) => c.address);
+    for (const name of [
+      'backendtlspolicies',
+      'listenersets',
+      'tcproutes',
+      'tlsroutes',
+      'udproutes',
+      'safe-upgrades',
+    ]) {
+      const count = released.filter((address) => address.includes(name)).length;
+      expect([name, count]).toEqual([name, name === 'safe-upgrades' ? 2 : 1]);
+    }
+  });
+
+  it('keeps the newer Gateway API release on request (gatewayApi.version), so no CRD is downgraded', () => {
+    const kept = withVersion('v2.17.1', (raw) => (raw.clusters[0].gatewayApi.version = 'v1.6.0'));
+    const crdChanges = planChanges(before, kept).filter(
+      (c) =>
+        c.type === 'kubernetes_manifest' &&
+        c.stack === 'prod-edge-demo' &&
+        c.address.includes('gateway-api-crds_standard'),
+    );
+    expect(crdChanges).toEqual([]);
+    expect(configIssues((raw) => (raw.clusters[0].gatewayApi.version = 'v1.3.0'))).toContainEqual(
+      'clusters[0].gatewayApi.version: v1.3.0 is older than the v1.6.0 the controller needs',
+    );
+  });
+});
+
+describe('objects of earlier versions of this project', () => {
+  it('move from the for_each resources of the CRD bundles to one resource per object', () => {
+    const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    const moved: Json[] = tf.moved ?? [];
+    for (const legacy of [
+      'gateway-api-crds_gateway-api_34D4FF4A',
+      'gateway-api-crds_lbc-gateway_55EAD694',
+    ]) {
+      // The addresses earlier versions gave the CRD bundles (pinned in __tests__/fixtures until then).
+      const fromLegacy = moved.filter((m) => m.from.startsWith(`kubernetes_manifest.${legacy}[`));
+      expect(fromLegacy.length).toBeGreaterThanOrEqual(3);
+    }
+    expect(moved).toContainEqual({
+      from: 'kubernetes_manifest.gateway-api-crds_gateway-api_34D4FF4A["CustomResourceDefinition/httproutes.gateway.networking.k8s.io"]',
+      to: expect.stringMatching(
+        /^kubernetes_manifest\.gateway-api-crds_standard_customresourcedefinition-httproutes/,
+      ),
+    });
+  });
+});
+
+describe('ExternalDNS sources against the Gateway API the cluster gets', () => {
+  it('refuses a route source whose API version the standard channel does not serve (ExternalDNS would not start)', () => {
+    const issues = configIssues((raw) =>
+      raw.clusters[0].externalDns[0].sources.push('gateway-tlsroute'),
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.sources: gateway-tlsroute: ExternalDNS v0\.21\.0 \(chart 1\.21\.1\) watches tlsroutes v1alpha2, which the standard channel of Gateway API v1\.6\.0 does not serve; it would not start\. Gateway API sources that work: gateway-httproute, gateway-grpcroute$/,
+      ),
+    );
+  });
+
+  it('starts an instance with Gateway API sources only after the Gateway API CRDs', () => {
+    const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    const release = resourceAt(tf, 'helm_release', 'external-dns-public/release');
+    const httproutes = resources(tf, 'kubernetes_manifest').find((m) =>
+      m['//'].metadata.path.includes('httproutes'),
+    );
+    expect(release.depends_on).toContain(addressOf(tf, 'kubernetes_manifest', httproutes as Json));
+  });
+});
+
+describe('the controller chart values', () => {
+  const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+  const values = (release: string) =>
+    parse(resourceAt(tf, 'helm_release', `${release}/release`).values[0]);
+
+  it('have a disruption budget by default, which the user may change', () => {
+    expect(values('aws-load-balancer-controller').podDisruptionBudget).toEqual({
+      maxUnavailable: 1,
+    });
+    const changed = synthesize(
+      configWith(
+        (raw) =>
+          (raw.clusters[0].loadBalancerController.values = {
+            podDisruptionBudget: { minAvailable: 1 },
+          }),
+      ),
+    )['prod-edge-demo'];
+    expect(
+      parse(resourceAt(changed, 'helm_release', 'aws-load-balancer-controller/release').values[0])
+        .podDisruptionBudget,
+    ).toEqual({
+      maxUnavailable: 1,
+      minAvailable: 1,
+    });
+  });
+
+  it('set the ExternalDNS annotation prefix explicitly, so a chart upgrade cannot change which annotations count', () => {
+    expect(values('external-dns-public').annotationPrefix).toBe(
+      'external-dns.alpha.kubernetes.io/',
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The destroy guard, run against a stand-in `aws` command
+
+function runGuard(
+  listed: string,
+  env: Record<string, string> = {},
+): { status: number | null; out: string; calls: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-guard-'));
+  try {
+    writeFileSync(join(dir, 'listed.txt'), listed);
+    writeFileSync(
+      join(dir, 'aws'),
+      `#!/bin/sh\necho "$*" >> "${dir}/calls.txt"\ncase "$1" in\n  sts) echo "AKIA SECRET TOKEN" ;;\n  resourcegroupstaggingapi) cat "${dir}/listed.txt" ;;\nesac\n`,
+    );
+    chmodSync(join(dir, 'aws'), 0o755);
+    const run = spawnSync('/bin/sh', ['-c', DESTROY_GUARD_SCRIPT], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dir}:${process.env.PATH}`,
+        CLUSTER: 'edge-demo',
+        REGION: 'eu-west-1',
+        WAIT_SECONDS: '0',
+        ...env,
+      },
+    });
+    let calls = '';
+    try {
+      calls = readFileSync(join(dir, 'calls.txt'), 'utf8');
+    } catch {
+      calls = '';
+    }
+    return { status: run.status, out: `${run.stdout}${run.stderr}`, calls };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LEFT =
+  'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-public-1/abc\tingress.k8s.aws/stack=public\n' +
+  'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-shop-web/def\tservice.k8s.aws/stack=shop/web\n';
+
+describe('the destroy guard', () => {
+  it('lets the destroy go on when the controller owns nothing in the cluster any more', () => {
+    const run = runGuard('');
+    expect(run.status).toBe(0);
+    expect(run.out).toContain('no load balancer or target group of cluster edge-demo is left');
+    expect(run.calls).toContain('--tag-filters Key=elbv2.k8s.aws/cluster,Values=edge-demo');
+    expect(run.calls).toContain('--region eu-west-1');
+  });
+
+  it('stops the destroy while load balancers or target groups are left, naming them and the objects that own them', () => {
+    const run = runGuard(LEFT);
+    expect(run.status).toBe(1);
+    expect(run.out).toContain('loadbalancer/app/k8s-public-1/abc\tingress.k8s.aws/stack=public');
+    expect(run.out).toContain('targetgroup/k8s-shop-web/def\tservice.k8s.aws/stack=shop/web');
+    expect(run.out).toContain(
+      'delete the Ingresses, Services of type LoadBalancer and Gateways above',
+    );
+  });
+
+  it('leaves them behind only with acceptOrphansOnDestroy, saying so', () => {
+    const run = runGuard(LEFT, { ACCEPT_ORPHANS: 'true' });
+    expect(run.status).toBe(0);
+    expect(run.out).toContain('acceptOrphansOnDestroy is true');
+  });
+
+  it("uses the stack's role for the AWS CLI", () => {
+    const run = runGuard('', { ROLE_ARN: 'arn:aws:iam::111122223333:role/terraform' });
+    expect(run.calls).toContain(
+      'sts assume-role --role-arn arn:aws:iam::111122223333:role/terraform',
+    );
+  });
+
+  it('runs before the controller is destroyed, with the script Terraform hands to the shell unchanged', () => {
+    const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    const guard = resourceAt(tf, 'terraform_data', 'aws-load-balancer-controller/destroy-guard');
+    expect(guard.depends_on).toEqual([
+      addressOf(
+        tf,
+        'helm_release',
+        resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release'),
+      ),
+    ]);
+    const [{ 'local-exec': exec }] = guard.provisioner;
+    expect(exec).toMatchObject({ when: 'destroy', interpreter: ['/bin/sh', '-c'] });
+    expect(guard.input).toEqual({
+      cluster: 'edge-demo',
+      region: 'eu-west-1',
+      role_arn: '',
+      profile: '',
+      accept_orphans: 'false',
+    });
+    const rendered = terraformEval(JSON.stringify(exec.command));
+    if (rendered !== undefined) expect(rendered).toBe(DESTROY_GUARD_SCRIPT);
+  });
+});
+
+it('the example configurations keep their Gateway API sources valid', () => {
+  expect(() => configWith(() => undefined, exampleRaw())).not.toThrow();
+});

@@ -1,0 +1,112 @@
+import { DataResource } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { terraformLiteral } from '../shared/terraform-string';
+
+/**
+ * The destroy-time check, a POSIX shell script that needs only the AWS CLI. It lists the load
+ * balancers and target groups the controller made for this cluster (it tags them
+ * `elbv2.k8s.aws/cluster=<cluster>` and `<ingress|service|gateway…>/stack=<owner>`,
+ * pkg/deploy/tracking/provider.go at v3.5.0), waits up to WAIT_SECONDS for the controller to
+ * delete them (it does so asynchronously once their Ingress, Service or Gateway is gone), and
+ * fails unless none is left, or ACCEPT_ORPHANS is true.
+ */
+export const DESTROY_GUARD_SCRIPT = `set -eu
+if [ -n "\${ROLE_ARN:-}" ]; then
+  set -- $(aws sts assume-role --role-arn "$ROLE_ARN" --role-session-name eks-edge-destroy-guard --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+  export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"
+fi
+left() {
+  aws resourcegroupstaggingapi get-resources \${PROFILE:+--profile "$PROFILE"} --region "$REGION" \\
+    --tag-filters "Key=elbv2.k8s.aws/cluster,Values=$CLUSTER" \\
+    --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup \\
+    --query 'ResourceTagMappingList[].[ResourceARN, join(\`, \`, Tags[?ends_with(Key, \`/stack\`)].join(\`=\`, [Key, Value]))]' \\
+    --output text
+}
+waited=0
+remaining=$(left)
+while [ -n "$remaining" ] && [ "$waited" -lt "\${WAIT_SECONDS:-180}" ]; do
+  sleep 15
+  waited=$((waited + 15))
+  remaining=$(left)
+done
+if [ -z "$remaining" ]; then
+  echo "eks-edge: no load balancer or target group of cluster $CLUSTER is left; the controller may go."
+  exit 0
+fi
+echo "eks-edge: the AWS Load Balancer Controller of cluster $CLUSTER still owns (resource, owning object):"
+echo "$remaining"
+if [ "\${ACCEPT_ORPHANS:-false}" = "true" ]; then
+  echo "eks-edge: acceptOrphansOnDestroy is true: destroying the controller leaves them behind."
+  exit 0
+fi
+echo "eks-edge: delete the Ingresses, Services of type LoadBalancer and Gateways above (the owning objects), wait until the controller has removed their load balancers, then destroy again. To leave them behind, set loadBalancerController.acceptOrphansOnDestroy: true and deploy first." >&2
+exit 1
+`;
+
+export interface DestroyGuardProps {
+  readonly clusterName: string;
+  readonly region: string;
+  /** How the AWS CLI gets into the cluster's account (the stack's credentials). */
+  readonly roleArn?: string;
+  readonly profile?: string;
+  readonly acceptOrphans: boolean;
+  /** The controller's release: the guard goes (and checks) before it. */
+  readonly release: ITerraformDependable;
+}
+
+/**
+ * Destroying the controller while it still owns load balancers orphans them (and their security
+ * groups, which then block deleting the VPC): before its release is destroyed, this check runs
+ * and stops the destroy with the list of what is left. A destroy-time provisioner sees only
+ * `self`, so what it needs is kept in `input`; a changed setting must be deployed before a destroy
+ * uses it.
+ */
+export function destroyGuard(scope: Construct, id: string, props: DestroyGuardProps): DataResource {
+  return new DestroyGuard(scope, id, {
+    input: {
+      cluster: props.clusterName,
+      region: props.region,
+      role_arn: props.roleArn ?? '',
+      profile: props.profile ?? '',
+      accept_orphans: String(props.acceptOrphans),
+    },
+    dependsOn: [props.release],
+    provisioners: [
+      {
+        type: 'local-exec',
+        when: 'destroy',
+        interpreter: ['/bin/sh', '-c'],
+        command: terraformLiteral(DESTROY_GUARD_SCRIPT),
+        environment: {
+          CLUSTER: '${self.input.cluster}',
+          REGION: '${self.input.region}',
+          ROLE_ARN: '${self.input.role_arn}',
+          PROFILE: '${self.input.profile}',
+          ACCEPT_ORPHANS: '${self.input.accept_orphans}',
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * cdktf 0.21 writes provisioner arguments to HCL without type information: a multi-line command
+ * as a quoted string (invalid) and `when` quoted (Terraform wants the keyword). Typed, they render
+ * as a heredoc and as the bare keyword; the JSON is unchanged.
+ */
+class DestroyGuard extends DataResource {
+  toHclTerraform(): Record<string, unknown> {
+    type Typed = { value: Record<string, unknown> };
+    const rendered = super.toHclTerraform() as {
+      resource: Record<string, Record<string, { provisioner: Record<string, Typed>[] }>>;
+    };
+    for (const body of Object.values(rendered.resource.terraform_data)) {
+      for (const { value: exec } of body.provisioner.map((p) => p['local-exec'])) {
+        exec.command = { value: exec.command, type: 'simple', storageClassType: 'string' };
+        exec.when = { value: exec.when, type: 'simple', storageClassType: 'reference' };
+      }
+    }
+    return rendered;
+  }
+}

@@ -1,0 +1,137 @@
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import type { ManifestDocument, PinnedManifestFile } from '../../catalog/manifest-files';
+import { Token } from 'cdktf';
+import {
+  ImportIfExists,
+  MovedResource,
+  ReleasedResource,
+  pathFromStack,
+  resourceAddress,
+} from './terraform-blocks';
+import { verifiedDownload } from './verified-download';
+
+export interface PinnedManifestsProps {
+  /** The files to apply now, each downloaded at plan time and accepted only with its sha256. */
+  readonly files: readonly PinnedManifestFile[];
+  /** Every object this set held in any catalogued release: those not applied now are released. */
+  readonly everyDocument: readonly ManifestDocument[];
+  /**
+   * Where earlier versions kept these objects: one `for_each` resource, instances keyed
+   * `<kind>/<name>` (construct ids from the stack down). Its instances move to the per-object
+   * resources.
+   */
+  readonly legacyForEach?: readonly string[];
+}
+
+/** Construct id of one object: part of its Terraform address, stable across releases. */
+function documentId({ kind, name }: ManifestDocument): string {
+  return `${kind.toLowerCase()}-${name}`;
+}
+
+/** The lowercase kind as the manifest import id spells the object. */
+function importId({ apiVersion, kind, name }: ManifestDocument): string {
+  return `apiVersion=${apiVersion},kind=${kind},name=${name}`;
+}
+
+/**
+ * Cluster-scoped objects (CRDs, admission policies) taken from pinned upstream files and
+ * server-side applied one `kubernetes_manifest` each, so that:
+ * - every file is downloaded at plan time from a release tag and accepted only with its sha256;
+ * - an object upgrades in place when the release changes (same address, new document);
+ * - what the server owns (`status`, `metadata.creationTimestamp`) is left out, so plans stay empty;
+ * - an object that already exists (applied by Helm from a chart's `crds/`, by hand or by an
+ *   earlier version of this project) is adopted by an `import`, not created again;
+ * - an object that the current release no longer has is released, never deleted: deleting a CRD
+ *   deletes every object of its kind, in every application.
+ */
+export class PinnedManifests extends Construct {
+  readonly manifests: Manifest[] = [];
+
+  constructor(scope: Construct, id: string, props: PinnedManifestsProps) {
+    super(scope, id);
+    const existing = new Map<string, string>();
+    const existingNames = (document: ManifestDocument): string => {
+      const key = `${document.apiVersion}/${document.kind}`;
+      if (!existing.has(key)) {
+        const lookup = new DataKubernetesResources(
+          this,
+          `existing-${document.kind.toLowerCase()}`,
+          {
+            apiVersion: document.apiVersion,
+            kind: document.kind,
+          },
+        );
+        // A plain address, not a token: the HCL of the import blocks is written outside cdktf.
+        const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
+        existing.set(
+          key,
+          `[for object in (${objects} == null ? [] : ${objects}) : object.metadata.name]`,
+        );
+      }
+      return existing.get(key) ?? '[]';
+    };
+    const current = new Set<string>();
+    for (const file of props.files) {
+      const download = verifiedDownload(this, `file-${file.name}`, file);
+      for (const document of file.documents) {
+        current.add(documentId(document));
+        const manifest = new Manifest(this, documentId(document), {
+          manifest: Token.asAnyMap(`\${${documentOf(`${download.fqn}.response_body`, document)}}`),
+          fieldManager: { name: 'eks-edge', forceConflicts: true },
+        });
+        this.manifests.push(manifest);
+        const address = `${manifest.terraformResourceType}.${manifest.friendlyUniqueId}`;
+        new ImportIfExists(this, `${documentId(document)}-adopt`, {
+          to: address,
+          importId: importId(document),
+          exists: `contains(${existingNames(document)}, ${JSON.stringify(document.name)})`,
+        });
+        if (props.legacyForEach) {
+          const from = resourceAddress(this, 'kubernetes_manifest', props.legacyForEach);
+          const key = JSON.stringify(`${document.kind}/${document.name}`);
+          new MovedResource(this, `${documentId(document)}-moved`, `${from}[${key}]`, address);
+        }
+      }
+    }
+    for (const document of props.everyDocument.filter((d) => !current.has(documentId(d)))) {
+      PinnedManifests.releaseOne(this, document);
+    }
+  }
+
+  /** Releases every object of a set that is not applied at all (the feature is off). */
+  static release(
+    scope: Construct,
+    id: string,
+    props: Omit<PinnedManifestsProps, 'files'>,
+  ): undefined {
+    const set = new Construct(scope, id);
+    for (const document of props.everyDocument) PinnedManifests.releaseOne(set, document);
+    if (props.legacyForEach) {
+      new ReleasedResource(set, 'legacy-released', {
+        type: 'kubernetes_manifest',
+        path: props.legacyForEach,
+      });
+    }
+    return undefined;
+  }
+
+  private static releaseOne(set: Construct, document: ManifestDocument): void {
+    new ReleasedResource(set, `${documentId(document)}-released`, {
+      type: 'kubernetes_manifest',
+      path: [...pathFromStack(set), documentId(document)],
+    });
+  }
+}
+
+/**
+ * The one object of a file's body, as a Terraform expression: split into YAML documents with
+ * built-in functions (parts without a top-level `kind`, such as license headers, are skipped),
+ * picked by kind and name, without `status` and `metadata.creationTimestamp`.
+ */
+export function documentOf(body: string, { kind, name }: ManifestDocument): string {
+  const documents = `[for part in split("\\n---\\n", ${body}) : yamldecode(part) if length(regexall("(?m)^kind:", part)) > 0]`;
+  const withoutServerFields = `{ for key, value in merge(doc, { metadata = { for field, v in doc.metadata : field => v if field != "creationTimestamp" } }) : key => value if key != "status" }`;
+  return `one([for doc in ${documents} : ${withoutServerFields} if doc.kind == ${JSON.stringify(kind)} && doc.metadata.name == ${JSON.stringify(name)}])`;
+}
