@@ -210,6 +210,169 @@ describe('a rollback from v3.5.0 to v2.17.1', () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Turning Gateway API off, and deleting CRDs only when asked
+
+/** The precondition's expression with the live GatewayClass (or other) objects put in. */
+function withLiveObjects(expression: string, kind: string, objects: Json[]): string {
+  const lookup = new RegExp(`data\\.kubernetes_resources\\.live-${kind}_objects_[0-9A-F]{8}`, 'g');
+  return expression.replace(lookup, JSON.stringify([{ objects }]));
+}
+const gatewayClass = (name: string, controllerName: string) => ({
+  metadata: { name },
+  spec: { controllerName },
+});
+const preconditions = (resource: Json): { condition: string; error_message: string }[] =>
+  resource.lifecycle?.precondition ?? [];
+const inner = (interpolation: string) => interpolation.slice(2, -1);
+const haveTerraform = terraformEval('1') !== undefined;
+const withTerraform = haveTerraform ? it : it.skip;
+
+describe("the controller's Gateway API feature gates", () => {
+  const gatesOf = (tf: Json) =>
+    parse(resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release').values[0])
+      .controllerConfig?.featureGates;
+
+  it.each(['v2.13.4', 'v3.1.0', 'v3.5.0'])(
+    'are set explicitly on %s, so no upgrade turns Gateway support on or off by itself',
+    (version) => {
+      const off = withVersion(version, noGateway)['prod-edge-demo'];
+      expect(gatesOf(off)).toEqual({ ALBGatewayAPI: false, NLBGatewayAPI: false });
+    },
+  );
+
+  it('follow gatewayApi: ALB on with it, NLB only with gatewayApi.nlb', () => {
+    const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    expect(gatesOf(tf)).toEqual({ ALBGatewayAPI: true, NLBGatewayAPI: false });
+    const nlb = synthesize(configWith((raw) => (raw.clusters[0].gatewayApi.nlb = true)));
+    expect(gatesOf(nlb['prod-edge-demo'])).toEqual({ ALBGatewayAPI: true, NLBGatewayAPI: true });
+  });
+
+  const off = withVersion('v3.5.0', noGateway)['prod-edge-demo'];
+  const release = resourceAt(off, 'helm_release', 'aws-load-balancer-controller/release');
+  const guardOf = (tf: Json, gate: string) => {
+    const r = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    const found = preconditions(r).find((p) => p.error_message.includes(`with ${gate} off`));
+    if (!found) throw new Error(`no check for ${gate}`);
+    return found;
+  };
+
+  it('stop the plan that turns a gate off while GatewayClasses of its controller exist, naming what to deploy first', () => {
+    expect(preconditions(release)).toHaveLength(2);
+    expect(guardOf(off, 'ALBGatewayAPI').error_message).toMatch(
+      /GatewayClasses of gateway\.k8s\.aws\/alb exist: .*deploy the edge stack before this one \(npx cdktf deploy prod-edge-demo-edge --ignore-missing-stack-dependencies\)/,
+    );
+    const on = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    expect(
+      preconditions(resourceAt(on, 'helm_release', 'aws-load-balancer-controller/release')),
+    ).toHaveLength(1);
+    expect(guardOf(on, 'NLBGatewayAPI')).toBeDefined();
+  });
+
+  it('read GatewayClasses only where their CRD exists (a lookup of an unknown kind fails the plan)', () => {
+    const lookup = resourceAt(off, 'kubernetes_resources', 'live-gatewayclass/objects');
+    expect(resourceAt(off, 'kubernetes_resources', 'live-gatewayclass/definition')).toMatchObject({
+      kind: 'CustomResourceDefinition',
+      field_selector: 'metadata.name=gatewayclasses.gateway.networking.k8s.io',
+    });
+    expect(lookup).toMatchObject({
+      api_version: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+    });
+    if (!haveTerraform) return;
+    const count = (definitions: Json | null) =>
+      terraformEval(
+        inner(lookup.count).replace(
+          /data\.kubernetes_resources\.live-gatewayclass_definition_[0-9A-F]{8}\.objects/g,
+          JSON.stringify(definitions),
+        ),
+      );
+    expect([count(null), count([]), count([{ metadata: { name: 'x' } }])]).toEqual([0, 0, 1]);
+  });
+
+  withTerraform('let the plan through only when no GatewayClass of that controller is left', () => {
+    const condition = inner(guardOf(off, 'ALBGatewayAPI').condition);
+    const holds = (objects: Json[]) =>
+      terraformEval(withLiveObjects(condition, 'gatewayclass', objects));
+    expect(holds([])).toBe(true);
+    expect(holds([gatewayClass('istio', 'istio.io/gateway-controller')])).toBe(true);
+    expect(holds([gatewayClass('public-alb', 'gateway.k8s.aws/alb')])).toBe(false);
+    const message = withLiveObjects(
+      `"${guardOf(off, 'ALBGatewayAPI').error_message}"`,
+      'gatewayclass',
+      [gatewayClass('public-alb', 'gateway.k8s.aws/alb'), gatewayClass('b', 'gateway.k8s.aws/alb')],
+    );
+    expect(terraformEval(message)).toMatch(/exist: public-alb, b\. Their Gateways/);
+  });
+});
+
+describe('CRDs no longer needed', () => {
+  const gatewayOff = (unusedCrds?: string) =>
+    synthesize(
+      configWith((raw) => {
+        noGateway(raw);
+        if (unusedCrds) raw.clusters[0].unusedCrds = unusedCrds;
+      }),
+    );
+  const before = synthesize(configWith(() => undefined));
+
+  it('are released by default: no CRD is deleted and no deletion check is made', () => {
+    const changes = planChanges(before, gatewayOff());
+    const crds = changes.filter(
+      (c) => c.stack === 'prod-edge-demo' && c.type === 'kubernetes_manifest',
+    );
+    expect(summarize(crds)).toEqual(['forget kubernetes_manifest ×15']);
+    expect(gatewayOff()['prod-edge-demo'].data.terraform_data).toBeUndefined();
+  });
+
+  it('are deleted with unusedCrds: delete, after a check that no GatewayClass is left', () => {
+    const after = gatewayOff('delete');
+    const crds = planChanges(before, after).filter(
+      (c) => c.stack === 'prod-edge-demo' && c.type === 'kubernetes_manifest',
+    );
+    expect(summarize(crds)).toEqual(['delete kubernetes_manifest ×15']);
+    const guard = resourceAt(after['prod-edge-demo'], 'terraform_data', 'crd-deletion-guard');
+    expect(preconditions(guard).map((p) => p.error_message)).toEqual([
+      expect.stringMatching(
+        /^unusedCrds is delete and the gatewayclasses\.gateway\.networking\.k8s\.io CRD is no longer needed, but GatewayClass objects exist: .* deploy the edge stack before this one/,
+      ),
+    ]);
+  });
+
+  withTerraform('the deletion check stops the plan while any GatewayClass exists', () => {
+    const guard = resourceAt(
+      gatewayOff('delete')['prod-edge-demo'],
+      'terraform_data',
+      'crd-deletion-guard',
+    );
+    const condition = inner(preconditions(guard)[0].condition);
+    const holds = (objects: Json[]) =>
+      terraformEval(withLiveObjects(condition, 'gatewayclass', objects));
+    expect(holds([])).toBe(true);
+    expect(holds([gatewayClass('istio', 'istio.io/gateway-controller')])).toBe(false);
+  });
+
+  it("check IngressClassParams too when the controller (and so its chart's CRDs) goes", () => {
+    const noController = synthesize(
+      configWith((raw) => {
+        noGateway(raw);
+        delete raw.clusters[0].albGroups;
+        delete raw.clusters[0].accessLogs;
+        raw.clusters[0].loadBalancerController = { enabled: false };
+        raw.clusters[0].unusedCrds = 'delete';
+      }),
+    )['prod-edge-demo'];
+    const guard = resourceAt(noController, 'terraform_data', 'crd-deletion-guard');
+    expect(preconditions(guard).map((p) => p.error_message.split(' CRD ')[0])).toEqual([
+      'unusedCrds is delete and the ingressclassparams.elbv2.k8s.aws',
+      'unusedCrds is delete and the gatewayclasses.gateway.networking.k8s.io',
+    ]);
+    expect(
+      resourceAt(noController, 'kubernetes_resources', 'live-ingressclassparams/objects'),
+    ).toMatchObject({ api_version: 'elbv2.k8s.aws/v1beta1', kind: 'IngressClassParams' });
+  });
+});
+
 describe('objects of earlier versions of this project', () => {
   it('move from the for_each resources of the CRD bundles to one resource per object', () => {
     const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];

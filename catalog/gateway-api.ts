@@ -93,6 +93,13 @@ export const GATEWAY_API_VERSIONS = Object.keys(STANDARD_FILES);
 
 const GROUP = 'gateway.networking.k8s.io';
 
+/** GatewayClass: cluster-scoped, served as v1 by every catalogued release. */
+export const GATEWAY_CLASS = {
+  apiVersion: `${GROUP}/v1`,
+  kind: 'GatewayClass',
+  crd: `gatewayclasses.${GROUP}`,
+} as const;
+
 /**
  * What a standard-channel file holds: one CRD, named `<file>.gateway.networking.k8s.io`, except
  * `vap_safeupgrades`: the ValidatingAdmissionPolicy that refuses CRD downgrades, and its binding

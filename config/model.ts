@@ -4,6 +4,7 @@
  * so no consumer checks a setting twice or meets a placeholder.
  */
 import type {
+  GatewayFeatureGate,
   LbcGatewaySupport,
   LbcRelease,
   PinnedFile,
@@ -54,6 +55,8 @@ export interface ResolvedCluster extends StackAccount {
     { readonly kind: 'create' } | { readonly kind: 'existing'; readonly arn: string };
   /** Keep (in IAM) a provider this stack created before, when it no longer creates one. */
   readonly releaseUnusedOidcProvider: boolean;
+  /** What becomes of a CRD no longer needed: released (kept in the cluster) or deleted. */
+  readonly unusedCrds: 'release' | 'delete';
   /** Install the EKS Pod Identity Agent add-on (only with a pod-identity workload). */
   readonly podIdentityAgent: boolean;
   readonly loadBalancerController?: ResolvedLoadBalancerController;
@@ -100,6 +103,11 @@ export interface ResolvedLoadBalancerController {
   readonly values: Readonly<Record<string, unknown>>;
   /** Present when Gateway API support is enabled: the CRDs and feature gates it needs. */
   readonly gatewayApi?: { readonly support: LbcGatewaySupport; readonly nlb: boolean };
+  /**
+   * The Gateway API feature gates, set explicitly for every release that has them (their default
+   * changed at v3.2.0: an upgrade must not turn Gateway support on or off by itself).
+   */
+  readonly featureGates?: Readonly<Record<GatewayFeatureGate, boolean>>;
 }
 
 export interface HostedZone {

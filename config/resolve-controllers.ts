@@ -4,6 +4,7 @@
  * with the checks between their settings.
  */
 import {
+  GATEWAY_FEATURE_GATES_SINCE,
   compareVersions,
   lbcRelease,
   overridesOfCataloguedVersion,
@@ -82,6 +83,10 @@ export function resolveLoadBalancerController(
           nlb: cluster.gatewayApi.nlb,
         }
       : undefined;
+  const featureGates =
+    compareVersions(lbc.version, GATEWAY_FEATURE_GATES_SINCE) >= 0
+      ? { ALBGatewayAPI: gatewayApi !== undefined, NLBGatewayAPI: gatewayApi?.nlb ?? false }
+      : undefined;
   const serviceAccount = { namespace: lbc.namespace, name: lbc.serviceAccountName };
   const managed = lbcChartValues({
     clusterName: cluster.clusterName,
@@ -91,7 +96,7 @@ export function resolveLoadBalancerController(
     serviceAccountName: serviceAccount.name,
     serviceAccountAnnotations: identityAnnotations(lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
-    gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
+    featureGates,
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
   return {
@@ -105,6 +110,7 @@ export function resolveLoadBalancerController(
     names: lbcNames(cluster),
     values: lbc.values,
     gatewayApi,
+    featureGates,
   };
 }
 

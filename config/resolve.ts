@@ -127,6 +127,7 @@ function resolveCluster(
         ? { kind: 'create' }
         : undefined,
     releaseUnusedOidcProvider: cluster.oidcProvider !== 'when-needed-then-delete',
+    unusedCrds: cluster.unusedCrds,
     podIdentityAgent: cluster.installPodIdentityAgent && modes.includes('pod-identity'),
     loadBalancerController: lbc,
     externalDns,

@@ -656,6 +656,10 @@ export const clusterSchema = z.strictObject({
     z._default(z.enum(['when-needed', 'always', 'when-needed-then-delete']), 'when-needed'),
     "The cluster's IAM OIDC provider, which every IRSA role of the cluster (also those of other tools) depends on. `when-needed`: created while some workload here uses IRSA; when none does any more, it stays in IAM and Terraform stops managing it (never deleted as a side effect). `always`: created and kept even without an IRSA workload here. `when-needed-then-delete`: deleted when no workload here uses IRSA (explicit opt-in). Ignored with `existingOidcProviderArn`, except that a provider this project created before is then released, not deleted.",
   ),
+  unusedCrds: setting(
+    z._default(z.enum(['release', 'delete']), 'release'),
+    "What becomes of a CRD this project applied once and no longer needs (Gateway API turned off, a controller release without it, the controller removed). `release`: Terraform stops managing it and it stays in the cluster with every object of its kind. `delete` (explicit opt-in): it is deleted, and with it every object of its kind in the cluster; the plan stops while GatewayClasses (when the Gateway API CRDs go) or IngressClassParams (when the controller's go) exist.",
+  ),
   tags: setting(
     z._default(tags, {}),
     "Merged over the top-level `tags` for this cluster's stacks.",

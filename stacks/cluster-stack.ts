@@ -58,6 +58,8 @@ export class ClusterStack extends ProjectStack {
     const crds = new ControllerCrds(this, {
       chart: lbc?.release.chartCrds,
       gatewayApi: lbc?.gatewayApi?.support,
+      unused: cluster.unusedCrds,
+      edgeStackName: cluster.edge.stackName,
     });
     if (lbc) {
       new HttpProvider(this, 'http');
@@ -72,6 +74,7 @@ export class ClusterStack extends ProjectStack {
           partition: cluster.partition,
           identity: identities.role(lbc.identity.mode),
           crds: crds.manifests,
+          edgeStackName: cluster.edge.stackName,
           credentials: cluster.credentials,
         },
       );

@@ -25,8 +25,15 @@ import {
   lbcGatewayApiVersion,
 } from './releases';
 
-export { DEFAULT_LBC_VERSION, compareVersions } from './releases';
+export {
+  DEFAULT_LBC_VERSION,
+  GATEWAY_FEATURE_GATES,
+  GATEWAY_FEATURE_GATES_SINCE,
+  INGRESS_CLASS_PARAMS,
+  compareVersions,
+} from './releases';
 export type { LbcPolicyFile } from './iam-policies';
+export type { GatewayFeatureGate } from './releases';
 export type { PinnedManifestFile } from '../manifest-files';
 
 export const LBC_CHART = {

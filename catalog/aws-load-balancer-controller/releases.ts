@@ -160,6 +160,26 @@ export function gatewayCrdNames(version: string): string[] {
   ];
 }
 
+/**
+ * The controller's Gateway API feature gates, by the `spec.controllerName` of the GatewayClasses
+ * each one serves (pkg/config/feature_gates.go, pkg/gateway/constants/controller_constants.go).
+ * They exist from v2.13.0 and are off by default until v3.1.0, on by default from v3.2.0: a chart
+ * upgrade across that turns Gateway support on unless the gates are set.
+ */
+export const GATEWAY_FEATURE_GATES = {
+  ALBGatewayAPI: 'gateway.k8s.aws/alb',
+  NLBGatewayAPI: 'gateway.k8s.aws/nlb',
+} as const;
+export const GATEWAY_FEATURE_GATES_SINCE = 'v2.13.0';
+export type GatewayFeatureGate = keyof typeof GATEWAY_FEATURE_GATES;
+
+/** IngressClassParams (a chart CRD, cluster-scoped): what each ALB group of the project makes. */
+export const INGRESS_CLASS_PARAMS = {
+  apiVersion: 'elbv2.k8s.aws/v1beta1',
+  kind: 'IngressClassParams',
+  crd: 'ingressclassparams.elbv2.k8s.aws',
+} as const;
+
 /** From v3.5.0 the controller's own gateway.k8s.aws kinds are served as v1, before as v1beta1. */
 export function lbcGatewayApiVersion(
   version: string,

@@ -14,8 +14,8 @@ export interface LbcChartValuesProps {
   readonly serviceAccountAnnotations: Record<string, string>;
   /** The workload identity in words: a change rolls the pods onto the new credentials. */
   readonly podAnnotations: Record<string, string>;
-  /** Gateway API support: the controller's feature gates, set explicitly. */
-  readonly gatewayApi?: { readonly alb: boolean; readonly nlb: boolean };
+  /** The Gateway API feature gates, where the release has them. */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
 }
 
 export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
@@ -31,11 +31,7 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
     },
     podAnnotations: props.podAnnotations,
   };
-  if (props.gatewayApi) {
-    values.controllerConfig = {
-      featureGates: { ALBGatewayAPI: props.gatewayApi.alb, NLBGatewayAPI: props.gatewayApi.nlb },
-    };
-  }
+  if (props.featureGates) values.controllerConfig = { featureGates: { ...props.featureGates } };
   return values;
 }
 

@@ -7,6 +7,7 @@ import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
 import { destroyGuard } from './destroy-guard';
+import { gatewayGateGuard } from './gateway-gate-guard';
 import { LbcIamPolicies } from './iam-policy';
 
 export interface AwsLoadBalancerControllerProps {
@@ -21,6 +22,8 @@ export interface AwsLoadBalancerControllerProps {
   readonly credentials?: { readonly assumeRoleArn?: string; readonly profile?: string };
   /** The CRDs it needs: applied before it starts (it looks for the Gateway API ones only then). */
   readonly crds: ITerraformDependable[];
+  /** The cluster's edge stack, named in what the plan checks says. */
+  readonly edgeStackName: string;
 }
 
 /**
@@ -51,7 +54,6 @@ export class AwsLoadBalancerController extends Construct {
     if (this.policies.migration) {
       this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
     }
-    const gatewayApi = controller.gatewayApi;
     this.release = chartRelease(this, 'release', {
       releaseName: controller.releaseName,
       chart: controller.chart,
@@ -64,12 +66,16 @@ export class AwsLoadBalancerController extends Construct {
         serviceAccountName: controller.serviceAccount.name,
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
         podAnnotations: this.identity.podAnnotations,
-        gatewayApi: gatewayApi && { alb: true, nlb: gatewayApi.nlb },
+        featureGates: controller.featureGates,
       }),
       userValues: controller.values,
       defaultValues: LBC_DEFAULT_VALUES,
       timeoutSeconds: 600,
       dependsOn: [...this.identity.grants, ...props.crds],
+      preconditions: gatewayGateGuard(this, {
+        featureGates: controller.featureGates,
+        edgeStackName: props.edgeStackName,
+      }),
     });
     destroyGuard(this, 'destroy-guard', {
       clusterName: props.clusterName,

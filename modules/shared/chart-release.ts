@@ -19,6 +19,8 @@ export interface ChartReleaseProps {
   readonly timeoutSeconds: number;
   /** What must exist before the pods start (permissions, CRDs, other releases). */
   readonly dependsOn: ITerraformDependable[];
+  /** What the plan checks before it may change the release. */
+  readonly preconditions?: { readonly condition: string; readonly errorMessage: string }[];
 }
 
 /**
@@ -42,5 +44,8 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     cleanupOnFail: true,
     maxHistory: 10,
     dependsOn: props.dependsOn,
+    lifecycle: props.preconditions?.length
+      ? { precondition: props.preconditions.map((p) => ({ ...p })) }
+      : undefined,
   });
 }

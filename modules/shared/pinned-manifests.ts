@@ -23,6 +23,11 @@ export interface PinnedManifestsProps {
    * resources.
    */
   readonly legacyForEach?: readonly string[];
+  /**
+   * What becomes of an object no longer applied: `release` (Terraform forgets it, the cluster
+   * keeps it) or `delete` (an explicit setting: deleting a CRD deletes every object of its kind).
+   */
+  readonly unused: 'release' | 'delete';
 }
 
 /** Construct id of one object: part of its Terraform address, stable across releases. */
@@ -95,17 +100,22 @@ export class PinnedManifests extends Construct {
         }
       }
     }
+    if (props.unused === 'delete') return;
     for (const document of props.everyDocument.filter((d) => !current.has(documentId(d)))) {
       PinnedManifests.releaseOne(this, document);
     }
   }
 
-  /** Releases every object of a set that is not applied at all (the feature is off). */
-  static release(
+  /**
+   * A set that is not applied at all (the feature is off): every object it held is released, or,
+   * with `unused: delete`, left out of the configuration, so Terraform deletes what it manages.
+   */
+  static unused(
     scope: Construct,
     id: string,
     props: Omit<PinnedManifestsProps, 'files'>,
   ): undefined {
+    if (props.unused === 'delete') return undefined;
     const set = new Construct(scope, id);
     for (const document of props.everyDocument) PinnedManifests.releaseOne(set, document);
     if (props.legacyForEach) {
