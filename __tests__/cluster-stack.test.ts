@@ -255,18 +255,26 @@ describe('EKS Pod Identity mode', () => {
     expect(association.target_role_arn).toBeUndefined();
   });
 
-  it('is trusted by the Pod Identity service for this cluster only', () => {
+  it('is trusted by the Pod Identity service for its own service account of this cluster only', () => {
     const [statement] = lbcTrust(tf).statement;
     expect(statement.principals).toEqual([
       { type: 'Service', identifiers: ['pods.eks.amazonaws.com'] },
     ]);
     expect(statement.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    const cluster = 'arn:aws:eks:eu-west-1:111122223333:cluster/edge-demo';
     expect(statement.condition).toEqual([
       { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] },
+      { test: 'ArnEquals', variable: 'aws:SourceArn', values: [cluster] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-arn', values: [cluster] },
       {
-        test: 'ArnEquals',
-        variable: 'aws:SourceArn',
-        values: ['arn:aws:eks:eu-west-1:111122223333:cluster/edge-demo'],
+        test: 'StringEquals',
+        variable: 'aws:RequestTag/kubernetes-namespace',
+        values: ['kube-system'],
+      },
+      {
+        test: 'StringEquals',
+        variable: 'aws:RequestTag/kubernetes-service-account',
+        values: ['aws-load-balancer-controller'],
       },
     ]);
   });

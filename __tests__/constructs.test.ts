@@ -104,16 +104,26 @@ describe('WorkloadIdentity with EKS Pod Identity', () => {
     const [statement] = trust.Statement;
     expect(statement.Principal).toEqual({ Service: ['pods.eks.amazonaws.com'] });
     expect(statement.Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': [ACCOUNT] },
+      StringEquals: {
+        'aws:SourceAccount': [ACCOUNT],
+        'aws:RequestTag/eks-cluster-arn': [CLUSTER_ARN],
+        'aws:RequestTag/kubernetes-namespace': ['kube-system'],
+        'aws:RequestTag/kubernetes-service-account': ['aws-load-balancer-controller'],
+      },
       ArnEquals: { 'aws:SourceArn': [CLUSTER_ARN] },
     });
   });
 
   it('denies the service acting for another cluster or account (confused deputy)', async () => {
-    const service = { 'aws:PrincipalServiceName': 'pods.eks.amazonaws.com' };
+    const service = {
+      'aws:PrincipalServiceName': 'pods.eks.amazonaws.com',
+      'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+      'aws:RequestTag/kubernetes-namespace': 'kube-system',
+      'aws:RequestTag/kubernetes-service-account': 'aws-load-balancer-controller',
+    };
     await expect(
       assume({ ...service, 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': CLUSTER_ARN }),
-    ).resolves.not.toBe('ExplicitlyDenied');
+    ).resolves.toBe('Allowed');
     await expect(
       assume({
         ...service,

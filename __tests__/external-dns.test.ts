@@ -68,25 +68,27 @@ describe('two ExternalDNS instances in the example (public IRSA, private Pod Ide
     expect(valuesOf(tf, 'private').serviceAccount.name).toBe('external-dns-private');
   });
 
-  it('may change records only in their own zone; list calls are on *', () => {
-    const [publicChange, publicList] = route53Statements(tf, 'public');
+  it('may change and read records only in their own zone; only ListHostedZones is on *', () => {
+    const [publicChange, publicRead, listZones] = route53Statements(tf, 'public');
     expect(publicChange).toMatchObject({
       effect: 'Allow',
       actions: ['route53:ChangeResourceRecordSets'],
       resources: ['arn:aws:route53:::hostedzone/Z0EXAMPLEPUBLIC0001'],
     });
     expect(publicChange.condition).toBeUndefined();
-    expect(publicList).toEqual({
-      sid: 'ListZonesRecordsAndTags',
+    expect(publicRead).toEqual({
+      sid: 'ReadManagedZones',
       effect: 'Allow',
-      actions: [
-        'route53:ListHostedZones',
-        'route53:ListResourceRecordSets',
-        'route53:ListTagsForResources',
-      ],
+      actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+      resources: ['arn:aws:route53:::hostedzone/Z0EXAMPLEPUBLIC0001'],
+    });
+    expect(listZones).toEqual({
+      sid: 'ListHostedZones',
+      effect: 'Allow',
+      actions: ['route53:ListHostedZones'],
       resources: ['*'],
     });
-    const [privateChange, privateList] = route53Statements(tf, 'private');
+    const [privateChange, privateRead] = route53Statements(tf, 'private');
     const zone = resourceAt(
       tf,
       'aws_route53_zone',
@@ -94,12 +96,13 @@ describe('two ExternalDNS instances in the example (public IRSA, private Pod Ide
     );
     expect(zone).toMatchObject({ name: 'internal.example.com', private_zone: true });
     const [zoneName] = Object.keys(tf.data.aws_route53_zone);
-    expect(privateChange.resources).toEqual([
-      `arn:aws:route53:::hostedzone/\${data.aws_route53_zone.${zoneName}.zone_id}`,
-    ]);
-    expect(privateList.resources).toEqual(['*']);
-    const changeResources = [publicChange, privateChange].flatMap((s) => s.resources);
-    expect(changeResources.some((arn: string) => arn.endsWith('hostedzone/*'))).toBe(false);
+    const privateZone = `arn:aws:route53:::hostedzone/\${data.aws_route53_zone.${zoneName}.zone_id}`;
+    expect(privateChange.resources).toEqual([privateZone]);
+    expect(privateRead.resources).toEqual([privateZone]);
+    const scoped = [publicChange, privateChange, publicRead, privateRead].flatMap(
+      (s) => s.resources,
+    );
+    expect(scoped.some((arn: string) => arn.endsWith('hostedzone/*') || arn === '*')).toBe(false);
   });
 
   it('narrows the private instance to its names and record types with the Route 53 condition keys', () => {

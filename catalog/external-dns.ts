@@ -33,3 +33,9 @@ export const EXTERNAL_DNS_GATEWAY_SOURCES: Readonly<
   'gateway-tcproute': { resource: 'tcproutes', version: 'v1alpha2' },
   'gateway-udproute': { resource: 'udproutes', version: 'v1alpha2' },
 };
+
+/**
+ * The record types ExternalDNS 0.21.0 manages without `--managed-record-types`
+ * (pkg/apis/externaldns/types.go:323 at v0.21.0).
+ */
+export const EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES = ['A', 'AAAA', 'CNAME'] as const;

@@ -128,6 +128,8 @@ export type CrossAccountAccess = {
   readonly callerAccountId: string;
   /** The instance's role in the cluster account (the trust pins it; it need not exist yet). */
   readonly sourceRoleArn: string;
+  /** The Pod Identity session tags its DNS-role sessions carry (none with IRSA, or disabled). */
+  readonly sessionTags?: PodIdentitySessionTags;
 } & (
   | {
       /** EKS Pod Identity chains into the DNS role, sending the pod's session tags. */
@@ -142,8 +144,15 @@ export type CrossAccountAccess = {
 );
 
 /** The session tags EKS Pod Identity sends for the pod's cluster, namespace and service account. */
-export interface SessionTagsProof {
+export interface SessionTagsProof extends PodIdentitySessionTags {
   readonly kind: 'session-tags';
+}
+
+/**
+ * The EKS Pod Identity session tags of one workload. They are transitive, so a DNS-role session
+ * reached from a Pod Identity session carries them as principal tags.
+ */
+export interface PodIdentitySessionTags {
   readonly clusterArn: string;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -178,6 +187,10 @@ export interface ResolvedExternalDns {
   /** Record names the IAM policy is narrowed to, when `restrictRecordNames`. */
   readonly recordNames?: readonly string[];
   readonly recordTypes?: readonly string[];
+  /** The record types it manages (`--managed-record-types`, or ExternalDNS's default). */
+  readonly managedTypes: readonly string[];
+  /** `--txt-prefix` or `--txt-suffix` of its TXT registry. */
+  readonly txtAffix?: TxtAffix;
   readonly extraArgs: readonly string[];
   readonly values: Readonly<Record<string, unknown>>;
   /** Route 53 permissions in this account, or through a role in the DNS account. */
@@ -185,12 +198,30 @@ export interface ResolvedExternalDns {
     { readonly kind: 'local' } | ({ readonly kind: 'cross-account' } & CrossAccountAccess);
 }
 
+/** `--txt-prefix` or `--txt-suffix` (mutually exclusive), with `%{record_type}` allowed in it. */
+export type TxtAffix = { readonly prefix: string } | { readonly suffix: string };
+
+/** Which records an instance may change, and which TXT registry names it writes. */
+export type RecordScope = Pick<
+  ResolvedExternalDns,
+  'recordNames' | 'recordTypes' | 'managedTypes' | 'txtAffix'
+>;
+
+/**
+ * Route 53 access granted by a DNS-account role. A role with several callers holds one grant per
+ * caller, each only for sessions of that caller: those carrying its Pod Identity session tags, or
+ * (`untagged`) those carrying none, which callers reaching the role without tags share.
+ */
+export interface DnsRoleGrant {
+  readonly zones: readonly { readonly name: string; readonly id: string }[];
+  readonly records: RecordScope;
+  readonly sessions?: PodIdentitySessionTags | 'untagged';
+}
+
 export interface ResolvedDnsRole {
   readonly name: string;
   readonly arn: string;
-  readonly zoneIds: readonly string[];
-  readonly recordNames?: readonly string[];
-  readonly recordTypes?: readonly string[];
+  readonly grants: readonly DnsRoleGrant[];
   readonly callers: readonly CrossAccountAccess[];
 }
 

@@ -11,9 +11,13 @@ import {
 } from '../catalog/aws-load-balancer-controller';
 import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
-import { EXTERNAL_DNS_CHART } from '../catalog/external-dns';
+import {
+  EXTERNAL_DNS_CHART,
+  EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES,
+} from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
+import { isWithinDomain } from '../modules/external-dns/route53-policy';
 import {
   EXTERNAL_DNS_MANAGED_FLAGS,
   externalDnsChartValues,
@@ -114,6 +118,12 @@ export function resolveLoadBalancerController(
   };
 }
 
+/** What `--managed-record-types` makes of `recordTypes` (TXT is the registry's own type). */
+function managedRecordTypes(recordTypes: readonly string[] | undefined): string[] {
+  const managed = recordTypes?.filter((type) => type !== 'TXT') ?? [];
+  return managed.length > 0 ? managed : [...EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES];
+}
+
 /** `clusters[i].loadBalancerController` → `clusters[i].gatewayApi`. */
 function gatewayPath(controllerPath: string): string {
   return controllerPath.replace(/\.loadBalancerController$/, '.gatewayApi');
@@ -142,12 +152,6 @@ function withGatewayApiVersion(
     return { ...support, gatewayApi: chosen };
   }
   return support;
-}
-
-/** True when `name` is `zone` or a name inside it. */
-function isWithinZone(name: string, zone: string): boolean {
-  const bare = name.replace(/^\*\./, '');
-  return bare === zone || bare.endsWith(`.${zone}`);
 }
 
 /** An instance as far as its own cluster decides it; the DNS account adds cross-account access. */
@@ -182,7 +186,7 @@ export function resolveExternalDns(
   (instance.domainFilters ?? []).forEach((filter, index) => {
     if (
       instance.zones.length > 0 &&
-      !instance.zones.some((zone) => isWithinZone(filter, zone.name))
+      !instance.zones.some((zone) => isWithinDomain(filter.replace(/^\*\./, ''), zone.name))
     ) {
       issues.add(
         `${path}.domainFilters[${index}]`,
@@ -211,6 +215,12 @@ export function resolveExternalDns(
       );
     }
   });
+  if (instance.txtPrefix !== undefined && instance.txtSuffix !== undefined) {
+    issues.add(
+      `${path}.txtSuffix`,
+      'ExternalDNS takes either txtPrefix or txtSuffix, not both: remove one',
+    );
+  }
   if (instance.recordTypes && !instance.recordTypes.includes('TXT')) {
     issues.add(
       `${path}.recordTypes`,
@@ -262,6 +272,13 @@ export function resolveExternalDns(
     annotationFilter: instance.annotationFilter,
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,
     recordTypes: instance.recordTypes,
+    managedTypes: managedRecordTypes(instance.recordTypes),
+    txtAffix:
+      instance.txtPrefix !== undefined
+        ? { prefix: instance.txtPrefix }
+        : instance.txtSuffix !== undefined
+          ? { suffix: instance.txtSuffix }
+          : undefined,
     extraArgs: instance.extraArgs,
     values: instance.values,
   };

@@ -9,7 +9,7 @@ import type { Partition } from '../catalog/partitions';
 import { dnsRoleTrustPolicy } from '../modules/external-dns/dns-role-trust-policy';
 import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
 import type { Issues } from './issues';
-import type { CrossAccountAccess, HostedZone, ResolvedDnsRole } from './model';
+import type { CrossAccountAccess, DnsRoleGrant, HostedZone, ResolvedDnsRole } from './model';
 import type { LocalExternalDns } from './resolve-controllers';
 import { dnsRoleName } from './naming';
 import type { DnsAccountConfig, ExternalDnsConfig } from './schema';
@@ -37,7 +37,12 @@ export interface CheckedMember {
   readonly zones: readonly (HostedZone & { readonly id: string })[];
   readonly via:
     | { readonly kind: 'assume-role'; readonly externalId: string }
-    | { readonly kind: 'pod-identity-target'; readonly disableSessionTags: boolean };
+    | {
+        readonly kind: 'pod-identity-target';
+        readonly disableSessionTags: boolean;
+        /** The id EKS sends with session tags disabled, where it is not the documented one. */
+        readonly externalId?: string;
+      };
 }
 
 /** Checks one instance's cross-account settings against the DNS account. */
@@ -114,7 +119,17 @@ export function checkCrossAccountMember(
         'pod-identity-target needs identity pod-identity; for IRSA use via assume-role with an externalId',
       );
     }
-    via = { kind: 'pod-identity-target', disableSessionTags: crossAccount.disableSessionTags };
+    if (crossAccount.externalId !== undefined && !crossAccount.disableSessionTags) {
+      issues.add(
+        `${path}.crossAccount.externalId`,
+        'is for via assume-role, or with disableSessionTags (the id EKS sends instead of session tags); EKS sends session tags here: remove it',
+      );
+    }
+    via = {
+      kind: 'pod-identity-target',
+      disableSessionTags: crossAccount.disableSessionTags,
+      externalId: crossAccount.externalId,
+    };
   }
   if (issues.count > before || !via) return undefined;
   return { path, cluster, instance, zones, via };
@@ -123,46 +138,78 @@ export function checkCrossAccountMember(
 /** How a checked member reaches its DNS role, and what pins it in that role's trust. */
 function accessOf(member: CheckedMember, dnsRoleArn: string): CrossAccountAccess {
   const { cluster, via, instance } = member;
+  const { namespace, name } = instance.serviceAccount;
+  // EKS Pod Identity session tags are transitive: they travel into the DNS-role session.
+  const tags = { clusterArn: cluster.clusterArn, namespace, serviceAccount: name };
+  const podIdentity = instance.identity.mode === 'pod-identity';
   const base = {
     dnsRoleArn,
     callerAccountId: cluster.accountId,
     sourceRoleArn: `arn:${cluster.partition}:iam::${cluster.accountId}:role/${instance.names.role}`,
   };
   if (via.kind === 'assume-role') {
-    // A Pod Identity session carries transitive session tags into the next AssumeRole.
-    const tagSession = instance.identity.mode === 'pod-identity';
     return {
       ...base,
+      sessionTags: podIdentity ? tags : undefined,
       via: 'assume-role',
-      proof: { kind: 'external-id', externalId: via.externalId, tagSession },
+      proof: { kind: 'external-id', externalId: via.externalId, tagSession: podIdentity },
     };
   }
   if (via.disableSessionTags) {
-    // What EKS sends as sts:ExternalId when session tags are disabled (documented format).
-    const { namespace, name } = instance.serviceAccount;
+    // What EKS sends as sts:ExternalId when session tags are disabled: the documented format
+    // (EKS User Guide, pod-id-assign-target-role), unless the configuration gives the id.
     const eksExternalId = `${cluster.region}/${cluster.accountId}/${cluster.clusterName}/${namespace}/${name}`;
     return {
       ...base,
       via: 'pod-identity-target',
-      proof: { kind: 'external-id', externalId: eksExternalId, tagSession: true },
+      proof: { kind: 'external-id', externalId: via.externalId ?? eksExternalId, tagSession: true },
     };
   }
   return {
     ...base,
+    sessionTags: tags,
     via: 'pod-identity-target',
-    proof: {
-      kind: 'session-tags',
-      clusterArn: cluster.clusterArn,
-      namespace: instance.serviceAccount.namespace,
-      serviceAccount: instance.serviceAccount.name,
-    },
+    proof: { kind: 'session-tags', ...tags },
   };
 }
 
-/** A restriction applies to a shared role only if every instance asks for it. */
-function unionIfAll(lists: (readonly string[] | undefined)[]): string[] | undefined {
-  if (lists.some((list) => !list?.length)) return undefined;
-  return [...new Set(lists.flatMap((list) => list ?? []))];
+const scopeOf = (member: CheckedMember): Omit<DnsRoleGrant, 'sessions'> => ({
+  zones: member.zones.map(({ name, id }) => ({ name, id })),
+  records: {
+    recordNames: member.instance.recordNames,
+    recordTypes: member.instance.recordTypes,
+    managedTypes: member.instance.managedTypes,
+    txtAffix: member.instance.txtAffix,
+  },
+});
+
+/**
+ * The Route 53 grants of a role. One caller: its scope. Several (a shared role): each caller's
+ * scope, held only by sessions carrying its Pod Identity session tags. Callers that reach the role
+ * without such tags (IRSA, or session tags disabled) cannot be told apart there, so they share one
+ * grant and must have the same scope; otherwise synth refuses the shared role.
+ */
+function grantsOf(
+  roleName: string,
+  group: readonly CheckedMember[],
+  access: ReadonlyMap<string, CrossAccountAccess>,
+  issues: Issues,
+): DnsRoleGrant[] {
+  if (group.length === 1) return [scopeOf(group[0])];
+  const tagged = group.flatMap((member) => {
+    const tags = access.get(member.path)?.sessionTags;
+    return tags ? [{ ...scopeOf(member), sessions: tags }] : [];
+  });
+  const untagged = group.filter((member) => !access.get(member.path)?.sessionTags);
+  const scopes = new Map(untagged.map((m) => [JSON.stringify(scopeOf(m)), m]));
+  if (scopes.size > 1) {
+    issues.add(
+      'dnsAccount.sharedRole',
+      `${untagged.map((m) => m.path).join(', ')} reach the shared role ${roleName} without Pod Identity session tags (IRSA, or disableSessionTags), so the role cannot tell them apart, and their zones, record names or types differ: each would get the others' access. Use one role per instance (sharedRole: false), give them the same zones, names and types, or use pod-identity-target with session tags`,
+    );
+  }
+  const [shared] = scopes.values();
+  return [...tagged, ...(shared ? [{ ...scopeOf(shared), sessions: 'untagged' as const }] : [])];
 }
 
 export interface ResolvedCrossAccount {
@@ -189,14 +236,8 @@ export function resolveCrossAccount(
   const roleNames = [...new Set(members.map(roleNameOf))];
   const roles = roleNames.map((name) => {
     const group = members.filter((member) => roleNameOf(member) === name);
-    return {
-      name,
-      arn: roleArn(name),
-      zoneIds: [...new Set(group.flatMap((m) => m.zones.map((zone) => zone.id)))],
-      recordNames: unionIfAll(group.map((m) => m.instance.recordNames)),
-      recordTypes: unionIfAll(group.map((m) => m.instance.recordTypes)),
-      callers: group.map((m) => access.get(m.path)).filter((a) => a !== undefined),
-    };
+    const callers = group.map((m) => access.get(m.path)).filter((a) => a !== undefined);
+    return { name, arn: roleArn(name), callers, grants: grantsOf(name, group, access, issues) };
   });
   for (const role of roles) {
     const size = policySize(iamPolicyJson(dnsRoleTrustPolicy(partition, role.callers)));

@@ -240,6 +240,12 @@ const ownerId = pattern(
   'must be 1-63 characters: letters, digits, ".", "_" and "-"',
 );
 
+const txtAffix = pattern(
+  'TXT affix',
+  /^([a-z0-9._-]|%\{record_type\}){1,63}$/,
+  'must be 1-63 characters: lower-case letters, digits, ".", "_", "-" and %{record_type}',
+);
+
 const externalDnsSource = z.enum([
   'service',
   'ingress',
@@ -335,6 +341,14 @@ export const externalDnsSchema = z.strictObject({
       "IAM condition `route53:ChangeResourceRecordSetsRecordTypes`. Must include `TXT`; the other types become the chart's `managedRecordTypes`.",
     defaultText: 'any type',
   }),
+  txtPrefix: setting(
+    z.optional(txtAffix),
+    '`--txt-prefix` of the TXT registry (not with `txtSuffix`). `%{record_type}` stands for the record type; to own records at a zone apex, use a prefix with `%{record_type}` ending in `.` (e.g. `_owner-%{record_type}.`). With `restrictRecordNames`, the IAM policy allows exactly the TXT names it gives.',
+  ),
+  txtSuffix: setting(
+    z.optional(txtAffix),
+    '`--txt-suffix` of the TXT registry (not with `txtPrefix`), added to the first label.',
+  ),
   extraArgs: setting(
     z._default(
       uniqueList(

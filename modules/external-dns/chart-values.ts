@@ -22,6 +22,8 @@ export const EXTERNAL_DNS_MANAGED_FLAGS = [
   '--annotation-filter',
   '--annotation-prefix',
   '--managed-record-types',
+  '--txt-prefix',
+  '--txt-suffix',
   '--zone-id-filter',
   '--aws-zone-type',
   '--aws-assume-role',
@@ -40,6 +42,7 @@ export interface ExternalDnsChartValuesProps {
     | 'annotationPrefix'
     | 'annotationFilter'
     | 'recordTypes'
+    | 'txtAffix'
     | 'extraArgs'
     | 'serviceAccount'
   >;
@@ -92,5 +95,9 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
     annotationPrefix: instance.annotationPrefix,
     annotationFilter: instance.annotationFilter,
     managedRecordTypes: managedTypes?.length ? managedTypes : undefined,
+    txtPrefix:
+      instance.txtAffix && 'prefix' in instance.txtAffix ? instance.txtAffix.prefix : undefined,
+    txtSuffix:
+      instance.txtAffix && 'suffix' in instance.txtAffix ? instance.txtAffix.suffix : undefined,
   };
 }

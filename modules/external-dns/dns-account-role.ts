@@ -4,7 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { Partition, ResolvedDnsRole } from '../../config/model';
 import { dnsRoleTrustPolicy } from './dns-role-trust-policy';
-import { hostedZoneArn, route53AccessStatements } from './route53-policy';
+import { dnsRoleAccessStatements } from './dns-role-access-policy';
 
 export interface DnsAccountRoleProps {
   readonly role: ResolvedDnsRole;
@@ -13,8 +13,8 @@ export interface DnsAccountRoleProps {
 
 /**
  * The role in the DNS account that ExternalDNS instances of cluster accounts assume: trusted only
- * by its pinned callers, allowed the same zone-scoped Route 53 changes as a single-account
- * instance.
+ * by its pinned callers, each allowed the same zone-scoped Route 53 changes as its instance would
+ * have in a single account, and nothing another caller of the same role is allowed.
  */
 export class DnsAccountRole extends Construct {
   readonly role: IamRole;
@@ -33,11 +33,7 @@ export class DnsAccountRole extends Construct {
       maxSessionDuration: 3600,
     });
     const access = new DataAwsIamPolicyDocument(this, 'route53-access', {
-      statement: route53AccessStatements({
-        zoneArns: role.zoneIds.map((zoneId) => hostedZoneArn(partition, zoneId)),
-        recordNames: role.recordNames,
-        recordTypes: role.recordTypes,
-      }),
+      statement: dnsRoleAccessStatements(partition, role.grants),
     });
     new IamRolePolicy(this, 'route53', {
       name: 'route53-records',

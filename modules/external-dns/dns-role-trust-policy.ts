@@ -7,6 +7,13 @@
 import type { CrossAccountAccess } from '../../config/model';
 import type { PolicyStatement } from '../shared/iam-policy-json';
 
+/** The session tags of EKS Pod Identity that identify a workload (EKS User Guide, pod-id-abac). */
+const POD_IDENTITY_TAG_KEYS = [
+  'eks-cluster-arn',
+  'kubernetes-namespace',
+  'kubernetes-service-account',
+];
+
 /** The trust statements that admit one caller. */
 export function dnsRoleTrustStatements(
   partition: string,
@@ -33,9 +40,21 @@ export function dnsRoleTrustStatements(
         { test: 'StringEquals', variable: 'sts:ExternalId', values: [proof.externalId] },
       ],
     };
-    return proof.tagSession
-      ? [assume, { ...base, actions: ['sts:TagSession'], condition: [pinnedCaller] }]
-      : [assume];
+    if (!proof.tagSession) return [assume];
+    // With session tags disabled the session has none: it may not bring Pod Identity tag keys
+    // either, which would pass for another caller's in a shared role.
+    const noPodIdentityTags =
+      caller.via === 'pod-identity-target'
+        ? POD_IDENTITY_TAG_KEYS.map((key) => ({
+            test: 'Null',
+            variable: `aws:RequestTag/${key}`,
+            values: ['true'],
+          }))
+        : [];
+    return [
+      assume,
+      { ...base, actions: ['sts:TagSession'], condition: [pinnedCaller, ...noPodIdentityTags] },
+    ];
   }
   return [
     {

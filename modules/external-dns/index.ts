@@ -61,8 +61,11 @@ export class ExternalDns extends Construct {
       const document = new DataAwsIamPolicyDocument(this, 'route53-access', {
         statement: route53AccessStatements({
           zoneArns: zoneIds.map((zoneId) => hostedZoneArn(props.partition, zoneId)),
+          zoneNames: instance.zones.map((zone) => zone.name),
           recordNames: instance.recordNames,
           recordTypes: instance.recordTypes,
+          managedTypes: instance.managedTypes,
+          txtAffix: instance.txtAffix,
         }),
       });
       this.route53Policy = new IamPolicy(this, 'route53-policy', {

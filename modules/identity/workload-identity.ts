@@ -103,7 +103,12 @@ export class WorkloadIdentity extends Construct {
             namespace: serviceAccount.namespace,
             serviceAccountName: serviceAccount.name,
           })
-        : podIdentityTrust(mechanism);
+        : podIdentityTrust({
+            ...mechanism,
+            namespace: serviceAccount.namespace,
+            serviceAccountName: serviceAccount.name,
+            sessionTags: !props.targetRole?.disableSessionTags,
+          });
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       description: `Workload identity of ${who}`,

@@ -34,13 +34,26 @@ export function irsaTrust(props: {
 }
 
 /**
- * EKS Pod Identity: the Pod Identity service assumes the role; the source conditions stop other
- * clusters and accounts from using it (confused deputy).
+ * EKS Pod Identity: the Pod Identity service assumes the role for exactly one service account of
+ * one cluster. The source conditions stop other clusters and accounts from using it (confused
+ * deputy); the session tags EKS sends pin the cluster, namespace and service account, so an
+ * association of the role with any other service account is refused (EKS User Guide,
+ * pod-id-role.html "Setting Conditions", and pod-id-abac.html for the tag names). With session
+ * tags disabled (a target role that takes an `sts:ExternalId` instead) there are none to pin: the
+ * target role's trust pins the service account through that id.
  */
 export function podIdentityTrust(props: {
   readonly accountId: string;
   readonly clusterArn: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly sessionTags: boolean;
 }): PolicyStatement {
+  const tag = (key: string, value: string) => ({
+    test: 'StringEquals',
+    variable: `aws:RequestTag/${key}`,
+    values: [value],
+  });
   return {
     effect: 'Allow',
     principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }],
@@ -48,6 +61,13 @@ export function podIdentityTrust(props: {
     condition: [
       { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
       { test: 'ArnEquals', variable: 'aws:SourceArn', values: [props.clusterArn] },
+      ...(props.sessionTags
+        ? [
+            tag('eks-cluster-arn', props.clusterArn),
+            tag('kubernetes-namespace', props.namespace),
+            tag('kubernetes-service-account', props.serviceAccountName),
+          ]
+        : []),
     ],
   };
 }
