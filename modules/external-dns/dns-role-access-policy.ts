@@ -1,30 +1,10 @@
 /**
  * The Route 53 permissions of a DNS-account role. Pure: the configuration checks measure them.
  */
-import type { DnsRoleGrant, PodIdentitySessionTags } from '../../config/model';
+import type { DnsRoleGrant } from '../../config/model';
+import { podIdentityTagConditions } from '../identity/pod-identity-tag-policy';
 import type { PolicyCondition, PolicyStatement } from '../shared/iam-policy-json';
 import { LIST_HOSTED_ZONES, hostedZoneArn, zoneAccessStatements } from './route53-policy';
-
-/** The Pod Identity session tags of one caller, as principal tags of its DNS-role session. */
-function taggedSessions(tags: PodIdentitySessionTags): PolicyCondition[] {
-  return [
-    {
-      test: 'StringEquals',
-      variable: 'aws:PrincipalTag/eks-cluster-arn',
-      values: [tags.clusterArn],
-    },
-    {
-      test: 'StringEquals',
-      variable: 'aws:PrincipalTag/kubernetes-namespace',
-      values: [tags.namespace],
-    },
-    {
-      test: 'StringEquals',
-      variable: 'aws:PrincipalTag/kubernetes-service-account',
-      values: [tags.serviceAccount],
-    },
-  ];
-}
 
 /**
  * Sessions without Pod Identity tags (IRSA callers, or session tags disabled): EKS always sends
@@ -51,7 +31,9 @@ export function dnsRoleAccessStatements(
     };
     if (!grant.sessions) return zoneAccessStatements(scope);
     const conditions =
-      grant.sessions === 'untagged' ? UNTAGGED_SESSIONS : taggedSessions(grant.sessions);
+      grant.sessions === 'untagged'
+        ? UNTAGGED_SESSIONS
+        : podIdentityTagConditions('aws:PrincipalTag', grant.sessions);
     return zoneAccessStatements(scope, { sid: `OfCaller${index + 1}`, conditions });
   });
   return [...statements, LIST_HOSTED_ZONES];

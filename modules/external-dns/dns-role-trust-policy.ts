@@ -6,13 +6,10 @@
  */
 import type { CrossAccountAccess } from '../../config/model';
 import type { PolicyStatement } from '../shared/iam-policy-json';
-
-/** The session tags of EKS Pod Identity that identify a workload (EKS User Guide, pod-id-abac). */
-const POD_IDENTITY_TAG_KEYS = [
-  'eks-cluster-arn',
-  'kubernetes-namespace',
-  'kubernetes-service-account',
-];
+import {
+  POD_IDENTITY_TAG_KEYS,
+  podIdentityTagConditions,
+} from '../identity/pod-identity-tag-policy';
 
 /** The trust statements that admit one caller. */
 export function dnsRoleTrustStatements(
@@ -60,24 +57,7 @@ export function dnsRoleTrustStatements(
     {
       ...base,
       actions: ['sts:AssumeRole', 'sts:TagSession'],
-      condition: [
-        pinnedCaller,
-        {
-          test: 'StringEquals',
-          variable: 'aws:RequestTag/eks-cluster-arn',
-          values: [proof.clusterArn],
-        },
-        {
-          test: 'StringEquals',
-          variable: 'aws:RequestTag/kubernetes-namespace',
-          values: [proof.namespace],
-        },
-        {
-          test: 'StringEquals',
-          variable: 'aws:RequestTag/kubernetes-service-account',
-          values: [proof.serviceAccount],
-        },
-      ],
+      condition: [pinnedCaller, ...podIdentityTagConditions('aws:RequestTag', proof)],
     },
   ];
 }

@@ -2,6 +2,7 @@
  * Trust policies of workload roles. Pure: statements only, rendered by `aws_iam_policy_document`.
  */
 import type { PolicyStatement } from '../shared/iam-policy-json';
+import { podIdentityTagConditions } from './pod-identity-tag-policy';
 
 /**
  * IRSA: the cluster's OIDC provider may issue credentials for exactly one service account
@@ -49,11 +50,6 @@ export function podIdentityTrust(props: {
   readonly serviceAccountName: string;
   readonly sessionTags: boolean;
 }): PolicyStatement {
-  const tag = (key: string, value: string) => ({
-    test: 'StringEquals',
-    variable: `aws:RequestTag/${key}`,
-    values: [value],
-  });
   return {
     effect: 'Allow',
     principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }],
@@ -62,11 +58,11 @@ export function podIdentityTrust(props: {
       { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
       { test: 'ArnEquals', variable: 'aws:SourceArn', values: [props.clusterArn] },
       ...(props.sessionTags
-        ? [
-            tag('eks-cluster-arn', props.clusterArn),
-            tag('kubernetes-namespace', props.namespace),
-            tag('kubernetes-service-account', props.serviceAccountName),
-          ]
+        ? podIdentityTagConditions('aws:RequestTag', {
+            clusterArn: props.clusterArn,
+            namespace: props.namespace,
+            serviceAccount: props.serviceAccountName,
+          })
         : []),
     ],
   };
