@@ -67,9 +67,21 @@ describe.each(['v2.13.4', 'v2.16.0', 'v2.17.1', 'v3.4.3', 'v3.5.0'])('controller
     expect(applied).toEqual(crdIds(chartCrdNames(version)));
   });
 
-  (gateway ? it : it.skip)(
-    'applies the standard channel of its Gateway API release and its gateway.k8s.aws CRDs, each file pinned',
-    () => {
+  if (!gateway) {
+    it('has no stable Gateway API support: gatewayApi is refused, and no gateway CRD applied', () => {
+      expect(
+        configIssues((raw) => (raw.clusters[0].loadBalancerController.version = version)),
+      ).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^clusters\\[0\\]\\.gatewayApi\\.enabled: controller version ${version} has no known Gateway API version`,
+          ),
+        ),
+      ]);
+      expect(manifestNames(tf).filter((id) => id.includes('gateway'))).toEqual([]);
+    });
+  } else {
+    it('applies the standard channel of its Gateway API release and its gateway.k8s.aws CRDs, each file pinned', () => {
       const release = gatewayApiRelease(facts.gatewayApi ?? '');
       for (const file of release?.standardFiles ?? []) {
         const download = downloads.find((d) => d.url === file.url);
@@ -85,8 +97,8 @@ describe.each(['v2.13.4', 'v2.16.0', 'v2.17.1', 'v3.4.3', 'v3.5.0'])('controller
       for (const resource of release?.standardResources ?? []) {
         expect(names).toContain(`customresourcedefinition-${resource}.gateway.networking.k8s.io`);
       }
-    },
-  );
+    });
+  }
 
   it('starts the controller after every CRD, applies them server-side and adopts the ones that exist', () => {
     const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
@@ -421,7 +433,7 @@ describe('the controller chart values', () => {
   const values = (release: string) =>
     parse(resourceAt(tf, 'helm_release', `${release}/release`).values[0]);
 
-  it('have a disruption budget by default, which the user may change', () => {
+  it('have a disruption budget by default, which the user may replace (never merged into one Kubernetes refuses)', () => {
     expect(values('aws-load-balancer-controller').podDisruptionBudget).toEqual({
       maxUnavailable: 1,
     });
@@ -436,10 +448,7 @@ describe('the controller chart values', () => {
     expect(
       parse(resourceAt(changed, 'helm_release', 'aws-load-balancer-controller/release').values[0])
         .podDisruptionBudget,
-    ).toEqual({
-      maxUnavailable: 1,
-      minAvailable: 1,
-    });
+    ).toEqual({ minAvailable: 1 });
   });
 
   it('set the ExternalDNS annotation prefix explicitly, so a chart upgrade cannot change which annotations count', () => {
@@ -543,6 +552,126 @@ describe('the destroy guard', () => {
     });
     const rendered = terraformEval(JSON.stringify(exec.command));
     if (rendered !== undefined) expect(rendered).toBe(DESTROY_GUARD_SCRIPT);
+  });
+});
+
+describe('the destroy guard of a controller the configuration turns off', () => {
+  const disabled = (acceptOrphans = false) =>
+    synthesize(
+      configWith((raw) => {
+        noGateway(raw);
+        delete raw.clusters[0].albGroups;
+        delete raw.clusters[0].accessLogs;
+        raw.clusters[0].loadBalancerController = {
+          enabled: false,
+          acceptOrphansOnDestroy: acceptOrphans,
+        };
+      }),
+    )['prod-edge-demo'];
+  const enabled = synthesize(configWith(() => undefined))['prod-edge-demo'];
+  const guardAddress = addressOf(
+    enabled,
+    'terraform_data',
+    resourceAt(enabled, 'terraform_data', 'aws-load-balancer-controller/destroy-guard'),
+  );
+  const removedGuard = (tf: Json) =>
+    (tf.removed as Json[]).find((block) => block.from === guardAddress);
+
+  it('still runs, from a removed block at the address the guard had', () => {
+    const block = removedGuard(disabled()) as Json;
+    expect(block.lifecycle).toEqual({ destroy: true });
+    const [{ 'local-exec': exec }] = block.provisioner;
+    expect(exec).toMatchObject({ when: 'destroy', interpreter: ['/bin/sh', '-c'] });
+    expect(exec.environment).toMatchObject({
+      CLUSTER: '${self.input.cluster}',
+      ACCEPT_ORPHANS: 'false',
+    });
+    expect(
+      removedGuard(disabled(true))?.provisioner[0]['local-exec'].environment.ACCEPT_ORPHANS,
+    ).toBe('true');
+  });
+
+  withTerraform('stops Terraform from removing the controller while it owns load balancers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-edge-removed-guard-'));
+    try {
+      const guard = resourceAt(
+        enabled,
+        'terraform_data',
+        'aws-load-balancer-controller/destroy-guard',
+      );
+      const name = guardAddress.split('.')[1];
+      // Alone: the release it depends on is not part of this run.
+      const standalone = { ...guard, depends_on: undefined };
+      writeFileSync(
+        join(dir, 'aws'),
+        `#!/bin/sh\ncase "$1" in\n  resourcegroupstaggingapi) printf '${LEFT.replace(/\n/g, '\\n').replace(/\t/g, '\\t')}' ;;\nesac\n`,
+      );
+      chmodSync(join(dir, 'aws'), 0o755);
+      const env = {
+        ...process.env,
+        PATH: `${dir}:${process.env.PATH}`,
+        TF_CLI_CONFIG_FILE: '/dev/null',
+        CHECKPOINT_DISABLE: '1',
+        WAIT_SECONDS: '0',
+      };
+      const run = (config: Json) => {
+        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(config));
+        return spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env,
+        });
+      };
+      expect(run({ resource: { terraform_data: { [name]: standalone } } }).status).toBe(0);
+      const removal = run({ removed: [removedGuard(disabled())] });
+      expect(removal.status).not.toBe(0);
+      expect(`${removal.stdout}${removal.stderr}`).toContain(
+        'still owns (resource, owning object)',
+      );
+      const accepted = run({ removed: [removedGuard(disabled(true))] });
+      expect(`${accepted.stdout}${accepted.stderr}`).toContain('acceptOrphansOnDestroy is true');
+      expect(accepted.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('CRDs of a configuration without a known controller version', () => {
+  it('keeps the chart CRDs of a controller outside the catalog, also with unusedCrds: delete', () => {
+    const tf = synthesize(
+      configWith((raw) => {
+        noGateway(raw);
+        Object.assign(raw.clusters[0].loadBalancerController, {
+          version: 'v3.6.0',
+          policySha256: 'a'.repeat(64),
+        });
+        raw.clusters[0].unusedCrds = 'delete';
+      }),
+    )['prod-edge-demo'];
+    const released = (tf.removed as Json[]).map((block) => block.from);
+    expect(released).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('customresourcedefinition-targetgroupbindings'),
+      ]),
+    );
+    const guard = resourceAt(tf, 'terraform_data', 'crd-deletion-guard');
+    expect(JSON.stringify(guard)).not.toContain('IngressClassParams');
+  });
+
+  it('synthesizes the deletion check also for a cluster with no workload at all', () => {
+    const tf = synthesize(
+      configWith((raw) => {
+        noGateway(raw);
+        delete raw.clusters[0].albGroups;
+        delete raw.clusters[0].accessLogs;
+        raw.clusters[0].externalDns = [];
+        raw.clusters[0].loadBalancerController = { enabled: false };
+        raw.clusters[0].unusedCrds = 'delete';
+      }),
+    )['prod-edge-demo'];
+    expect(tf.provider.kubernetes).toBeDefined();
+    expect(resourceAt(tf, 'terraform_data', 'crd-deletion-guard')).toBeDefined();
   });
 });
 

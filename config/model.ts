@@ -60,6 +60,11 @@ export interface ResolvedCluster extends StackAccount {
   /** Install the EKS Pod Identity Agent add-on (only with a pod-identity workload). */
   readonly podIdentityAgent: boolean;
   readonly loadBalancerController?: ResolvedLoadBalancerController;
+  /**
+   * With the controller disabled: whether removing one it installed before may leave its load
+   * balancers behind (the destroy check of its release still runs).
+   */
+  readonly disabledController?: { readonly acceptOrphansOnDestroy: boolean };
   readonly externalDns: readonly ResolvedExternalDns[];
   /**
    * The ALB edge stack. Every cluster has one, also with no ALB group, Gateway API or access logs:

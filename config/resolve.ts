@@ -130,6 +130,9 @@ function resolveCluster(
     unusedCrds: cluster.unusedCrds,
     podIdentityAgent: cluster.installPodIdentityAgent && modes.includes('pod-identity'),
     loadBalancerController: lbc,
+    disabledController: cluster.loadBalancerController.enabled
+      ? undefined
+      : { acceptOrphansOnDestroy: cluster.loadBalancerController.acceptOrphansOnDestroy },
     externalDns,
     edge,
   };

@@ -439,7 +439,7 @@ export const loadBalancerControllerSchema = z.strictObject({
   replicaCount: setting(z._default(integer(1, 10), 2), 'Controller replicas.'),
   acceptOrphansOnDestroy: setting(
     z._default(z.boolean(), false),
-    '`false`: destroying the controller fails while it still owns load balancers or target groups of this cluster, listing them (they would be orphaned, and their security groups block deleting the VPC). `true`: the destroy goes on and leaves them. Deploy a change of this setting before the destroy.',
+    '`false`: destroying the controller (`cdktf destroy`, or `enabled: false`) fails while it still owns load balancers or target groups of this cluster, listing them (they would be orphaned, and their security groups block deleting the VPC). `true`: it goes on and leaves them. For `cdktf destroy`, deploy a change of this setting first; with `enabled: false` it applies at once.',
   ),
   migrateFromV1: setting(
     z._default(z.boolean(), false),

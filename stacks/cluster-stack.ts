@@ -26,6 +26,9 @@ import {
   stackBackend,
 } from './providers';
 
+/** Construct id of the controller: part of its resources' Terraform addresses. */
+const LBC_ID = 'aws-load-balancer-controller';
+
 /**
  * Everything in the cluster's account for one existing EKS cluster: subnet discovery tags, the
  * IAM OIDC provider (when IRSA is used), and the controllers with their identities and releases.
@@ -53,31 +56,37 @@ export class ClusterStack extends ProjectStack {
     const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
     // Kubernetes objects and reads: the CRDs, and the owner-id guard of every ExternalDNS.
-    if (lbc || cluster.externalDns.length > 0) kubernetesProvider(this, connection);
+    if (lbc || cluster.externalDns.length > 0 || cluster.unusedCrds === 'delete') {
+      kubernetesProvider(this, connection);
+    }
     // The CRDs the controller needs at its version; without it, released (kept in the cluster).
     const crds = new ControllerCrds(this, {
       chart: lbc?.release.chartCrds,
+      controller: lbc !== undefined,
       gatewayApi: lbc?.gatewayApi?.support,
       unused: cluster.unusedCrds,
       edgeStackName: cluster.edge.stackName,
     });
+    if (cluster.disabledController) {
+      AwsLoadBalancerController.removedDestroyGuard(
+        this,
+        LBC_ID,
+        cluster.disabledController.acceptOrphansOnDestroy,
+      );
+    }
     if (lbc) {
       new HttpProvider(this, 'http');
-      this.loadBalancerController = new AwsLoadBalancerController(
-        this,
-        'aws-load-balancer-controller',
-        {
-          controller: lbc,
-          clusterName: cluster.clusterName,
-          region: cluster.region,
-          vpcId: cluster.vpcId,
-          partition: cluster.partition,
-          identity: identities.role(lbc.identity.mode),
-          crds: crds.manifests,
-          edgeStackName: cluster.edge.stackName,
-          credentials: cluster.credentials,
-        },
-      );
+      this.loadBalancerController = new AwsLoadBalancerController(this, LBC_ID, {
+        controller: lbc,
+        clusterName: cluster.clusterName,
+        region: cluster.region,
+        vpcId: cluster.vpcId,
+        partition: cluster.partition,
+        identity: identities.role(lbc.identity.mode),
+        crds: crds.manifests,
+        edgeStackName: cluster.edge.stackName,
+        credentials: cluster.credentials,
+      });
       new TerraformOutput(this, 'lbc_role_arn', {
         description: 'IAM role of the AWS Load Balancer Controller',
         value: this.loadBalancerController.identity.role?.arn,

@@ -25,8 +25,10 @@ const IDS = {
 } as const;
 
 export interface ControllerCrdsProps {
-  /** The chart's own CRDs at the controller's version (absent outside the catalog: released). */
+  /** The chart's own CRDs at the controller's version (absent outside the catalog). */
   readonly chart?: PinnedManifestFile;
+  /** A controller runs: its chart's CRDs are needed, also where the catalog does not know them. */
+  readonly controller: boolean;
   /** Gateway API support: the standard channel and the controller's gateway.k8s.aws CRDs. */
   readonly gatewayApi?: LbcGatewaySupport;
   /** What becomes of a CRD no longer needed: released (default) or, explicitly, deleted. */
@@ -54,9 +56,13 @@ export class ControllerCrds {
   constructor(scope: Construct, props: ControllerCrdsProps) {
     const unused = props.unused;
     const chartCrds = { everyDocument: crds(...ALL_LBC_CRD_NAMES.chart), unused };
+    // A controller outside the catalog still needs its chart's CRDs: released, never deleted.
     const chart = props.chart
       ? new PinnedManifests(scope, IDS.chart, { ...chartCrds, files: [props.chart] })
-      : PinnedManifests.unused(scope, IDS.chart, chartCrds);
+      : PinnedManifests.unused(scope, IDS.chart, {
+          ...chartCrds,
+          unused: props.controller ? 'release' : unused,
+        });
     const gatewayScope = new Construct(scope, IDS.gateway);
     // Earlier versions applied each set as one for_each resource; its instances move.
     const standard = {
@@ -87,7 +93,7 @@ export class ControllerCrds {
     if (unused === 'delete') {
       crdDeletionGuard(scope, IDS.deletionGuard, {
         kinds: [
-          ...(props.chart ? [] : [INGRESS_CLASS_PARAMS]),
+          ...(props.controller ? [] : [INGRESS_CLASS_PARAMS]),
           ...(support ? [] : [GATEWAY_CLASS]),
         ],
         edgeStackName: props.edgeStackName,

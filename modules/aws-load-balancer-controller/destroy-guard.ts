@@ -1,6 +1,7 @@
 import { DataResource } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { HclBlock, resourceAddress } from '../shared/terraform-blocks';
 import { terraformLiteral } from '../shared/terraform-string';
 
 /**
@@ -72,22 +73,81 @@ export function destroyGuard(scope: Construct, id: string, props: DestroyGuardPr
       accept_orphans: String(props.acceptOrphans),
     },
     dependsOn: [props.release],
-    provisioners: [
-      {
-        type: 'local-exec',
-        when: 'destroy',
-        interpreter: ['/bin/sh', '-c'],
-        command: terraformLiteral(DESTROY_GUARD_SCRIPT),
-        environment: {
-          CLUSTER: '${self.input.cluster}',
-          REGION: '${self.input.region}',
-          ROLE_ARN: '${self.input.role_arn}',
-          PROFILE: '${self.input.profile}',
-          ACCEPT_ORPHANS: '${self.input.accept_orphans}',
-        },
-      },
-    ],
+    provisioners: [{ type: 'local-exec', ...guardExec('${self.input.accept_orphans}') }],
   });
+}
+
+/** The destroy-time `local-exec` of the guard; what it needs comes from `self.input` (state). */
+function guardExec(acceptOrphans: string) {
+  return {
+    when: 'destroy' as const,
+    interpreter: ['/bin/sh', '-c'],
+    command: terraformLiteral(DESTROY_GUARD_SCRIPT),
+    environment: {
+      CLUSTER: '${self.input.cluster}',
+      REGION: '${self.input.region}',
+      ROLE_ARN: '${self.input.role_arn}',
+      PROFILE: '${self.input.profile}',
+      ACCEPT_ORPHANS: acceptOrphans,
+    },
+  };
+}
+
+/**
+ * The guard of a controller the configuration no longer has (`enabled: false`): Terraform runs a
+ * destroy-time provisioner only from the configuration, so without this `removed` block the
+ * release would go without the check. The block destroys the guard's state entry through the same
+ * check (before the release, which it depends on in state); `acceptOrphans` comes from the
+ * configuration as it is now. Where no guard is in state, it does nothing.
+ */
+export class RemovedDestroyGuard extends HclBlock {
+  private readonly address: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    guardPath: readonly string[],
+    private readonly acceptOrphans: boolean,
+  ) {
+    super(scope, id);
+    this.address = resourceAddress(scope, 'terraform_data', guardPath);
+  }
+
+  toTerraform(): Record<string, unknown> {
+    const exec = guardExec(String(this.acceptOrphans));
+    return {
+      removed: [
+        {
+          from: this.address,
+          lifecycle: { destroy: true },
+          provisioner: [{ 'local-exec': exec }],
+        },
+      ],
+    };
+  }
+
+  toHcl(): string {
+    const exec = guardExec(String(this.acceptOrphans));
+    const environment = Object.entries(exec.environment)
+      .map(([key, value]) => `      ${key} = ${JSON.stringify(value)}`)
+      .join('\n');
+    return [
+      'removed {',
+      `  from = ${this.address}`,
+      '  lifecycle {',
+      '    destroy = true',
+      '  }',
+      '  provisioner "local-exec" {',
+      '    when        = destroy',
+      `    interpreter = ${JSON.stringify(exec.interpreter).replace(/,/g, ', ')}`,
+      `    command     = <<EOT\n${exec.command}EOT`,
+      '    environment = {',
+      environment,
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+  }
 }
 
 /**

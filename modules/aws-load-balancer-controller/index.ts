@@ -6,9 +6,12 @@ import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
-import { destroyGuard } from './destroy-guard';
+import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
 import { gatewayGateGuard } from './gateway-gate-guard';
 import { LbcIamPolicies } from './iam-policy';
+
+/** Construct id of the destroy guard: part of its Terraform address, which must never change. */
+const DESTROY_GUARD_ID = 'destroy-guard';
 
 export interface AwsLoadBalancerControllerProps {
   readonly controller: ResolvedLoadBalancerController;
@@ -33,6 +36,19 @@ export interface AwsLoadBalancerControllerProps {
  * attachment, so the controller never starts without its permissions.
  */
 export class AwsLoadBalancerController extends Construct {
+  /**
+   * Where a controller with this construct id kept its destroy guard: a configuration without the
+   * controller still runs the guard before the old release goes.
+   */
+  static removedDestroyGuard(scope: Construct, id: string, acceptOrphans: boolean): void {
+    new RemovedDestroyGuard(
+      scope,
+      `${id}-destroy-guard-removed`,
+      [id, DESTROY_GUARD_ID],
+      acceptOrphans,
+    );
+  }
+
   readonly release: Release;
   readonly identity: WorkloadIdentity;
   readonly policies: LbcIamPolicies;
@@ -77,7 +93,7 @@ export class AwsLoadBalancerController extends Construct {
         edgeStackName: props.edgeStackName,
       }),
     });
-    destroyGuard(this, 'destroy-guard', {
+    destroyGuard(this, DESTROY_GUARD_ID, {
       clusterName: props.clusterName,
       region: props.region,
       roleArn: props.credentials?.assumeRoleArn,

@@ -49,13 +49,19 @@ export function overriddenManagedValues(
   });
 }
 
-/** The project's defaults, under the user's values, under the managed ones. */
+/**
+ * The project's defaults, under the user's values, under the managed ones. A default is replaced
+ * whole by a user value of the same key, not merged with it: a default `podDisruptionBudget:
+ * {maxUnavailable: 1}` merged with a user's `{minAvailable: 1}` would set both, which Kubernetes
+ * refuses.
+ */
 export function chartValues(
   managed: HelmValues,
   user: HelmValues,
   defaults: HelmValues = {},
 ): HelmValues {
-  return mergeValues(defaults, user, managed);
+  const unset = Object.fromEntries(Object.entries(defaults).filter(([key]) => !(key in user)));
+  return mergeValues(unset, user, managed);
 }
 
 /**
