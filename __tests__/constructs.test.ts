@@ -36,6 +36,7 @@ function identity(mechanism: IdentityMechanism): Json {
       mechanism,
       serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
       roleName: 'edge-demo-aws-load-balancer-controller',
+      roleOptions: { path: '/', maxSessionDuration: 3600 },
     });
     made.attachPolicy('controller', `arn:aws:iam::${ACCOUNT}:policy/controller`);
   });

@@ -18,6 +18,7 @@ const crossAccountRaw = (): Json =>
 
 const DNS_ACCOUNT = '999988887777';
 const PROD_ACCOUNT = '111122223333';
+const STAGING_ACCOUNT = '444455556666';
 const PUBLIC_ZONE = 'arn:aws:route53:::hostedzone/Z0EXAMPLEPUBLIC0001';
 const PRIVATE_ZONE = 'arn:aws:route53:::hostedzone/Z0EXAMPLEPRIVATE001';
 const PROD_CLUSTER = `arn:aws:eks:eu-west-1:${PROD_ACCOUNT}:cluster/edge-prod`;
@@ -428,4 +429,125 @@ it('the example keeps its records beside the private zone apex out of the policy
   const tf = synthesize(configWith(() => undefined, exampleRaw()))['prod-edge-demo'];
   const document = resourceAt(tf, 'aws_iam_policy_document', 'external-dns-private/route53-access');
   expect(JSON.stringify(document)).not.toContain('a-internal.example.com');
+});
+
+describe('the roles of an organisation with IAM conventions (iamRoles)', () => {
+  const PATH = '/eks-edge/';
+  const PROD_BOUNDARY = `arn:aws:iam::${PROD_ACCOUNT}:policy/platform-boundary`;
+  const DNS_BOUNDARY = 'arn:aws:iam::aws:policy/AmazonRoute53FullAccess';
+  const withConventions = (raw: Json) => {
+    raw.iamRoles = {
+      path: PATH,
+      maxSessionDuration: 7200,
+      permissionsBoundaries: { [PROD_ACCOUNT]: PROD_BOUNDARY, [DNS_ACCOUNT]: DNS_BOUNDARY },
+    };
+  };
+  const stacks = synthesize(configWith(withConventions, crossAccountRaw()));
+  const roles = (stack: string) =>
+    Object.values(stacks[stack].resource.aws_iam_role as Record<string, Json>);
+
+  it('gives every role the path and session duration, and the boundary of its account', () => {
+    const expected = {
+      'prod-edge-prod': PROD_BOUNDARY,
+      'staging-edge-staging': undefined,
+      dns: DNS_BOUNDARY,
+    };
+    for (const [stack, boundary] of Object.entries(expected)) {
+      for (const role of roles(stack)) {
+        expect([stack, role.path, role.max_session_duration, role.permissions_boundary]).toEqual([
+          stack,
+          PATH,
+          7200,
+          boundary,
+        ]);
+      }
+    }
+  });
+
+  it('pins and targets the roles by their ARNs with the path', async () => {
+    const source = `arn:aws:iam::${PROD_ACCOUNT}:role${PATH}edge-prod-external-dns-public`;
+    const dnsRole = `arn:aws:iam::${DNS_ACCOUNT}:role${PATH}prod-edge-prod-external-dns-public`;
+    expect(
+      resourceAt(
+        stacks['prod-edge-prod'],
+        'aws_eks_pod_identity_association',
+        'external-dns-public/identity/association',
+      ).target_role_arn,
+    ).toBe(dnsRole);
+    const trust = iamPolicyFrom(
+      resourceAt(
+        stacks.dns,
+        'aws_iam_policy_document',
+        'dns/prod-edge-prod-external-dns-public/trust',
+      ),
+    );
+    const assume = (principal: string) =>
+      evaluate(
+        {
+          principal,
+          action: 'sts:AssumeRole',
+          resource: dnsRole,
+          resourceAccount: DNS_ACCOUNT,
+          context: {
+            'aws:RequestTag/eks-cluster-arn': PROD_CLUSTER,
+            'aws:RequestTag/kubernetes-namespace': 'external-dns',
+            'aws:RequestTag/kubernetes-service-account': 'external-dns-public',
+          },
+        },
+        [
+          {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+          },
+        ],
+        trust,
+      );
+    await expect(assume(source)).resolves.toBe('Allowed');
+    await expect(
+      assume(`arn:aws:iam::${PROD_ACCOUNT}:role/edge-prod-external-dns-public`),
+    ).resolves.not.toBe('Allowed');
+  });
+
+  it('leaves existing roles as they are without iamRoles (the IAM defaults, no boundary)', () => {
+    const plain = synthesize(configWith(() => undefined, crossAccountRaw()));
+    for (const stack of ['prod-edge-prod', 'dns']) {
+      for (const role of Object.values(plain[stack].resource.aws_iam_role as Record<string, Json>))
+        expect([role.path, role.max_session_duration, role.permissions_boundary]).toEqual([
+          '/',
+          3600,
+          undefined,
+        ]);
+    }
+  });
+
+  it('refuses boundaries that would not apply, and malformed settings', () => {
+    const issues = configIssues((raw) => {
+      raw.iamRoles = {
+        path: 'eks-edge',
+        maxSessionDuration: 60,
+        permissionsBoundaries: {
+          '123456789012': PROD_BOUNDARY,
+          [PROD_ACCOUNT]: `arn:aws:iam::${STAGING_ACCOUNT}:policy/boundary`,
+        },
+      };
+    }, crossAccountRaw());
+    expect(issues).toEqual([
+      'iamRoles.path: must be an IAM path such as /eks-edge/ (starting and ending with "/": letters, digits and +=,.@_-)',
+      'iamRoles.maxSessionDuration: must be at least 3600',
+    ]);
+    const relations = configIssues((raw) => {
+      raw.iamRoles = {
+        permissionsBoundaries: {
+          '123456789012': PROD_BOUNDARY,
+          [PROD_ACCOUNT]: `arn:aws:iam::${STAGING_ACCOUNT}:policy/boundary`,
+          [STAGING_ACCOUNT]: `arn:aws-cn:iam::${STAGING_ACCOUNT}:policy/boundary`,
+        },
+      };
+    }, crossAccountRaw());
+    expect(relations).toEqual([
+      `iamRoles.permissionsBoundaries.123456789012: no role of this configuration is in account 123456789012 (its accounts: ${PROD_ACCOUNT}, ${STAGING_ACCOUNT}, ${DNS_ACCOUNT})`,
+      `iamRoles.permissionsBoundaries.${PROD_ACCOUNT}: arn:aws:iam::${STAGING_ACCOUNT}:policy/boundary is a policy of account ${STAGING_ACCOUNT}: a boundary must be a policy of account ${PROD_ACCOUNT} or an AWS managed one`,
+      `iamRoles.permissionsBoundaries.${STAGING_ACCOUNT}: arn:aws-cn:iam::${STAGING_ACCOUNT}:policy/boundary is in partition aws-cn, the account's roles in aws`,
+    ]);
+  });
 });

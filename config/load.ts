@@ -44,6 +44,11 @@ function wellFormedParts(raw: unknown): PartialConfig | undefined {
     config: {
       backend: part(configSchema.shape.backend, input.backend) ?? { type: 'local', directory: '.' },
       tags: part(configSchema.shape.tags, input.tags) ?? {},
+      iamRoles: part(configSchema.shape.iamRoles, input.iamRoles) ?? {
+        path: '/',
+        maxSessionDuration: 3600,
+        permissionsBoundaries: {},
+      },
       dnsAccount,
       clusters: clusters.filter((cluster) => cluster !== undefined),
     },

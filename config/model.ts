@@ -19,6 +19,13 @@ export interface ResolvedConfig {
   readonly dnsAccount?: ResolvedDnsAccount;
 }
 
+/** What every IAM role a stack creates gets (`iamRoles`, the boundary of the stack's account). */
+export interface RoleOptions {
+  readonly path: string;
+  readonly maxSessionDuration: number;
+  readonly permissionsBoundary?: string;
+}
+
 /** An AWS account as one stack sees it. */
 export interface StackAccount {
   readonly accountId: string;
@@ -29,6 +36,7 @@ export interface StackAccount {
   readonly tags: Readonly<Record<string, string>>;
   /** This stack's backend (its own, or the top-level one). */
   readonly backend: BackendConfig;
+  readonly roleOptions: RoleOptions;
 }
 
 export interface ResolvedCluster extends StackAccount {

@@ -101,3 +101,12 @@ export function ingressClassName(group: string): string {
 export function albSecurityGroupName({ namePrefix }: ClusterIdentity, group: string): string {
   return boundedName([namePrefix, 'alb', group], SECURITY_GROUP_NAME_LIMIT);
 }
+
+/** The ARN of a role (its path is part of it). */
+export function roleArn(
+  account: { readonly partition: string; readonly accountId: string },
+  path: string,
+  name: string,
+): string {
+  return `arn:${account.partition}:iam::${account.accountId}:role${path}${name}`;
+}

@@ -11,7 +11,7 @@ import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
 import type { Issues } from './issues';
 import type { CrossAccountAccess, DnsRoleGrant, HostedZone, ResolvedDnsRole } from './model';
 import type { LocalExternalDns } from './resolve-controllers';
-import { dnsRoleName } from './naming';
+import { dnsRoleName, roleArn } from './naming';
 import type { DnsAccountConfig, ExternalDnsConfig } from './schema';
 
 /** One cross-account instance with what the DNS side needs to know of its cluster. */
@@ -24,6 +24,7 @@ export interface CrossAccountMember {
     readonly accountId: string;
     readonly region: string;
     readonly partition: Partition;
+    readonly roleOptions: { readonly path: string };
   };
   readonly crossAccount: NonNullable<ExternalDnsConfig['crossAccount']>;
   readonly instance: LocalExternalDns;
@@ -145,7 +146,7 @@ function accessOf(member: CheckedMember, dnsRoleArn: string): CrossAccountAccess
   const base = {
     dnsRoleArn,
     callerAccountId: cluster.accountId,
-    sourceRoleArn: `arn:${cluster.partition}:iam::${cluster.accountId}:role/${instance.names.role}`,
+    sourceRoleArn: roleArn(cluster, cluster.roleOptions.path, instance.names.role),
   };
   if (via.kind === 'assume-role') {
     return {
@@ -221,23 +222,25 @@ export interface ResolvedCrossAccount {
 /** The DNS-account roles (one per member, or one shared), each member's access, and the trust size check. */
 export function resolveCrossAccount(
   dnsAccount: DnsAccountConfig,
+  rolePath: string,
   members: readonly CheckedMember[],
   issues: Issues,
 ): ResolvedCrossAccount {
   const partition = partitionOf(dnsAccount.region);
-  const roleArn = (name: string) => `arn:${partition}:iam::${dnsAccount.accountId}:role/${name}`;
+  const dnsRoleArn = (name: string) =>
+    roleArn({ partition, accountId: dnsAccount.accountId }, rolePath, name);
   const roleNameOf = (member: CheckedMember) =>
     dnsAccount.sharedRole
       ? dnsAccount.sharedRoleName
       : dnsRoleName(member.cluster, member.instance.name);
   const access = new Map(
-    members.map((member) => [member.path, accessOf(member, roleArn(roleNameOf(member)))]),
+    members.map((member) => [member.path, accessOf(member, dnsRoleArn(roleNameOf(member)))]),
   );
   const roleNames = [...new Set(members.map(roleNameOf))];
   const roles = roleNames.map((name) => {
     const group = members.filter((member) => roleNameOf(member) === name);
     const callers = group.map((m) => access.get(m.path)).filter((a) => a !== undefined);
-    return { name, arn: roleArn(name), callers, grants: grantsOf(name, group, access, issues) };
+    return { name, arn: dnsRoleArn(name), callers, grants: grantsOf(name, group, access, issues) };
   });
   for (const role of roles) {
     const size = policySize(iamPolicyJson(dnsRoleTrustPolicy(partition, role.callers)));

@@ -13,6 +13,7 @@ import type {
   ResolvedConfig,
   ResolvedDnsAccount,
   ResolvedExternalDns,
+  RoleOptions,
 } from './model';
 import { DNS_STACK_NAME, clusterStackName, namedCluster } from './naming';
 import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
@@ -117,6 +118,7 @@ function resolveCluster(
     credentials: cluster.credentials,
     tags: { ...config.tags, ...cluster.tags },
     backend: cluster.backend ?? config.backend,
+    roleOptions: roleOptions(config, cluster.accountId),
     vpcId: cluster.vpcId,
     stackName: clusterStackName(cluster),
     oidcProvider: existingOidc
@@ -305,6 +307,43 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
   }
 }
 
+/** What every role the project creates in `accountId` gets. */
+function roleOptions(config: Config, accountId: string): RoleOptions {
+  const { path, maxSessionDuration, permissionsBoundaries } = config.iamRoles;
+  return { path, maxSessionDuration, permissionsBoundary: permissionsBoundaries[accountId] };
+}
+
+/** Each permissions boundary is for an account of the configuration, in its partition. */
+function checkPermissionsBoundaries(config: Config, issues: Issues): void {
+  const accounts = new Map<string, string>([
+    ...config.clusters.map((c): [string, string] => [c.accountId, partitionOf(c.region)]),
+    ...(config.dnsAccount
+      ? [[config.dnsAccount.accountId, partitionOf(config.dnsAccount.region)] as [string, string]]
+      : []),
+  ]);
+  for (const [accountId, arn] of Object.entries(config.iamRoles.permissionsBoundaries)) {
+    const path = `iamRoles.permissionsBoundaries.${accountId}`;
+    const partition = accounts.get(accountId);
+    const [, arnPartition, , , owner] = arn.split(':');
+    if (!partition) {
+      issues.add(
+        path,
+        `no role of this configuration is in account ${accountId} (its accounts: ${[...accounts.keys()].join(', ')})`,
+      );
+    } else if (arnPartition !== partition) {
+      issues.add(
+        path,
+        `${arn} is in partition ${arnPartition}, the account's roles in ${partition}`,
+      );
+    } else if (owner !== accountId && owner !== 'aws') {
+      issues.add(
+        path,
+        `${arn} is a policy of account ${owner}: a boundary must be a policy of account ${accountId} or an AWS managed one`,
+      );
+    }
+  }
+}
+
 /** The cross-account instances of every cluster, checked against the DNS account. */
 function crossAccountMembers(
   clusters: readonly ClusterDraft[],
@@ -353,13 +392,14 @@ export function resolveConfig(
   );
   const subnetTags = subnetTagsOf(drafts, issues);
   checkAcrossClusters(drafts, config, issues);
+  checkPermissionsBoundaries(config, issues);
   const dnsAccount = partial?.dnsAccountMalformed ? undefined : config.dnsAccount;
   const members = partial?.dnsAccountMalformed ? [] : crossAccountMembers(drafts, config, issues);
   // The DNS roles are derived only from a configuration without other problems: the trust size
   // of half-checked callers would only mislead.
   if (issues.count > 0 || !dnsAccount)
     return issues.result(() => assemble(drafts, subnetTags, [], new Map()));
-  const crossAccount = resolveCrossAccount(dnsAccount, members, issues);
+  const crossAccount = resolveCrossAccount(dnsAccount, config.iamRoles.path, members, issues);
   const account: ResolvedDnsAccount = {
     accountId: dnsAccount.accountId,
     region: dnsAccount.region,
@@ -367,6 +407,7 @@ export function resolveConfig(
     credentials: dnsAccount.credentials,
     tags: config.tags,
     backend: dnsAccount.backend ?? config.backend,
+    roleOptions: roleOptions(config, dnsAccount.accountId),
     stackName: DNS_STACK_NAME,
     roles: crossAccount.roles,
   };

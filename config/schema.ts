@@ -109,6 +109,16 @@ const oidcProviderArn = pattern(
   /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[a-z0-9.-]+\/id\/[A-Za-z0-9]+$/,
   'must be an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
 );
+const iamPolicyArn = pattern(
+  'IAM policy ARN',
+  /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/,
+  'must be an IAM policy ARN such as arn:aws:iam::111122223333:policy/platform-boundary',
+);
+const iamPath = pattern(
+  'IAM path',
+  /^\/([\w+=,.@-]+\/){0,20}$/,
+  'must be an IAM path such as /eks-edge/ (starting and ending with "/": letters, digits and +=,.@_-)',
+);
 const domainName = named(
   'DNS name',
   z
@@ -750,6 +760,21 @@ export const dnsAccountSchema = z.strictObject({
   ),
 });
 
+export const iamRolesSchema = z.strictObject({
+  path: setting(
+    z._default(iamPath, '/'),
+    "IAM path of every role this project creates (workload roles and DNS-account roles). It is part of each role's ARN: changing it replaces the roles.",
+  ),
+  maxSessionDuration: setting(
+    z._default(integer(3600, 43200), 3600),
+    'Maximum session duration (seconds) of every role this project creates.',
+  ),
+  permissionsBoundaries: setting(
+    z._default(named('map of account id to policy ARN', z.record(accountId, iamPolicyArn)), {}),
+    'Permissions boundary by account id: every role this project creates in that account gets it (a policy of that account, or an AWS managed one).',
+  ),
+});
+
 export const configSchema = z.strictObject({
   clusters: setting(
     z.array(named('cluster', clusterSchema)).check(z.minLength(1, 'list at least one cluster')),
@@ -766,6 +791,10 @@ export const configSchema = z.strictObject({
   dnsAccount: setting(z.optional(named('dnsAccount', dnsAccountSchema)), {
     description: 'Separate account that owns the Route 53 zones (cross-account ExternalDNS).',
     defaultText: 'none',
+  }),
+  iamRoles: setting(z.prefault(named('iamRoles', iamRolesSchema), {}), {
+    description: 'What every IAM role this project creates gets: path, session duration, boundary.',
+    defaultText: 'path `/`, 3600 s, no boundary',
   }),
 });
 

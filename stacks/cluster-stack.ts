@@ -83,6 +83,7 @@ export class ClusterStack extends ProjectStack {
         vpcId: cluster.vpcId,
         partition: cluster.partition,
         identity: identities.role(lbc.identity.mode),
+        roleOptions: cluster.roleOptions,
         crds: crds.manifests,
         edgeStackName: cluster.edge.stackName,
         credentials: cluster.credentials,
@@ -106,6 +107,7 @@ export class ClusterStack extends ProjectStack {
           region: cluster.region,
           partition: cluster.partition,
           identity: identities.of(instance.identity),
+          roleOptions: cluster.roleOptions,
           // Gateway API sources fail at start-up without their CRDs.
           dependsOn: instance.sources.some((source) => source.startsWith('gateway-'))
             ? [...afterController, ...crds.gatewayManifests]

@@ -16,7 +16,11 @@ export class DnsAccountStack extends ProjectStack {
     stackBackend(this, dnsAccount.backend, dnsAccount.stackName);
     awsProvider(this, dnsAccount);
     for (const role of dnsAccount.roles) {
-      new DnsAccountRole(this, role.name, { role, partition: dnsAccount.partition });
+      new DnsAccountRole(this, role.name, {
+        role,
+        partition: dnsAccount.partition,
+        roleOptions: dnsAccount.roleOptions,
+      });
     }
     new TerraformOutput(this, 'external_dns_role_arns', {
       description: 'Roles that cluster-account ExternalDNS instances assume',

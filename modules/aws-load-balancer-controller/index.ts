@@ -1,7 +1,7 @@
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ResolvedLoadBalancerController } from '../../config/model';
+import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/model';
 import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
@@ -21,6 +21,7 @@ export interface AwsLoadBalancerControllerProps {
   readonly partition: 'aws' | 'aws-cn' | 'aws-us-gov';
   /** How the controller's service account gets its role. */
   readonly identity: IrsaIdentity | PodIdentity;
+  readonly roleOptions: RoleOptions;
   /** How the destroy check's AWS CLI gets into the cluster's account. */
   readonly credentials?: { readonly assumeRoleArn?: string; readonly profile?: string };
   /** The CRDs it needs: applied before it starts (it looks for the Gateway API ones only then). */
@@ -65,6 +66,7 @@ export class AwsLoadBalancerController extends Construct {
       mechanism: props.identity,
       serviceAccount: controller.serviceAccount,
       roleName: controller.names.role,
+      roleOptions: props.roleOptions,
     });
     this.identity.attachPolicy('controller', this.policies.controller.policy.arn);
     if (this.policies.migration) {

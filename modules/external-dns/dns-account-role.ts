@@ -2,13 +2,15 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import type { Partition, ResolvedDnsRole } from '../../config/model';
+import type { Partition, ResolvedDnsRole, RoleOptions } from '../../config/model';
+import { roleSettings } from '../identity/role-options';
 import { dnsRoleTrustPolicy } from './dns-role-trust-policy';
 import { dnsRoleAccessStatements } from './dns-role-access-policy';
 
 export interface DnsAccountRoleProps {
   readonly role: ResolvedDnsRole;
   readonly partition: Partition;
+  readonly roleOptions: RoleOptions;
 }
 
 /**
@@ -30,7 +32,7 @@ export class DnsAccountRole extends Construct {
       name: role.name,
       description: `ExternalDNS from ${callerAccounts.join(', ')}: records in the zones it names`,
       assumeRolePolicy: trust.json,
-      maxSessionDuration: 3600,
+      ...roleSettings(props.roleOptions),
     });
     const access = new DataAwsIamPolicyDocument(this, 'route53-access', {
       statement: dnsRoleAccessStatements(partition, role.grants),

@@ -4,7 +4,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ResolvedExternalDns } from '../../config/model';
+import type { ResolvedExternalDns, RoleOptions } from '../../config/model';
 import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartRelease } from '../shared/chart-release';
@@ -19,6 +19,7 @@ export interface ExternalDnsProps {
   readonly partition: string;
   /** How the instance's service account gets its credentials. */
   readonly identity: IdentityMechanism;
+  readonly roleOptions: RoleOptions;
   /** Releases that must be ready first (the LBC, whose webhook gates Services). */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -52,6 +53,7 @@ export class ExternalDns extends Construct {
       mechanism: props.identity,
       serviceAccount: instance.serviceAccount,
       roleName: instance.names.role,
+      roleOptions: props.roleOptions,
       targetRole: chained
         ? { arn: route53.dnsRoleArn, disableSessionTags: route53.proof.kind === 'external-id' }
         : undefined,

@@ -6,8 +6,9 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Annotations } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ServiceAccountRef } from '../../config/model';
+import type { RoleOptions, ServiceAccountRef } from '../../config/model';
 import { IDENTITY_ANNOTATION } from '../shared/chart-values';
+import { roleSettings } from './role-options';
 import { irsaTrust, podIdentityTrust } from './workload-trust-policy';
 
 export interface IrsaIdentity {
@@ -40,6 +41,8 @@ export interface WorkloadIdentityProps {
   readonly serviceAccount: ServiceAccountRef;
   /** Name of the IAM role made for IRSA or Pod Identity. */
   readonly roleName: string;
+  /** Path, session duration and permissions boundary of that role. */
+  readonly roleOptions: RoleOptions;
   /**
    * Pod Identity only: a role in another account that EKS assumes next, handing its credentials
    * to the pod, with session tags or (when disabled) an `sts:ExternalId`.
@@ -113,6 +116,7 @@ export class WorkloadIdentity extends Construct {
       name: props.roleName,
       description: `Workload identity of ${who}`,
       assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', { statement: [trust] }).json,
+      ...roleSettings(props.roleOptions),
     });
     this.policyTargets = [{ role: this.role.name }];
     if (mechanism.mode === 'irsa') {
