@@ -44,7 +44,7 @@ describe('the config file', () => {
 
   it('reports a missing file and YAML syntax errors as configuration problems', () => {
     expect(() => loadConfig('/nonexistent/eks-edge.yaml')).toThrow(
-      /cannot read the file \(ENOENT\)/,
+      '/nonexistent/eks-edge.yaml: cannot read the configuration: there is no such file',
     );
     const dir = mkdtempSync(join(tmpdir(), 'eks-edge-yaml-'));
     writeFileSync(join(dir, 'bad.yaml'), 'clusters:\n  - environment: prod\n   clusterName: x\n');

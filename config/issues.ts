@@ -16,11 +16,25 @@ export type Result<T> =
 
 export class Issues {
   private readonly list: ConfigIssue[] = [];
+  private readonly warningList: string[] = [];
+
+  /** What may be wrong but cannot be known offline: printed, never blocking. */
+  warn(path: string, message: string): void {
+    const text = `${path}: ${message}`;
+    if (!this.warningList.includes(text)) this.warningList.push(text);
+  }
+
+  get warnings(): readonly string[] {
+    return [...this.warningList];
+  }
+
+  private readonly seen = new Set<string>();
 
   add(path: string, message: string): void {
-    if (!this.list.some((issue) => issue.path === path && issue.message === message)) {
-      this.list.push({ path, message });
-    }
+    const key = `${path}\n${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ path, message });
   }
 
   /** Problems reported relative to `path` (e.g. by a catalog lookup). */
@@ -49,5 +63,8 @@ export class Issues {
 
 /** The values that occur more than once, each named once, in order of first repetition. */
 export function duplicates(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const value of values) (seen.has(value) ? repeated : seen).add(value);
+  return [...repeated];
 }

@@ -3,7 +3,8 @@
  * reported at once as a `ConfigError`; nothing is synthesized from an invalid configuration.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+import type { Document, Scalar } from 'yaml';
 import type * as z from 'zod/mini';
 import type { ConfigIssue } from './issues';
 import { schemaIssues } from './messages';
@@ -11,6 +12,7 @@ import type { ResolvedConfig } from './model';
 import { resolveConfig } from './resolve';
 import type { PartialConfig } from './resolve';
 import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
+import type { ClusterConfig } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
 export const CONFIG_PATH_VARIABLE = 'EKS_EDGE_CONFIG';
@@ -20,24 +22,78 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(
-      `${source}: ${issues.length} configuration problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  - ${i.path || '(top level)'}: ${i.message}`).join('\n')}`,
-    );
+    super(ConfigError.describe(source, issues));
     this.name = 'ConfigError';
+  }
+
+  /** One line for a problem of the file (or argument) itself, else a numbered list of settings. */
+  private static describe(source: string, issues: readonly ConfigIssue[]): string {
+    const [only] = issues;
+    if (issues.length === 1 && only.path === '' && FILE_PROBLEM.has(only)) {
+      return `${source}: ${only.message}`;
+    }
+    const count = `${issues.length} configuration problem${issues.length === 1 ? '' : 's'}`;
+    const lines = issues
+      .slice(0, MAX_LISTED_PROBLEMS)
+      .map((i) => `  - ${i.path || '(top level)'}: ${i.message}`);
+    if (issues.length > MAX_LISTED_PROBLEMS)
+      lines.push(`  … and ${issues.length - MAX_LISTED_PROBLEMS} more of the same kinds`);
+    return `${source}: ${count}:\n${lines.join('\n')}`;
   }
 }
 
+/** More problems than anyone reads in one round; the count says how many there are. */
+const MAX_LISTED_PROBLEMS = 100;
+
+/** Problems of a file or an argument rather than of a setting. */
+const FILE_PROBLEM = new WeakSet<ConfigIssue>();
+
+/**
+ * Stand-ins for required cluster settings of the wrong shape, so that the cluster's other settings
+ * are still checked in the same round. Problems that mention a stand-in are the stand-in's, not
+ * the user's, and are dropped.
+ */
+const STAND_INS: Readonly<Record<string, string>> = {
+  environment: 'standin',
+  clusterName: 'standin-cluster',
+  accountId: '000000000000',
+  region: 'me-standin-9',
+  vpcId: 'vpc-00000000000000000',
+};
+
+/**
+ * A cluster of the wrong shape with each setting at fault replaced by its default (or a stand-in),
+ * when that makes it well formed: its other settings can then be checked too.
+ */
+function repairedCluster(
+  cluster: unknown,
+): { cluster: ClusterConfig; faulty: string[] } | undefined {
+  if (!cluster || typeof cluster !== 'object' || Array.isArray(cluster)) return undefined;
+  const parsed = clusterSchema.safeParse(cluster);
+  if (parsed.success) return { cluster: parsed.data, faulty: [] };
+  const faulty = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
+  if (faulty.includes('')) return undefined;
+  const repaired: Record<string, unknown> = { ...(cluster as Record<string, unknown>) };
+  const shape = clusterSchema.shape as Record<string, z.ZodMiniType | undefined>;
+  for (const key of faulty) {
+    const fallback = shape[key]?.safeParse(undefined);
+    if (fallback?.success) repaired[key] = fallback.data;
+    else if (key in STAND_INS) repaired[key] = STAND_INS[key];
+    else delete repaired[key];
+  }
+  const again = clusterSchema.safeParse(repaired);
+  return again.success ? { cluster: again.data, faulty } : undefined;
+}
+
 /** The well-formed parts of a configuration that failed the schema, to check them too. */
-function wellFormedParts(raw: unknown): PartialConfig | undefined {
+function wellFormedParts(raw: unknown): (PartialConfig & { faulty: string[] }) | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const input = raw as Record<string, unknown>;
   const part = <T>(schema: z.ZodMiniType<T>, value: unknown): T | undefined => {
     const parsed = schema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
   };
-  const clusters = Array.isArray(input.clusters)
-    ? input.clusters.map((cluster) => part(clusterSchema, cluster))
-    : [];
+  const clusters = Array.isArray(input.clusters) ? input.clusters.map(repairedCluster) : [];
   const dnsAccount =
     input.dnsAccount === undefined ? undefined : part(dnsAccountSchema, input.dnsAccount);
   return {
@@ -50,11 +106,30 @@ function wellFormedParts(raw: unknown): PartialConfig | undefined {
         permissionsBoundaries: {},
       },
       dnsAccount,
-      clusters: clusters.filter((cluster) => cluster !== undefined),
+      clusters: clusters.flatMap((c) => (c ? [c.cluster] : [])),
     },
     clusterIndices: clusters.flatMap((cluster, index) => (cluster ? [index] : [])),
     dnsAccountMalformed: input.dnsAccount !== undefined && !dnsAccount,
+    // Settings replaced above: their own (schema) problems are reported; what follows from the
+    // replacement is not.
+    faulty: clusters.flatMap((c, index) =>
+      c ? c.faulty.map((key) => `clusters[${index}].${key}`) : [],
+    ),
   };
+}
+
+/** A problem found in a repaired configuration that is the user's, not the repair's. */
+function isUsersOwn(issue: ConfigIssue, faulty: readonly string[]): boolean {
+  if (
+    faulty.some(
+      (path) =>
+        issue.path === path ||
+        issue.path.startsWith(`${path}.`) ||
+        issue.path.startsWith(`${path}[`),
+    )
+  )
+    return false;
+  return !Object.values(STAND_INS).some((standIn) => issue.message.includes(standIn));
 }
 
 /** Validates an already-parsed configuration object. */
@@ -63,7 +138,10 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
   if (!parsed.success) {
     const parts = wellFormedParts(raw);
     const resolved = parts && resolveConfig(parts.config, parts);
-    const crossSetting = resolved && !resolved.ok ? resolved.issues : [];
+    const crossSetting =
+      parts && resolved && !resolved.ok
+        ? resolved.issues.filter((issue) => isUsersOwn(issue, parts.faulty))
+        : [];
     throw new ConfigError(source, [...schemaIssues(parsed.error, raw), ...crossSetting]);
   }
   const resolved = resolveConfig(parsed.data);
@@ -71,35 +149,169 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
   return resolved.value;
 }
 
-/** Reads, parses and validates a configuration file. */
-export function loadConfig(path: string): ResolvedConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [
-      {
-        path: '',
-        message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      },
-    ]);
-  }
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      path,
-      document.errors.map((e) => ({
-        path: `line ${e.linePos?.[0].line ?? '?'}`,
-        message: e.message.split('\n')[0],
-      })),
-    );
-  }
-  return validateConfig(document.toJS(), path);
+/** A problem with the file itself, before any setting is read. */
+function fileError(path: string, message: string): ConfigError {
+  const issue = { path: '', message };
+  FILE_PROBLEM.add(issue);
+  return new ConfigError(path, [issue]);
 }
 
-/** The config file: `--config <path>`, else $EKS_EDGE_CONFIG, else the built-in example. */
+/** The text of a configuration file: UTF-8 (an initial byte-order mark is skipped), not empty. */
+function readText(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason: Record<string, string> = {
+      ENOENT: 'there is no such file',
+      EISDIR: 'it is a directory, not a file',
+      EACCES: 'it may not be read (permissions)',
+    };
+    throw fileError(
+      path,
+      `cannot read the configuration: ${reason[code ?? ''] ?? code ?? String(error)}`,
+    );
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw fileError(path, 'the file is UTF-16 encoded: save it as UTF-8');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
+    throw fileError(
+      path,
+      `the file is not valid UTF-8 (line ${line}, byte ${offset}): save it as UTF-8`,
+    );
+  }
+  if (text.trim() === '')
+    throw fileError(path, 'the file is empty: it must hold the settings (clusters: …)');
+  return text;
+}
+
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let low = 0;
+  let high = bytes.length;
+  // The longest valid prefix: a prefix that ends inside a sequence is invalid too, so search.
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    try {
+      decoder.decode(bytes.subarray(0, middle));
+      low = middle;
+    } catch {
+      high = middle - 1;
+    }
+  }
+  return low;
+}
+
+/** More alias expansions than a configuration file could need: a "billion laughs" document. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The YAML (or JSON) document of a configuration file, as plain data. */
+function parseYaml(path: string, text: string): unknown {
+  const lineCounter = new LineCounter();
+  // The library's own check of unique keys is quadratic in the size of a map: ours is linear.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return '';
+    const { line, col } = lineCounter.linePos(offset);
+    return `line ${line}, column ${col}`;
+  };
+  const problems = [
+    ...document.errors.map((e) => ({ path: at(e.pos[0]), message: yamlMessage(e.message) })),
+    // Unknown tags (CloudFormation's !Ref, !Sub, …) would silently become strings.
+    ...document.warnings
+      .filter((w) => w.code === 'TAG_RESOLVE_FAILED')
+      .map((w) => ({
+        path: at(w.pos[0]),
+        message: `${yamlMessage(w.message)}: this file is plain YAML, without tags such as !Ref or !Sub`,
+      })),
+    ...duplicateKeys(document).map((key) => ({
+      path: at(key.range?.[0]),
+      message: `${JSON.stringify(String(key))} is given twice in one map (YAML keeps only the last): give it once`,
+    })),
+  ];
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw fileError(
+      path,
+      `the YAML expands its aliases more than ${MAX_ALIAS_COUNT} times (${(error as Error).message}): write the values out`,
+    );
+  }
+}
+
+/** The second (third, …) occurrence of a key in each map of the document. */
+function duplicateKeys(document: Document): Scalar[] {
+  const repeated: Scalar[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) repeated.push(key);
+        seen.add(key.value);
+      }
+    },
+  });
+  return repeated;
+}
+
+/** The YAML library's message without its position suffix and excerpt (the path says where). */
+function yamlMessage(message: string): string {
+  return message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/:$/, '');
+}
+
+/** Reads, parses and validates a configuration file. */
+export function loadConfig(path: string): ResolvedConfig {
+  return validateConfig(parseYaml(path, readText(path)), path);
+}
+
+export const CONFIG_FLAG = '--config';
+
+/**
+ * The config file: `--config <path>` (or `--config=<path>`), else $EKS_EDGE_CONFIG, else the
+ * built-in example. A flag without a file, an empty variable or another argument is an error:
+ * never a silent fallback to the example.
+ */
 export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string {
-  const flag = argv.indexOf('--config');
-  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
-  return env[CONFIG_PATH_VARIABLE] || DEFAULT_CONFIG_PATH;
+  const usage = `usage: node dist/main.js [${CONFIG_FLAG} <file>] (or set ${CONFIG_PATH_VARIABLE})`;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === CONFIG_FLAG) {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--') || value.trim() === '')
+        throw fileError(CONFIG_FLAG, `needs a file path: ${usage}`);
+      paths.push(value);
+      i += 1;
+    } else if (arg.startsWith(`${CONFIG_FLAG}=`)) {
+      const value = arg.slice(CONFIG_FLAG.length + 1);
+      if (value.trim() === '') throw fileError(CONFIG_FLAG, `needs a file path: ${usage}`);
+      paths.push(value);
+    } else {
+      throw fileError(arg, `is not an argument of this app: ${usage}`);
+    }
+  }
+  if (paths.length > 1)
+    throw fileError(CONFIG_FLAG, `is given ${paths.length} times: give one file`);
+  if (paths.length === 1) return paths[0];
+  const variable = env[CONFIG_PATH_VARIABLE];
+  if (variable !== undefined && variable.trim() === '') {
+    throw fileError(
+      CONFIG_PATH_VARIABLE,
+      `is set but empty: give a file, or unset it to use the built-in example (${DEFAULT_CONFIG_PATH})`,
+    );
+  }
+  return variable ?? DEFAULT_CONFIG_PATH;
 }

@@ -17,6 +17,8 @@ export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
 export interface ResolvedConfig {
   readonly clusters: readonly ResolvedCluster[];
   readonly dnsAccount?: ResolvedDnsAccount;
+  /** What the configuration may get wrong where offline checks cannot tell (e.g. a new region). */
+  readonly warnings: readonly string[];
 }
 
 /** What every IAM role a stack creates gets (`iamRoles`, the boundary of the stack's account). */

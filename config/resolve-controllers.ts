@@ -25,6 +25,7 @@ import {
 import { IDENTITY_ANNOTATION, overriddenManagedValues } from '../modules/shared/chart-values';
 import type { HelmValues } from '../modules/shared/chart-values';
 import type { Issues } from './issues';
+import { labelSelectorProblem } from './label-selector';
 import type {
   ResolvedExternalDns,
   ResolvedLoadBalancerController,
@@ -215,6 +216,16 @@ export function resolveExternalDns(
       );
     }
   });
+  const filterProblem =
+    instance.annotationFilter === undefined
+      ? undefined
+      : labelSelectorProblem(instance.annotationFilter);
+  if (filterProblem) {
+    issues.add(
+      `${path}.annotationFilter`,
+      `${filterProblem}: ExternalDNS would not start; write a label selector such as eks-edge/zone in (private)`,
+    );
+  }
   if (instance.txtPrefix !== undefined && instance.txtSuffix !== undefined) {
     issues.add(
       `${path}.txtSuffix`,

@@ -53,6 +53,12 @@ function resolveGroup(
       `is in ${regionOfArn(group.webAclArn)}, but the ALB is in ${cluster.region}: regional web ACLs only attach in their own region`,
     );
   }
+  if (group.webAclArn && group.webAclArn.split(':')[4] !== cluster.accountId) {
+    issues.add(
+      `${path}.webAclArn`,
+      `must be a web ACL of the cluster's account ${cluster.accountId} (an ALB associates only its own account's web ACLs)`,
+    );
+  }
   if (group.securityGroup && group.scheme === 'internal' && !group.inboundCidrs) {
     issues.add(
       `${path}.inboundCidrs`,

@@ -4,7 +4,7 @@
  * constructs receive a complete, typed model and never re-validate. Returns the model only when
  * there is no problem at all; otherwise every problem found.
  */
-import { partitionOf } from '../catalog/partitions';
+import { KNOWN_REGIONS, partitionOf } from '../catalog/partitions';
 import { Issues } from './issues';
 import type { ConfigIssue, Result } from './issues';
 import type {
@@ -18,6 +18,7 @@ import type {
 import { DNS_STACK_NAME, clusterStackName, namedCluster } from './naming';
 import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
 import type { LocalExternalDns } from './resolve-controllers';
+import { isWithinDomain } from '../modules/external-dns/route53-policy';
 import { checkCrossAccountMember, resolveCrossAccount } from './resolve-dns-account';
 import type { CheckedMember, CrossAccountMember } from './resolve-dns-account';
 import { resolveEdge } from './resolve-edge';
@@ -104,8 +105,34 @@ function resolveCluster(
     externalDns.map((i) => `${i.serviceAccount.namespace}/${i.serviceAccount.name}`),
     (sa) => `service account ${sa} is used by more than one instance`,
   );
+  if (lbc) {
+    const controller = `${lbc.serviceAccount.namespace}/${lbc.serviceAccount.name}`;
+    externalDns.forEach((instance, index) => {
+      const account = instance.serviceAccount;
+      if (`${account.namespace}/${account.name}` === controller) {
+        issues.add(
+          `${path}.externalDns[${index}].serviceAccountName`,
+          `${controller} is the controller's service account: one chart would overwrite the other's (and its role annotation); choose another name or namespace`,
+        );
+      }
+    });
+  }
+  checkExternalDnsOverlap(externalDns, path, issues);
   const edge = resolveEdge(cluster, lbc, path, issues);
   const modes = [lbc?.identity.mode, ...externalDns.map((i) => i.identity.mode)];
+  if (cluster.installPodIdentityAgent && !modes.includes('pod-identity')) {
+    issues.add(
+      `${path}.installPodIdentityAgent`,
+      'is true, but no workload here uses identity pod-identity: the add-on would not be installed (or, if this stack installed it, it would be removed). Set it to false, or use pod-identity',
+    );
+  }
+  const tagCount = Object.keys({ ...config.tags, ...cluster.tags }).length;
+  if (tagCount > MAX_USER_TAGS) {
+    issues.add(
+      `${path}.tags`,
+      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds up to ${50 - MAX_USER_TAGS} of its own; keep at most ${MAX_USER_TAGS}`,
+    );
+  }
   return {
     path,
     config: cluster,
@@ -140,6 +167,40 @@ function resolveCluster(
   };
 }
 
+/** AWS allows 50 tags per resource; a few resources carry up to 2 of this project's own. */
+const MAX_USER_TAGS = 48;
+
+/**
+ * Two instances of a cluster on one zone must read different objects: otherwise both write the
+ * same names, each under its own owner id, and fight over them. An annotation filter on each
+ * (different ones), or domain filters that do not overlap, keep them apart.
+ */
+function checkExternalDnsOverlap(
+  instances: readonly LocalExternalDns[],
+  path: string,
+  issues: Issues,
+): void {
+  const overlaps = (a: readonly string[], b: readonly string[]) =>
+    a.some((x) => b.some((y) => isWithinDomain(x, y) || isWithinDomain(y, x)));
+  instances.forEach((instance, index) => {
+    for (let other = 0; other < index; other += 1) {
+      const earlier = instances[other];
+      const zones = instance.zones
+        .map((z) => z.name)
+        .filter((name) => earlier.zones.some((z) => z.name === name));
+      if (zones.length === 0) continue;
+      const [mine, theirs] = [instance.annotationFilter, earlier.annotationFilter];
+      const filtered = mine !== undefined && theirs !== undefined && mine !== theirs;
+      if (!filtered && overlaps(instance.domainFilters, earlier.domainFilters)) {
+        issues.add(
+          `${path}.externalDns[${index}]`,
+          `shares zone ${zones.join(', ')} with ${path}.externalDns[${other}], and nothing separates the objects they read: both would write the same records under different owner ids. Give them different annotationFilters (e.g. eks-edge/zone in (public) and eks-edge/zone notin (public)), or domainFilters that do not overlap`,
+        );
+      }
+    }
+  });
+}
+
 const EXTERNAL_OWNER = 'external';
 
 /**
@@ -159,6 +220,20 @@ function subnetTagsOf(
     }
   }
   for (const [id, listed] of listings) {
+    // A subnet lies in one VPC of one account and region: clusters elsewhere cannot share it.
+    const [first] = listed;
+    const where = (c: ClusterDraft) => `${c.accountId}/${c.region}/${c.vpcId}`;
+    const elsewhere = listed.find((l) => where(l.cluster) !== where(first.cluster));
+    if (elsewhere) {
+      const { accountId, region, vpcId } = first.cluster;
+      issues.add(
+        `${elsewhere.cluster.path}.subnets.${elsewhere.role}`,
+        `${id} is listed by ${first.cluster.path} in ${vpcId} (account ${accountId}, ${region}): a subnet lies in one VPC, and this cluster's is ${elsewhere.cluster.vpcId} (account ${elsewhere.cluster.accountId}, ${elsewhere.cluster.region})`,
+      );
+      continue;
+    }
+    // Listed twice by one cluster: its own duplicate check says so, once.
+    if (new Set(listed.map((l) => l.cluster)).size < listed.length) continue;
     const roles = new Set(listed.map((l) => l.role));
     if (roles.size > 1) {
       const [first, other] = [listed[0], listed.find((l) => l.role !== listed[0].role)];
@@ -307,6 +382,22 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
   }
 }
 
+/** A well-formed region this version does not know: maybe new, maybe a typo. */
+function checkRegions(config: Config, issues: Issues): void {
+  const regions = [
+    ...config.clusters.map((cluster, c) => [`clusters[${c}].region`, cluster.region]),
+    ...(config.dnsAccount ? [['dnsAccount.region', config.dnsAccount.region]] : []),
+  ];
+  for (const [path, region] of regions) {
+    if (!KNOWN_REGIONS.includes(region)) {
+      issues.warn(
+        path,
+        `${region} is not a region this version knows (a typo? if AWS opened it recently, the region-specific defaults such as ELB log delivery may not apply)`,
+      );
+    }
+  }
+}
+
 /** What every role the project creates in `accountId` gets. */
 function roleOptions(config: Config, accountId: string): RoleOptions {
   const { path, maxSessionDuration, permissionsBoundaries } = config.iamRoles;
@@ -393,12 +484,26 @@ export function resolveConfig(
   const subnetTags = subnetTagsOf(drafts, issues);
   checkAcrossClusters(drafts, config, issues);
   checkPermissionsBoundaries(config, issues);
+  checkRegions(config, issues);
+  if (config.dnsAccount) {
+    const zones = config.dnsAccount.zones;
+    issues.addDuplicates(
+      'dnsAccount.zones',
+      zones.map((zone) => `${zone.name} (${zone.private ? 'private' : 'public'})`),
+      (zone) => `${zone} is listed more than once: one entry per hosted zone`,
+    );
+    issues.addDuplicates(
+      'dnsAccount.zones',
+      zones.map((zone) => zone.id),
+      (id) => `zone id ${id} is listed more than once`,
+    );
+  }
   const dnsAccount = partial?.dnsAccountMalformed ? undefined : config.dnsAccount;
   const members = partial?.dnsAccountMalformed ? [] : crossAccountMembers(drafts, config, issues);
   // The DNS roles are derived only from a configuration without other problems: the trust size
   // of half-checked callers would only mislead.
   if (issues.count > 0 || !dnsAccount)
-    return issues.result(() => assemble(drafts, subnetTags, [], new Map()));
+    return issues.result(() => assemble(drafts, subnetTags, [], new Map(), issues.warnings));
   const crossAccount = resolveCrossAccount(dnsAccount, config.iamRoles.path, members, issues);
   const account: ResolvedDnsAccount = {
     accountId: dnsAccount.accountId,
@@ -412,7 +517,7 @@ export function resolveConfig(
     roles: crossAccount.roles,
   };
   return issues.result(() => ({
-    ...assemble(drafts, subnetTags, members, crossAccount.access),
+    ...assemble(drafts, subnetTags, members, crossAccount.access, issues.warnings),
     dnsAccount: account,
   }));
 }
@@ -422,6 +527,7 @@ function assemble(
   subnetTags: readonly ResolvedCluster['subnetTags'][],
   members: readonly CheckedMember[],
   access: ReadonlyMap<string, CrossAccountAccess>,
+  warnings: readonly string[],
 ): ResolvedConfig {
   const clusters = drafts.map(({ path, config: _config, ...cluster }, c): ResolvedCluster => ({
     ...cluster,
@@ -436,7 +542,7 @@ function assemble(
         : { ...instance, route53: { kind: 'local' } };
     }),
   }));
-  return { clusters };
+  return { clusters, warnings };
 }
 
 export type { ConfigIssue };

@@ -158,16 +158,26 @@ function nonEmptyList<T extends z.ZodMiniType>(list: T, what: string): T {
     }),
   );
 }
+/** What AWS allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS_TEXT = 'letters, digits, spaces and _ . : / = + - @';
 const tags = named(
   'map of string',
   z.record(
+    z.string().check(
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(128, 'must be at most 128 characters'),
+      z.regex(TAG_CHARACTERS, `may hold only ${TAG_CHARACTERS_TEXT}`),
+      z.refine((key) => !key.toLowerCase().startsWith('aws:'), {
+        message: 'must not start with "aws:" (reserved for AWS)',
+      }),
+    ),
     z
       .string()
       .check(
-        z.minLength(1, 'must not be empty'),
-        z.maxLength(128, 'must be at most 128 characters'),
+        z.maxLength(256, 'must be at most 256 characters'),
+        z.regex(TAG_CHARACTERS, `may hold only ${TAG_CHARACTERS_TEXT}`),
       ),
-    z.string().check(z.maxLength(256, 'must be at most 256 characters')),
   ),
 );
 const helmValues = named('map (chart values)', z.record(z.string(), z.unknown()));
@@ -205,10 +215,20 @@ const backend = named(
   z.discriminatedUnion('type', [
     z.strictObject({
       type: setting(z.literal('local'), 'State in a local file.'),
-      directory: setting(z._default(z.string(), '.'), {
-        description:
-          'Folder of `terraform.<stack>.tfstate`, relative to the project root (see docs/operations.md, State backends).',
-      }),
+      directory: setting(
+        z._default(
+          pattern(
+            'relative path',
+            /^(?![/\\~])(?![A-Za-z]:)[^\0]*$/,
+            'must be a path relative to the project root (Terraform runs in cdktf.out/stacks/<stack>/, so the state path is written relative to it), such as state or ../shared-state',
+          ),
+          '.',
+        ),
+        {
+          description:
+            'Folder of `terraform.<stack>.tfstate`, relative to the project root (see docs/operations.md, State backends).',
+        },
+      ),
     }),
     z
       .strictObject({
@@ -461,10 +481,31 @@ export const loadBalancerControllerSchema = z.strictObject({
   ),
 });
 
-const cidr = pattern(
+/** What is wrong with an IPv4 CIDR, or undefined: octets 0-255, prefix 0-32, no host bits. */
+export function cidrProblem(value: string): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return 'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0';
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255)) return 'has an address part over 255';
+  if (prefix > 32) return 'has a prefix length over 32';
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const block = 2 ** (32 - prefix);
+  if (address % block !== 0) {
+    const network = Math.floor(address / block) * block;
+    const text = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+    return `has host bits set: the network is ${text}/${prefix}`;
+  }
+  return undefined;
+}
+const cidr = named(
   'IPv4 CIDR',
-  /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
-  'must be an IPv4 CIDR such as 10.8.0.0/16 or 0.0.0.0/0',
+  z.string().check(
+    z.superRefine((value, context) => {
+      const problem = cidrProblem(value);
+      if (problem) context.issues.push({ code: 'custom', message: problem, input: value });
+    }),
+  ),
 );
 // Region-specific ARNs are checked against the cluster's region in resolve-edge.ts.
 const certificateArn = pattern(

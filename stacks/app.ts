@@ -37,6 +37,11 @@ export function buildApp(config: ResolvedConfig, outdir?: string): App {
   return app;
 }
 
+/** The stacks of the app, in the order they were made. */
+export function stackNames(app: App): string[] {
+  return app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id);
+}
+
 /** Warnings the constructs recorded (e.g. node-role DNS access), as `path: message`. */
 export function warningsOf(app: App): string[] {
   return app.node
