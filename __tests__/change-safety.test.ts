@@ -279,6 +279,19 @@ export const EDITS: Edit[] = [
     askedFor: 'sharedRole: the per-instance DNS roles give way to the shared one',
   },
   {
+    name: 'move every role under an IAM path',
+    base: crossAccountRaw,
+    edit: (raw) => (raw.iamRoles = { path: '/eks-edge/' }),
+    plan: [
+      'replace aws_iam_role ×6',
+      'replace aws_iam_role_policy ×4',
+      'replace aws_iam_role_policy_attachment ×2',
+      'update aws_eks_pod_identity_association',
+      'update helm_release ×4',
+    ],
+    askedFor: 'iamRoles.path: every role, with its attachments and inline policies, is made anew',
+  },
+  {
     name: 'add a cross-account cluster',
     base: crossAccountRaw,
     edit: (raw) => {

@@ -551,3 +551,31 @@ describe('the roles of an organisation with IAM conventions (iamRoles)', () => {
     ]);
   });
 });
+
+describe('DNS-role policies at the limits', () => {
+  it('refuses a Route 53 policy over the inline-policy quota at synth, not at apply', () => {
+    const issues = configIssues((raw) => {
+      Object.assign(raw.clusters[1].externalDns[0], {
+        domainFilters: Array.from({ length: 200 }, (_, i) => `app${i}.staging.example.com`),
+      });
+    }, crossAccountRaw());
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^dnsAccount: the Route 53 policy of role staging-edge-staging-external-dns-public would be \d+ characters, over IAM's 10240/,
+      ),
+    ]);
+  });
+
+  it('shares a role between callers without tags whose scopes differ only in order', () => {
+    const raw = crossAccountRaw();
+    raw.dnsAccount.sharedRole = true;
+    raw.clusters[0].externalDns[0] = {
+      ...raw.clusters[1].externalDns[0],
+      identity: 'irsa',
+      domainFilters: ['b.example.com', 'a.example.com'],
+      crossAccount: { via: 'assume-role', externalId: 'edge-prod-external-dns' },
+    };
+    raw.clusters[1].externalDns[0].domainFilters = ['a.example.com', 'b.example.com'];
+    expect(() => configWith(() => undefined, raw)).not.toThrow();
+  });
+});

@@ -114,7 +114,10 @@ function planStack(
       const refs = (FORCE_NEW[address.split('.')[0]] ?? []).map((path) =>
         JSON.stringify(valueAt(body, path) ?? ''),
       );
-      if (renewed.some((r) => refs.some((ref) => ref.includes(`\${${r}.`)))) {
+      // replace_triggered_by names a resource (or its attribute) whose replacement renews this one.
+      const triggers: string[] = body.lifecycle?.replace_triggered_by ?? [];
+      const triggered = triggers.some((t) => renewed.some((r) => t === r || t.startsWith(`${r}.`)));
+      if (triggered || renewed.some((r) => refs.some((ref) => ref.includes(`\${${r}.`)))) {
         changes.set(address, 'replace');
         changed = true;
       }

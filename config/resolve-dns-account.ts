@@ -6,6 +6,7 @@
  */
 import { partitionOf } from '../catalog/partitions';
 import type { Partition } from '../catalog/partitions';
+import { dnsRoleAccessStatements } from '../modules/external-dns/dns-role-access-policy';
 import { dnsRoleTrustPolicy } from '../modules/external-dns/dns-role-trust-policy';
 import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
 import type { Issues } from './issues';
@@ -184,6 +185,18 @@ const scopeOf = (member: CheckedMember): Omit<DnsRoleGrant, 'sessions'> => ({
   },
 });
 
+/** A scope, the same for the same zones, names and types in any order. */
+function scopeKey({ zones, records }: Omit<DnsRoleGrant, 'sessions'>): string {
+  const sorted = (list: readonly string[] | undefined) => (list ? [...list].sort() : null);
+  return JSON.stringify([
+    sorted(zones.map((zone) => zone.id)),
+    sorted(records.recordNames),
+    sorted(records.recordTypes),
+    sorted(records.managedTypes),
+    records.txtAffix ?? null,
+  ]);
+}
+
 /**
  * The Route 53 grants of a role. One caller: its scope. Several (a shared role): each caller's
  * scope, held only by sessions carrying its Pod Identity session tags. Callers that reach the role
@@ -202,7 +215,7 @@ function grantsOf(
     return tags ? [{ ...scopeOf(member), sessions: tags }] : [];
   });
   const untagged = group.filter((member) => !access.get(member.path)?.sessionTags);
-  const scopes = new Map(untagged.map((m) => [JSON.stringify(scopeOf(m)), m]));
+  const scopes = new Map(untagged.map((m) => [scopeKey(scopeOf(m)), m]));
   if (scopes.size > 1) {
     issues.add(
       'dnsAccount.sharedRole',
@@ -212,6 +225,9 @@ function grantsOf(
   const [shared] = scopes.values();
   return [...tagged, ...(shared ? [{ ...scopeOf(shared), sessions: 'untagged' as const }] : [])];
 }
+
+/** IAM's limit on the inline policies of one role, in characters without whitespace. */
+const INLINE_ROLE_POLICIES_QUOTA = 10240;
 
 export interface ResolvedCrossAccount {
   readonly roles: ResolvedDnsRole[];
@@ -243,6 +259,13 @@ export function resolveCrossAccount(
     return { name, arn: dnsRoleArn(name), callers, grants: grantsOf(name, group, access, issues) };
   });
   for (const role of roles) {
+    const access = policySize(iamPolicyJson(dnsRoleAccessStatements(partition, role.grants)));
+    if (access > INLINE_ROLE_POLICIES_QUOTA) {
+      issues.add(
+        dnsAccount.sharedRole ? 'dnsAccount.sharedRole' : 'dnsAccount',
+        `the Route 53 policy of role ${role.name} would be ${access} characters, over IAM's ${INLINE_ROLE_POLICIES_QUOTA} for a role's inline policies: use one role per instance (sharedRole: false), or fewer record names`,
+      );
+    }
     const size = policySize(iamPolicyJson(dnsRoleTrustPolicy(partition, role.callers)));
     if (size > dnsAccount.trustPolicyQuota) {
       issues.add(

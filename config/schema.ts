@@ -364,7 +364,7 @@ export const externalDnsSchema = z.strictObject({
   ),
   restrictRecordNames: setting(
     z._default(z.boolean(), false),
-    'IAM condition `route53:ChangeResourceRecordSetsNormalizedRecordNames`: only names equal to, or under, `domainFilters`.',
+    'IAM condition `route53:ChangeResourceRecordSetsNormalizedRecordNames`: only names equal to, or under, `domainFilters`, and the TXT registry names ExternalDNS writes beside each (e.g. `a-shop.example.com` for `shop.example.com`, following `txtPrefix`/`txtSuffix`), where they lie in one of the zones.',
   ),
   recordTypes: setting(z.optional(uniqueList(recordType)), {
     description:
@@ -417,7 +417,7 @@ export const externalDnsSchema = z.strictObject({
                 'must be 2-1224 characters: letters, digits and +=,.@:/-_',
               ),
             ),
-            'Required with `assume-role`: the `sts:ExternalId` the DNS role requires.',
+            'Required with `assume-role`: the `sts:ExternalId` the DNS role requires. With `pod-identity-target` only together with `disableSessionTags`: the id EKS sends, where it differs from the documented `<region>/<account>/<cluster>/<namespace>/<service account>` (see `aws eks describe-pod-identity-association`).',
           ),
           disableSessionTags: setting(
             z._default(z.boolean(), false),

@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { Partition, ResolvedDnsRole, RoleOptions } from '../../config/model';
-import { roleSettings } from '../identity/role-options';
+import { renewedWith, roleSettings } from '../identity/role-options';
 import { dnsRoleTrustPolicy } from './dns-role-trust-policy';
 import { dnsRoleAccessStatements } from './dns-role-access-policy';
 
@@ -40,6 +40,7 @@ export class DnsAccountRole extends Construct {
     new IamRolePolicy(this, 'route53', {
       name: 'route53-records',
       role: this.role.name,
+      lifecycle: renewedWith(this.role),
       policy: access.json,
     });
   }

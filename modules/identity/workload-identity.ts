@@ -8,7 +8,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RoleOptions, ServiceAccountRef } from '../../config/model';
 import { IDENTITY_ANNOTATION } from '../shared/chart-values';
-import { roleSettings } from './role-options';
+import { renewedWith, roleSettings } from './role-options';
 import { irsaTrust, podIdentityTrust } from './workload-trust-policy';
 
 export interface IrsaIdentity {
@@ -55,7 +55,9 @@ function identityStamp(props: WorkloadIdentityProps): string {
   const { mechanism } = props;
   if (mechanism.mode === 'node-role') return `node-role ${mechanism.nodeRoleNames.join(',')}`;
   const target = props.targetRole ? ` -> ${props.targetRole.arn}` : '';
-  return `${mechanism.mode} ${props.roleName}${target}`;
+  // The path is part of the role's ARN; `/` (the default) is left out, as it always was.
+  const path = props.roleOptions.path === '/' ? '' : props.roleOptions.path;
+  return `${mechanism.mode} ${path}${props.roleName}${target}`;
 }
 
 /**
@@ -139,7 +141,11 @@ export class WorkloadIdentity extends Construct {
     for (const { role, key } of this.policyTargets) {
       const attachmentId = key ? `${id}-${key}` : id;
       this.grantResources.push(
-        new IamRolePolicyAttachment(this, attachmentId, { role, policyArn }),
+        new IamRolePolicyAttachment(this, attachmentId, {
+          role,
+          policyArn,
+          lifecycle: this.role ? renewedWith(this.role) : undefined,
+        }),
       );
     }
   }
@@ -159,7 +165,12 @@ export class WorkloadIdentity extends Construct {
       ],
     });
     this.grantResources.push(
-      new IamRolePolicy(this, id, { name: id, role: this.role.name, policy: document.json }),
+      new IamRolePolicy(this, id, {
+        name: id,
+        role: this.role.name,
+        policy: document.json,
+        lifecycle: renewedWith(this.role),
+      }),
     );
   }
 
