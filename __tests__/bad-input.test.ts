@@ -7,12 +7,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { parse } from 'yaml';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
 import { main } from '../main';
 import { BAD_CONFIGS } from './fixtures/bad-configs';
 import type { BadConfig } from './fixtures/bad-configs';
 import { exampleRaw } from './helpers';
+import type { Json } from './helpers';
 
 const CROSS_ACCOUNT = join(__dirname, '..', 'config', 'cross-account.example.yaml');
 
@@ -107,4 +108,100 @@ it('stays linear and bounded with tens of thousands of bad tags', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Random edits of valid configurations
+
+type Path = (string | number)[];
+
+/** Every path to a value in a raw configuration. */
+function pathsOf(value: unknown, path: Path = []): Path[] {
+  if (value === null || typeof value !== 'object') return [path];
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [index, item] as const)
+    : Object.entries(value);
+  return [path, ...entries.flatMap(([key, item]) => pathsOf(item, [...path, key]))];
+}
+
+type Edit =
+  | { kind: 'set'; path: Path; value: unknown }
+  | { kind: 'delete'; path: Path }
+  | { kind: 'add'; path: Path; key: string; value: unknown };
+
+function apply(raw: Json, edit: Edit): void {
+  const parentPath = edit.kind === 'add' ? edit.path : edit.path.slice(0, -1);
+  const parent = parentPath.reduce<any>((node, key) => node?.[key], raw);
+  if (parent === null || typeof parent !== 'object') return;
+  if (edit.kind === 'add') parent[edit.key] = edit.value;
+  else {
+    const key = edit.path[edit.path.length - 1];
+    if (edit.kind === 'delete') {
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete parent[key];
+    } else parent[key] = edit.value;
+  }
+}
+
+/** The validation library's own wording, which must never reach a user. */
+const LIBRARY_WORDING = /Too (small|big)|Invalid input|expected (string|number|object|array)/;
+
+describe('random edits of the examples', () => {
+  const bases = {
+    example: exampleRaw(),
+    'cross-account': parse(readFileSync(CROSS_ACCOUNT, 'utf8')),
+  };
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom('', ' ', '*', '0', '012345678901', 'aws:x', '../x', '/x', 'a'.repeat(300)),
+    fc.integer(),
+  );
+  const editsOf = (raw: Json) => {
+    const paths = pathsOf(raw).filter((p) => p.length > 0);
+    const path = fc.constantFrom(...paths);
+    const edit: fc.Arbitrary<Edit> = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), path, value }),
+      fc.record({ kind: fc.constant('delete' as const), path }),
+      fc.record({
+        kind: fc.constant('add' as const),
+        path: fc.constantFrom(
+          ...pathsOf(raw).filter((p) => {
+            const node = p.reduce<any>((n, k) => n?.[k], raw);
+            return node !== null && typeof node === 'object' && !Array.isArray(node);
+          }),
+        ),
+        key: fc.constantFrom('extra', 'name', 'enabled', 'tags', 'zones'),
+        value,
+      }),
+    );
+    return fc.array(edit, { minLength: 1, maxLength: 3 });
+  };
+
+  it.each(Object.entries(bases))(
+    'of %s either synthesize or name what is wrong: never a stack trace',
+    async (_name, base) => {
+      const dir = mkdtempSync(join(tmpdir(), 'eks-edge-property-'));
+      try {
+        await fc.assert(
+          fc.asyncProperty(editsOf(base), async (edits) => {
+            const raw = structuredClone(base);
+            for (const edit of edits) apply(raw, edit);
+            const file = join(dir, 'config.yaml');
+            writeFileSync(file, stringify(raw));
+            const result = await run(['--config', file]);
+            expect(result.err).not.toMatch(STACK_TRACE);
+            expect(result.err).not.toContain('internal error');
+            if (result.code === 0) return;
+            expect(result.code).toBe(1);
+            expect(result.err).toMatch(/configuration problems?:\n {2}- \S/);
+            expect(result.err).not.toMatch(LIBRARY_WORDING);
+            expect(result.wrote).toBe(false);
+          }),
+          { numRuns: 80, seed: Number(process.env.FC_SEED ?? 20261126) },
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

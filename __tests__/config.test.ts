@@ -1,8 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { ConfigError, configPathFrom, loadConfig } from '../config/load';
 import { configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, exampleRaw } from './helpers';
 import type { Json } from './helpers';
@@ -309,6 +318,65 @@ describe('the app entry point', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
+  });
+});
+
+describe('the newcomer path', () => {
+  const root = join(__dirname, '..');
+  const minimal = join(root, 'config', 'minimal.example.yaml');
+
+  it('starts from a minimal configuration: one cluster with the controller only', () => {
+    const config = loadConfig(minimal);
+    expect(config.clusters.map((c) => c.stackName)).toEqual(['prod-shop']);
+    expect(config.clusters[0].loadBalancerController?.release.version).toBe(DEFAULT_LBC_VERSION);
+    expect(config.clusters[0].externalDns).toEqual([]);
+    expect(config.warnings).toEqual([]);
+  });
+
+  /**
+   * Runs the built app the way the cdktf CLI does (@cdktf/cli-core 0.21.0,
+   * src/lib/synth-stack.js): it lists the stack folders first (line 84), runs the app with
+   * CDKTF_OUTDIR and CDKTF_CONTEXT_JSON (lines 108-118), then removes the folders of stacks the
+   * app no longer has, with `fs.rmSync(dir, { recursive: true })`, which fails on a folder that is
+   * already gone (lines 175-178).
+   */
+  function synthLikeTheCli(outdir: string, config: string) {
+    const stacksDir = join(outdir, 'stacks');
+    const before = existsSync(stacksDir) ? readdirSync(stacksDir) : [];
+    const run = spawnSync(process.execPath, ['dist/main.js'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmpdir(),
+        EKS_EDGE_CONFIG: config,
+        CDKTF_OUTDIR: outdir,
+        CDKTF_CONTEXT_JSON: JSON.stringify({ cdktfRelativeModules: [] }),
+        CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true',
+      },
+    });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    for (const orphan of before.filter((name) => !(name in manifest.stacks)))
+      rmSync(join(stacksDir, orphan), { recursive: true });
+    return { stdout: run.stdout, stacks: readdirSync(stacksDir).sort() };
+  }
+
+  it('works through the cdktf CLI after any sequence of configurations', () => {
+    spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-cli-')), 'cdktf.out');
+    const example = join(root, 'config', 'example.yaml');
+    expect(synthLikeTheCli(outdir, example).stacks).toEqual([
+      'prod-edge-demo',
+      'prod-edge-demo-edge',
+    ]);
+    const second = synthLikeTheCli(outdir, minimal);
+    expect(second.stacks).toEqual(['prod-shop', 'prod-shop-edge']);
+    expect(second.stdout).toBe(`eks-edge: ${minimal} -> ${outdir}: prod-shop, prod-shop-edge\n`);
+    expect(synthLikeTheCli(outdir, example).stacks).toEqual([
+      'prod-edge-demo',
+      'prod-edge-demo-edge',
+    ]);
   });
 });
 

@@ -9,7 +9,11 @@ import { parse } from 'yaml';
 import { EDITOR_SCHEMA_PATH, REFERENCE_PATH, editorSchema, reference } from '../scripts/docs';
 
 const ROOT = join(__dirname, '..');
-const EXAMPLES = ['config/example.yaml', 'config/cross-account.example.yaml'];
+const EXAMPLES = [
+  'config/minimal.example.yaml',
+  'config/example.yaml',
+  'config/cross-account.example.yaml',
+];
 
 describe('the generated configuration documents', () => {
   it('docs/configuration.md is up to date (run `npm run docs`)', () => {
