@@ -205,3 +205,22 @@ describe('random edits of the examples', () => {
     },
   );
 });
+
+it('warns, without refusing, about a well-formed region it does not know', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-region-'));
+  try {
+    const raw = parse(
+      readFileSync(join(__dirname, '..', 'config', 'minimal.example.yaml'), 'utf8'),
+    );
+    raw.clusters[0].region = 'eu-west-9';
+    writeFileSync(join(dir, 'c.yaml'), stringify(raw));
+    const result = await run(['--config', join(dir, 'c.yaml')]);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain(
+      'Warning: clusters[0].region: eu-west-9 is not a region this version knows',
+    );
+    expect(result.out).toContain('prod-shop, prod-shop-edge');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
