@@ -7,63 +7,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { configWith, exampleRaw, synthesize } from './helpers';
+import { VARIANTS } from './fixtures/variants';
+import { configWith, synthesize } from './helpers';
 import type { Json } from './helpers';
 
 const PINNED = join(__dirname, 'fixtures', 'addresses.json');
-const crossAccountRaw = (): Json =>
-  parse(readFileSync(join(__dirname, '..', 'config', 'cross-account.example.yaml'), 'utf8'));
-
-/** Configurations that together reach every construct and every identity mode. */
-const VARIANTS: Record<string, () => Json> = {
-  example: exampleRaw,
-  'cross-account example': crossAccountRaw,
-  'cross-account, shared DNS role, session tags disabled': () => {
-    const raw = crossAccountRaw();
-    raw.dnsAccount.sharedRole = true;
-    raw.clusters[0].externalDns[0].crossAccount.disableSessionTags = true;
-    // Neither caller carries session tags then: a shared role needs them to have one scope.
-    delete raw.clusters[1].externalDns[0].domainFilters;
-    delete raw.clusters[1].externalDns[0].restrictRecordNames;
-    return raw;
-  },
-  'example, controller by Pod Identity with the agent add-on and the v1 migration': () => {
-    const raw = exampleRaw();
-    Object.assign(raw.clusters[0], { installPodIdentityAgent: true });
-    Object.assign(raw.clusters[0].loadBalancerController, {
-      identity: 'pod-identity',
-      migrateFromV1: true,
-    });
-    return raw;
-  },
-  'example, existing OIDC provider, node-role instance, two clusters sharing subnets': () => {
-    const raw = exampleRaw();
-    const [cluster] = raw.clusters;
-    cluster.existingOidcProviderArn =
-      'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-    cluster.subnets.tagClusterShared = true;
-    cluster.externalDns.push({
-      name: 'nodes',
-      identity: 'node-role',
-      nodeRoleNames: ['edge-demo-nodes'],
-      zones: [{ name: 'example.org', id: 'Z0EXAMPLEORG000001' }],
-    });
-    const second = structuredClone(cluster);
-    Object.assign(second, { environment: 'staging', clusterName: 'edge-staging', externalDns: [] });
-    second.subnets.roleTagOwnedBy = Object.fromEntries(
-      [...second.subnets.public, ...second.subnets.private].map((id: string) => [
-        id,
-        'prod-edge-demo',
-      ]),
-    );
-    delete second.existingOidcProviderArn;
-    second.accessLogs = { enabled: false };
-    raw.clusters.push(second);
-    return raw;
-  },
-};
-
 /** `resource.<type>.<name>`, `data.<type>.<name>` and `output.<name>` of each stack, sorted. */
 function addresses(stacks: Record<string, Json>): Record<string, string[]> {
   return Object.fromEntries(

@@ -197,7 +197,7 @@ describe('random edits of the examples', () => {
             expect(result.err).not.toMatch(LIBRARY_WORDING);
             expect(result.wrote).toBe(false);
           }),
-          { numRuns: 80, seed: Number(process.env.FC_SEED ?? 20261126) },
+          { numRuns: 50, seed: Number(process.env.FC_SEED ?? 20261126) },
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -637,7 +637,7 @@ describe('an identity switch', () => {
 });
 
 describe('moving the state from local files to S3', () => {
-  it('changes the backend block of every stack and nothing else', () => {
+  it('changes the backend block of every stack, and the Terraform it needs, and nothing else', () => {
     const local = synthesize(configWith(() => undefined));
     const s3 = synthesize(
       configWith(
@@ -649,11 +649,13 @@ describe('moving the state from local files to S3', () => {
     const withoutBackend = (tf: Json) => ({
       ...tf,
       '//': undefined,
-      terraform: { ...tf.terraform, backend: undefined },
+      terraform: { ...tf.terraform, backend: undefined, required_version: undefined },
     });
     for (const stack of Object.keys(local)) {
       expect(local[stack].terraform.backend).toHaveProperty('local');
       expect(s3[stack].terraform.backend).toHaveProperty('s3');
+      // S3-native locking (use_lockfile) needs Terraform 1.10.
+      expect(s3[stack].terraform.required_version).toBe('>= 1.10');
       expect(withoutBackend(s3[stack])).toEqual(withoutBackend(local[stack]));
     }
   });

@@ -272,16 +272,22 @@ describe('a bad configuration', () => {
   });
 });
 
+/** Builds dist/ once for the tests of this file that run the app as a process. */
+let built = false;
+function ensureBuilt(): void {
+  if (built) return;
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
+    cwd: join(__dirname, '..'),
+    encoding: 'utf8',
+  });
+  expect(build.status).toBe(0);
+  built = true;
+}
+
 describe('the app entry point', () => {
   const root = join(__dirname, '..');
 
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    expect(build.status).toBe(0);
-  });
+  beforeAll(ensureBuilt);
 
   it('rejects a bad configuration with every problem, no stack trace, and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eks-edge-main-'));
@@ -363,7 +369,7 @@ describe('the newcomer path', () => {
   }
 
   it('works through the cdktf CLI after any sequence of configurations', () => {
-    spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    ensureBuilt();
     const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-cli-')), 'cdktf.out');
     const example = join(root, 'config', 'example.yaml');
     expect(synthLikeTheCli(outdir, example).stacks).toEqual([

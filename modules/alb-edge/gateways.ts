@@ -1,6 +1,7 @@
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ObjectManifest } from '../shared/object-manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -32,7 +33,7 @@ export class AlbGatewayClass extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbGatewayClassProps) {
     super(scope, id);
-    this.gatewayClass = new Manifest(this, 'class', {
+    this.gatewayClass = new ObjectManifest(this, 'class', {
       manifest: gatewayClass(props.className),
       dependsOn: props.dependsOn,
     });
@@ -133,7 +134,7 @@ export class AlbGateway extends Construct {
   constructor(scope: Construct, id: string, props: AlbGatewayProps) {
     super(scope, id);
     const apiVersion = props.lbcGatewayApiVersion;
-    this.configuration = new Manifest(this, CONFIGURATION_ID[apiVersion], {
+    this.configuration = new ObjectManifest(this, CONFIGURATION_ID[apiVersion], {
       manifest: loadBalancerConfiguration(props),
       dependsOn: props.dependsOn,
     });
@@ -157,7 +158,7 @@ export class AlbGateway extends Construct {
         path: [...pathFromStack(this), otherId],
       });
     }
-    this.gateway = new Manifest(this, 'gateway', {
+    this.gateway = new ObjectManifest(this, 'gateway', {
       manifest: gateway(props),
       dependsOn: [this.configuration],
     });

@@ -1,4 +1,5 @@
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ObjectManifest } from '../shared/object-manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AlbSettings } from './alb-settings';
@@ -56,11 +57,11 @@ export class AlbIngressGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbIngressGroupProps) {
     super(scope, id);
-    this.params = new Manifest(this, 'params', {
+    this.params = new ObjectManifest(this, 'params', {
       manifest: ingressClassParams(props),
       dependsOn: props.dependsOn,
     });
-    this.ingressClass = new Manifest(this, 'class', {
+    this.ingressClass = new ObjectManifest(this, 'class', {
       manifest: ingressClass(props),
       dependsOn: [this.params],
     });

@@ -1,5 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
+import { terraformLiteral } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef } from '../../config/model';
 import { chartValues, valuesYaml } from './chart-values';
@@ -24,6 +26,20 @@ export interface ChartReleaseProps {
 }
 
 /**
+ * Every string of the values as Terraform must read it literally: a user's `%{record_type}` or
+ * `${…}` would otherwise be a Terraform template in `cdk.tf.json`. References this project puts
+ * in (cdktf tokens, such as a role ARN) stay references.
+ */
+function literalStrings(value: unknown): unknown {
+  if (typeof value === 'string') return Token.isUnresolved(value) ? value : terraformLiteral(value);
+  if (Array.isArray(value)) return value.map(literalStrings);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalStrings(v)]));
+  }
+  return value;
+}
+
+/**
  * A Helm release installed the same way for every chart: in its own namespace (created if
  * missing), all values as one YAML document, waiting until the workload is ready (so what depends
  * on it really can use it), rolled back on failure, with a bounded history.
@@ -37,7 +53,11 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     namespace: props.namespace,
     createNamespace: true,
     values: [
-      valuesYaml(chartValues(props.managedValues, { ...props.userValues }, props.defaultValues)),
+      valuesYaml(
+        literalStrings(
+          chartValues(props.managedValues, { ...props.userValues }, props.defaultValues),
+        ) as HelmValues,
+      ),
     ],
     wait: true,
     timeout: props.timeoutSeconds,
