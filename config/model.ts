@@ -11,6 +11,7 @@ import type {
 } from '../catalog/aws-load-balancer-controller';
 import type { Partition } from '../catalog/partitions';
 import type { BackendConfig, CredentialsConfig } from './schema';
+import type { LbcChartOptions } from '../modules/aws-load-balancer-controller/chart-values';
 
 export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
 
@@ -123,6 +124,8 @@ export interface ResolvedLoadBalancerController {
    * changed at v3.2.0: an upgrade must not turn Gateway support on or off by itself).
    */
   readonly featureGates?: Readonly<Record<GatewayFeatureGate, boolean>>;
+  /** Chart values set by settings (target type, service webhook, default scheme). */
+  readonly chartOptions: LbcChartOptions;
 }
 
 export interface HostedZone {
@@ -262,6 +265,8 @@ export interface ResolvedAlbGroup {
     readonly inboundCidrs: readonly string[];
   };
   readonly attributes: Readonly<Record<string, string>>;
+  readonly targetType?: 'instance' | 'ip';
+  readonly sslRedirectPort?: number;
   /** Key prefix of this group's access logs. */
   readonly logPrefix: string;
 }
@@ -272,6 +277,10 @@ export interface ResolvedGateway {
   readonly scheme: 'internet-facing' | 'internal';
   readonly hostname?: string;
   readonly logPrefix: string;
+  /** `allowedRoutes.namespaces` of its listeners. */
+  readonly allowedRoutes:
+    | { readonly from: 'All' | 'Same' }
+    | { readonly from: 'Selector'; readonly matchLabels: Readonly<Record<string, string>> };
 }
 
 export interface ResolvedGatewayApi {

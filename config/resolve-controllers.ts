@@ -4,6 +4,7 @@
  * with the checks between their settings.
  */
 import {
+  DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES_SINCE,
   compareVersions,
   lbcRelease,
@@ -92,6 +93,20 @@ export function resolveLoadBalancerController(
     compareVersions(lbc.version, GATEWAY_FEATURE_GATES_SINCE) >= 0
       ? { ALBGatewayAPI: gatewayApi !== undefined, NLBGatewayAPI: gatewayApi?.nlb ?? false }
       : undefined;
+  const chartOptions = {
+    defaultTargetType: lbc.defaultTargetType,
+    enableServiceMutatorWebhook: lbc.serviceMutatorWebhook,
+    defaultLoadBalancerScheme: lbc.defaultLoadBalancerScheme,
+  };
+  if (
+    lbc.defaultLoadBalancerScheme &&
+    compareVersions(lbc.version, DEFAULT_SCHEME_VALUE_SINCE) < 0
+  ) {
+    issues.add(
+      `${path}.defaultLoadBalancerScheme`,
+      `the chart has this value from controller ${DEFAULT_SCHEME_VALUE_SINCE}; ${lbc.version} would ignore it`,
+    );
+  }
   const serviceAccount = { namespace: lbc.namespace, name: lbc.serviceAccountName };
   const managed = lbcChartValues({
     clusterName: cluster.clusterName,
@@ -102,6 +117,7 @@ export function resolveLoadBalancerController(
     serviceAccountAnnotations: identityAnnotations(lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     featureGates,
+    options: chartOptions,
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
   return {
@@ -116,6 +132,7 @@ export function resolveLoadBalancerController(
     values: lbc.values,
     gatewayApi,
     featureGates,
+    chartOptions,
   };
 }
 

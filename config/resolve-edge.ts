@@ -59,6 +59,20 @@ function resolveGroup(
       `must be a web ACL of the cluster's account ${cluster.accountId} (an ALB associates only its own account's web ACLs)`,
     );
   }
+  // The controller places an ALB in the subnets tagged for its scheme: without any, it never comes up.
+  const role = group.scheme === 'internet-facing' ? 'public' : 'private';
+  if (cluster.subnets[role].length === 0) {
+    issues.add(
+      `${path}.scheme`,
+      `${group.scheme} needs ${role} subnets, and subnets.${role} lists none: the controller would find no subnet for the ALB`,
+    );
+  }
+  for (const key of Object.keys(group.attributes).filter((k) => k.startsWith('access_logs.'))) {
+    issues.add(
+      `${path}.attributes[${JSON.stringify(key)}]`,
+      'access logs are set with accessLogs (bucket, policy and prefix per group): remove this attribute',
+    );
+  }
   if (group.securityGroup && group.scheme === 'internal' && !group.inboundCidrs) {
     issues.add(
       `${path}.inboundCidrs`,
@@ -85,6 +99,8 @@ function resolveGroup(
         }
       : undefined,
     attributes: group.attributes,
+    targetType: group.targetType,
+    sslRedirectPort: group.sslRedirectPort,
     logPrefix: `ingress/${group.name}`,
   };
 }
@@ -135,6 +151,19 @@ function resolveGatewayApi(
         `gateway ${gateway.name} is ${gateway.scheme}, but its group ${group.name} is ${group.scheme}`,
       );
     }
+    const labels = gateway.allowedNamespaceLabels;
+    if (gateway.allowedRoutes === 'Selector' && !labels) {
+      issues.add(
+        `${path}.gateways[${index}].allowedNamespaceLabels`,
+        'is required with allowedRoutes: Selector (the labels a namespace needs for its routes to attach)',
+      );
+    }
+    if (gateway.allowedRoutes !== 'Selector' && labels) {
+      issues.add(
+        `${path}.gateways[${index}].allowedNamespaceLabels`,
+        `is only used with allowedRoutes: Selector (this gateway allows ${gateway.allowedRoutes})`,
+      );
+    }
     return [
       {
         name: gateway.name,
@@ -142,6 +171,10 @@ function resolveGatewayApi(
         scheme: group.scheme,
         hostname: gateway.hostname,
         logPrefix: `gateway/${gateway.name}`,
+        allowedRoutes:
+          gateway.allowedRoutes === 'Selector'
+            ? { from: 'Selector' as const, matchLabels: labels ?? {} }
+            : { from: gateway.allowedRoutes },
       },
     ];
   });

@@ -434,6 +434,8 @@ export const externalDnsSchema = z.strictObject({
   ),
 });
 
+const scheme = z.enum(['internet-facing', 'internal']);
+
 export const loadBalancerControllerSchema = z.strictObject({
   enabled: setting(
     z._default(z.boolean(), true),
@@ -467,6 +469,21 @@ export const loadBalancerControllerSchema = z.strictObject({
     'Created by the chart.',
   ),
   replicaCount: setting(z._default(integer(1, 10), 2), 'Controller replicas.'),
+  defaultTargetType: setting(z.optional(z.enum(['instance', 'ip'])), {
+    description:
+      'Chart value `defaultTargetType`: the target type of Ingresses and Services that do not name one (`ip` reaches pods behind ClusterIP Services).',
+    defaultText: "the chart's (`instance`)",
+  }),
+  serviceMutatorWebhook: setting(z.optional(z.boolean()), {
+    description:
+      "Chart value `enableServiceMutatorWebhook`: with `true` (the chart's default) the controller takes every new Service of type LoadBalancer (as an NLB, internal unless annotated), instead of the in-tree controller. `false` leaves Services without `loadBalancerClass` to the in-tree controller.",
+    defaultText: "the chart's (`true`)",
+  }),
+  defaultLoadBalancerScheme: setting(z.optional(scheme), {
+    description:
+      'Chart value `defaultLoadBalancerScheme` (controller v3.0.0 and later): the scheme of load balancers whose Ingress or Service does not name one.',
+    defaultText: "the controller's (`internal`)",
+  }),
   acceptOrphansOnDestroy: setting(
     z._default(z.boolean(), false),
     '`false`: destroying the controller (`cdktf destroy`, or `enabled: false`) fails while it still owns load balancers or target groups of this cluster, listing them (they would be orphaned, and their security groups block deleting the VPC). `true`: it goes on and leaves them. For `cdktf destroy`, deploy a change of this setting first; with `enabled: false` it applies at once.',
@@ -518,12 +535,20 @@ const webAclArn = pattern(
   /^arn:aws(-cn|-us-gov)?:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
   'must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/<name>/<id>',
 );
-const scheme = z.enum(['internet-facing', 'internal']);
 
 export const albGroupSchema = z.strictObject({
   name: setting(
     dns1123Label,
     'Group name (`group.name` of the ALB). The IngressClass and IngressClassParams are `alb-<name>`.',
+  ),
+  targetType: setting(z.optional(z.enum(['instance', 'ip'])), {
+    description:
+      'IngressClassParams `targetType` for every Ingress of the group: `ip` sends traffic to the pods (works with ClusterIP Services), `instance` to node ports.',
+    defaultText: "the controller's `defaultTargetType`",
+  }),
+  sslRedirectPort: setting(
+    z.optional(integer(1, 65535)),
+    'IngressClassParams `sslRedirectPort`: redirect HTTP to this HTTPS port for every Ingress of the group.',
   ),
   scheme: setting(scheme, 'Internet-facing or internal ALB.'),
   certificateArns: setting(
@@ -584,6 +609,14 @@ export const gatewaySchema = z.strictObject({
     defaultText: "the group's",
   }),
   hostname: setting(z.optional(domainName), 'Listener hostname, e.g. `*.example.com`.'),
+  allowedRoutes: setting(
+    z._default(z.enum(['All', 'Same', 'Selector']), 'All'),
+    "Namespaces whose routes may attach to the listeners (`allowedRoutes.namespaces.from`): `All`, `Same` (the Gateway's namespace only) or `Selector` (namespaces with the labels of `allowedNamespaceLabels`).",
+  ),
+  allowedNamespaceLabels: setting(
+    z.optional(named('map of label to value', z.record(z.string(), z.string()))),
+    'With `allowedRoutes: Selector`: the labels a namespace needs for its routes to attach, e.g. `{ edge/public: "true" }`.',
+  ),
 });
 
 export const gatewayApiSchema = z.strictObject({

@@ -67,6 +67,8 @@ export class EdgeStack extends ProjectStack {
         ...settings(group, group.logPrefix),
         groupName: group.name,
         className: group.ingressClassName,
+        targetType: group.targetType,
+        sslRedirectPort: group.sslRedirectPort,
         dependsOn: afterLogs,
       });
     }
@@ -85,6 +87,7 @@ export class EdgeStack extends ProjectStack {
           className: gatewayApi.gatewayClassName,
           lbcGatewayApiVersion: gatewayApi.lbcApiVersion,
           hostname: gateway.hostname,
+          allowedRoutes: gateway.allowedRoutes,
           dependsOn: [...afterLogs, gatewayClass.gatewayClass, gatewayClass.namespace],
         });
       }

@@ -173,6 +173,9 @@ export const GATEWAY_FEATURE_GATES = {
 export const GATEWAY_FEATURE_GATES_SINCE = 'v2.13.0';
 export type GatewayFeatureGate = keyof typeof GATEWAY_FEATURE_GATES;
 
+/** The chart's `defaultLoadBalancerScheme` value exists from chart 3.0.0 (controller v3.0.0). */
+export const DEFAULT_SCHEME_VALUE_SINCE = 'v3.0.0';
+
 /** IngressClassParams (a chart CRD, cluster-scoped): what each ALB group of the project makes. */
 export const INGRESS_CLASS_PARAMS = {
   apiVersion: 'elbv2.k8s.aws/v1beta1',

@@ -1,4 +1,5 @@
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
+import type { ResolvedGateway } from '../../config/model';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ObjectManifest } from '../shared/object-manifest';
@@ -51,6 +52,8 @@ export interface AlbGatewayProps extends AlbSettings {
   readonly lbcGatewayApiVersion: LbcGatewaySupport['lbcApiVersion'];
   /** Listener hostname, e.g. `*.example.com`. */
   readonly hostname?: string;
+  /** Which namespaces' routes may attach. */
+  readonly allowedRoutes: ResolvedGateway['allowedRoutes'];
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -83,13 +86,20 @@ export function loadBalancerConfiguration(props: AlbGatewayProps): KubernetesObj
   };
 }
 
+/** Gateway API `RouteNamespaces`: `from`, and the selector with `Selector`. */
+function allowedNamespaces(allowed: ResolvedGateway['allowedRoutes']): Record<string, unknown> {
+  return allowed.from === 'Selector'
+    ? { from: 'Selector', selector: { matchLabels: { ...allowed.matchLabels } } }
+    : { from: allowed.from };
+}
+
 export function gateway(props: AlbGatewayProps): KubernetesObject {
   const listener = (name: string, protocol: string, port: number) => ({
     name,
     protocol,
     port,
     ...(props.hostname ? { hostname: props.hostname } : {}),
-    allowedRoutes: { namespaces: { from: 'All' } },
+    allowedRoutes: { namespaces: allowedNamespaces(props.allowedRoutes) },
   });
   // No `tls` on the HTTPS listener: the controller takes certificates from the
   // LoadBalancerConfiguration, not from certificateRefs.

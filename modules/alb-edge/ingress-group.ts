@@ -11,6 +11,8 @@ export interface AlbIngressGroupProps extends AlbSettings {
   readonly groupName: string;
   /** IngressClass and IngressClassParams name. */
   readonly className: string;
+  readonly targetType?: 'instance' | 'ip';
+  readonly sslRedirectPort?: number;
   /** What must exist first (the controller, whose webhook validates the params; the log bucket policy). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -26,6 +28,9 @@ export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObjec
   if (props.inboundCidrs) spec.inboundCIDRs = [...props.inboundCidrs];
   if (props.attributes.length > 0)
     spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  if (props.targetType) spec.targetType = props.targetType;
+  // A string in the CRD (elbv2.k8s.aws IngressClassParams, spec.sslRedirectPort).
+  if (props.sslRedirectPort !== undefined) spec.sslRedirectPort = String(props.sslRedirectPort);
   return {
     apiVersion: 'elbv2.k8s.aws/v1beta1',
     kind: 'IngressClassParams',

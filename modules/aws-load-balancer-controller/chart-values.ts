@@ -16,6 +16,15 @@ export interface LbcChartValuesProps {
   readonly podAnnotations: Record<string, string>;
   /** The Gateway API feature gates, where the release has them. */
   readonly featureGates?: Readonly<Record<string, boolean>>;
+  /** Chart options a setting chooses (absent: the chart's default, which `values` may set). */
+  readonly options?: LbcChartOptions;
+}
+
+/** Chart values the configuration exposes as settings. */
+export interface LbcChartOptions {
+  readonly defaultTargetType?: 'instance' | 'ip';
+  readonly enableServiceMutatorWebhook?: boolean;
+  readonly defaultLoadBalancerScheme?: 'internet-facing' | 'internal';
 }
 
 export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
@@ -32,6 +41,8 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
     podAnnotations: props.podAnnotations,
   };
   if (props.featureGates) values.controllerConfig = { featureGates: { ...props.featureGates } };
+  for (const [key, value] of Object.entries(props.options ?? {}))
+    if (value !== undefined) values[key] = value;
   return values;
 }
 

@@ -85,6 +85,7 @@ export class AwsLoadBalancerController extends Construct {
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
         podAnnotations: this.identity.podAnnotations,
         featureGates: controller.featureGates,
+        options: controller.chartOptions,
       }),
       userValues: controller.values,
       defaultValues: LBC_DEFAULT_VALUES,

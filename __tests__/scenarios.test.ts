@@ -1,0 +1,100 @@
+/**
+ * What the users' scenarios need beyond the defaults: Gateways that admit routes only from chosen
+ * namespaces, ALB groups and a controller that target pods directly (ClusterIP Services), the
+ * choice of who owns `Service type=LoadBalancer`, and the checks that stop an ALB group without
+ * subnets for its scheme or access-log attributes beside `accessLogs`.
+ */
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
+import { configIssues, configWith, resourceAt, resources, synthesize } from './helpers';
+import type { Json } from './helpers';
+
+const ajv = new Ajv({ allowUnionTypes: true, strict: false });
+const valid = (object: Json) => {
+  const validate = ajv.compile(EMBEDDED_SCHEMAS[object.kind]);
+  return validate(object) ? [] : validate.errors;
+};
+const objectsOf = (tf: Json): Record<string, Json> =>
+  Object.fromEntries(
+    resources(tf, 'kubernetes_manifest').map((m) => [
+      `${m.manifest.kind}/${m.manifest.metadata.name}`,
+      m.manifest,
+    ]),
+  );
+
+describe('Gateway and target options', () => {
+  const stacks = synthesize(
+    configWith((raw) => {
+      const [cluster] = raw.clusters;
+      Object.assign(cluster.gatewayApi.gateways[0], {
+        allowedRoutes: 'Selector',
+        allowedNamespaceLabels: { 'edge/public': 'true' },
+      });
+      Object.assign(cluster.albGroups[0], { targetType: 'ip', sslRedirectPort: 443 });
+      Object.assign(cluster.loadBalancerController, {
+        defaultTargetType: 'ip',
+        serviceMutatorWebhook: false,
+        defaultLoadBalancerScheme: 'internal',
+      });
+    }),
+  );
+  const objects = objectsOf(stacks['prod-edge-demo-edge']);
+
+  it('admit routes only from namespaces with the chosen labels', () => {
+    const gateway = objects['Gateway/public'];
+    for (const listener of gateway.spec.listeners) {
+      expect(listener.allowedRoutes).toEqual({
+        namespaces: { from: 'Selector', selector: { matchLabels: { 'edge/public': 'true' } } },
+      });
+    }
+    expect(valid(gateway)).toEqual([]);
+  });
+
+  it('give an ALB group its target type and SSL redirect, as the CRD types them', () => {
+    const params = objects['IngressClassParams/alb-public'];
+    expect(params.spec).toMatchObject({ targetType: 'ip', sslRedirectPort: '443' });
+    expect(valid(params)).toEqual([]);
+    expect(objects['IngressClassParams/alb-vpn'].spec.targetType).toBeUndefined();
+  });
+
+  it("set the controller's default target type, scheme and service webhook", () => {
+    const values = parse(
+      resourceAt(stacks['prod-edge-demo'], 'helm_release', 'aws-load-balancer-controller/release')
+        .values[0],
+    );
+    expect(values).toMatchObject({
+      defaultTargetType: 'ip',
+      enableServiceMutatorWebhook: false,
+      defaultLoadBalancerScheme: 'internal',
+    });
+  });
+
+  it('leave the defaults alone when not set (nothing changes for existing deployments)', () => {
+    const plain = synthesize(configWith(() => undefined));
+    const values = parse(
+      resourceAt(plain['prod-edge-demo'], 'helm_release', 'aws-load-balancer-controller/release')
+        .values[0],
+    );
+    expect(values.defaultTargetType).toBeUndefined();
+    expect(values.enableServiceMutatorWebhook).toBeUndefined();
+    const gateway = objectsOf(plain['prod-edge-demo-edge'])['Gateway/public'];
+    expect(gateway.spec.listeners[0].allowedRoutes).toEqual({ namespaces: { from: 'All' } });
+  });
+
+  it('are refused where they would not work', () => {
+    expect(
+      configIssues((raw) => (raw.clusters[0].gatewayApi.gateways[0].allowedRoutes = 'Selector')),
+    ).toEqual([
+      'clusters[0].gatewayApi.gateways[0].allowedNamespaceLabels: is required with allowedRoutes: Selector (the labels a namespace needs for its routes to attach)',
+    ]);
+    expect(
+      configIssues((raw) => {
+        raw.clusters[0].loadBalancerController.version = 'v2.17.1';
+        raw.clusters[0].loadBalancerController.defaultLoadBalancerScheme = 'internal';
+      }),
+    ).toContainEqual(
+      'clusters[0].loadBalancerController.defaultLoadBalancerScheme: the chart has this value from controller v3.0.0; v2.17.1 would ignore it',
+    );
+  });
+});
