@@ -279,6 +279,22 @@ export const EDITS: Edit[] = [
     askedFor: 'sharedRole: the per-instance DNS roles give way to the shared one',
   },
   {
+    name: 'hand the controllers to a GitOps tool (deploy: iam-only)',
+    // Gateway API comes with the release this project deploys: the base has none.
+    base: () => {
+      const raw = exampleRaw();
+      delete raw.clusters[0].gatewayApi;
+      raw.clusters[0].externalDns[0].sources = ['service', 'ingress'];
+      return raw;
+    },
+    edit: (raw) => {
+      raw.clusters[0].loadBalancerController.deploy = 'iam-only';
+      for (const instance of raw.clusters[0].externalDns) instance.deploy = 'iam-only';
+    },
+    plan: ['forget helm_release ×3', 'forget kubernetes_manifest ×4', 'forget terraform_data'],
+    askedFor: '',
+  },
+  {
     name: 'move every role under an IAM path',
     base: crossAccountRaw,
     edit: (raw) => (raw.iamRoles = { path: '/eks-edge/' }),

@@ -98,3 +98,78 @@ describe('Gateway and target options', () => {
     );
   });
 });
+
+describe('GitOps: the charts deployed by Argo CD or Flux (deploy: iam-only)', () => {
+  const gitops = (raw: Json) => {
+    delete raw.clusters[0].gatewayApi;
+    raw.clusters[0].externalDns[0].sources = ['service', 'ingress'];
+    raw.clusters[0].loadBalancerController.deploy = 'iam-only';
+    for (const instance of raw.clusters[0].externalDns) instance.deploy = 'iam-only';
+  };
+  const tf = synthesize(configWith(gitops))['prod-edge-demo'];
+
+  it('makes the IAM, the Pod Identity association and the subnet tags, and no release', () => {
+    expect(resources(tf, 'helm_release')).toEqual([]);
+    expect(resources(tf, 'terraform_data')).toEqual([]);
+    expect(
+      resources(tf, 'aws_iam_role')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
+      'edge-demo-aws-load-balancer-controller',
+      'edge-demo-external-dns-private',
+      'edge-demo-external-dns-public',
+    ]);
+    expect(resources(tf, 'aws_eks_pod_identity_association')).toHaveLength(1);
+    expect(resources(tf, 'aws_ec2_tag').length).toBeGreaterThan(0);
+  });
+
+  it('releases a release made before to the tool instead of uninstalling it', () => {
+    const released = (tf.removed as Json[]).filter((b) => b.from.startsWith('helm_release.'));
+    expect(released.map((b) => b.lifecycle)).toEqual([
+      { destroy: false },
+      { destroy: false },
+      { destroy: false },
+    ]);
+  });
+
+  it('outputs each role, service account and the chart values to deploy with', () => {
+    const identities = tf.output.workload_identities.value;
+    expect(identities['aws-load-balancer-controller']).toMatchObject({
+      role_arn: expect.stringMatching(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/),
+      namespace: 'kube-system',
+      service_account: 'aws-load-balancer-controller',
+      service_account_annotations: {
+        'eks.amazonaws.com/role-arn': expect.stringMatching(/^\$\{aws_iam_role\./),
+      },
+    });
+    expect(identities['external-dns-private']).toMatchObject({
+      service_account: 'external-dns-private',
+      service_account_annotations: {},
+    });
+    const values = tf.output.chart_values.value;
+    expect(values['external-dns-public']).toMatchObject({
+      repository: 'https://kubernetes-sigs.github.io/external-dns/',
+      name: 'external-dns',
+      deployed_by: 'iam-only',
+      values: {
+        txtOwnerId: 'prod-edge-demo-public',
+        extraArgs: expect.arrayContaining(['--zone-id-filter=Z0EXAMPLEPUBLIC0001']),
+      },
+    });
+    expect(values['aws-load-balancer-controller'].values).toMatchObject({
+      clusterName: 'edge-demo',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+    });
+  });
+
+  it('refuses Gateway API, which comes with a release this project deploys', () => {
+    expect(
+      configIssues((raw) => (raw.clusters[0].loadBalancerController.deploy = 'iam-only')),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.gatewayApi\.enabled: needs the controller deployed by this project/,
+      ),
+    );
+  });
+});

@@ -12,6 +12,7 @@ import type {
 import type { Partition } from '../catalog/partitions';
 import type { BackendConfig, CredentialsConfig } from './schema';
 import type { LbcChartOptions } from '../modules/aws-load-balancer-controller/chart-values';
+import type { ChartDeploy } from '../modules/shared/chart-release';
 
 export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
 
@@ -126,6 +127,8 @@ export interface ResolvedLoadBalancerController {
   readonly featureGates?: Readonly<Record<GatewayFeatureGate, boolean>>;
   /** Chart values set by settings (target type, service webhook, default scheme). */
   readonly chartOptions: LbcChartOptions;
+  /** Who deploys the chart: this project, or another tool given the IAM and values. */
+  readonly deploy: ChartDeploy;
 }
 
 export interface HostedZone {
@@ -211,6 +214,8 @@ export interface ResolvedExternalDns {
   readonly txtAffix?: TxtAffix;
   readonly extraArgs: readonly string[];
   readonly values: Readonly<Record<string, unknown>>;
+  /** Who deploys the chart: this project, or another tool given the IAM and values. */
+  readonly deploy: ChartDeploy;
   /** Route 53 permissions in this account, or through a role in the DNS account. */
   readonly route53:
     { readonly kind: 'local' } | ({ readonly kind: 'cross-account' } & CrossAccountAccess);

@@ -133,6 +133,7 @@ export function resolveLoadBalancerController(
     gatewayApi,
     featureGates,
     chartOptions,
+    deploy: lbc.deploy,
   };
 }
 
@@ -309,6 +310,7 @@ export function resolveExternalDns(
           : undefined,
     extraArgs: instance.extraArgs,
     values: instance.values,
+    deploy: instance.deploy,
   };
   const managed = externalDnsChartValues({
     instance: resolved,

@@ -130,6 +130,11 @@ function resolveGatewayApi(
       `${path}.enabled`,
       'Gateway API support comes from the AWS Load Balancer Controller: enable loadBalancerController',
     );
+  } else if (cluster.loadBalancerController.deploy === 'iam-only') {
+    issues.add(
+      `${path}.enabled`,
+      'needs the controller deployed by this project (its feature gates and CRDs go with the release): with loadBalancerController.deploy iam-only, enable Gateway API in the tool that deploys the chart',
+    );
   } else if (lbc && !lbc.gatewayApi) {
     issues.add(
       `${path}.enabled`,

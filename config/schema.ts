@@ -301,6 +301,9 @@ const recordType = z.enum([
   'DS',
 ]);
 
+const scheme = z.enum(['internet-facing', 'internal']);
+const chartDeploy = z.enum(['helm', 'iam-only']);
+
 export const externalDnsSchema = z.strictObject({
   name: setting(
     dns1123Label,
@@ -313,6 +316,10 @@ export const externalDnsSchema = z.strictObject({
   identity: setting(
     z._default(z.enum(['irsa', 'pod-identity', 'node-role']), 'irsa'),
     'How the pod gets AWS credentials. `node-role` attaches the Route 53 policy to `nodeRoleNames`: every pod on those nodes can then change DNS records, so synth warns.',
+  ),
+  deploy: setting(
+    z._default(chartDeploy, 'helm'),
+    '`helm`: this project installs the chart. `iam-only`: another tool deploys it; this project makes the IAM (and, across accounts, the DNS role) and outputs the role and the chart values to use (`workload_identities`, `chart_values`). A release made before is released to that tool, not uninstalled.',
   ),
   nodeRoleNames: setting(
     z._default(uniqueList(iamRoleName), []),
@@ -434,12 +441,14 @@ export const externalDnsSchema = z.strictObject({
   ),
 });
 
-const scheme = z.enum(['internet-facing', 'internal']);
-
 export const loadBalancerControllerSchema = z.strictObject({
   enabled: setting(
     z._default(z.boolean(), true),
     '`false`: no controller policy, role or release (subnet tags are still made).',
+  ),
+  deploy: setting(
+    z._default(chartDeploy, 'helm'),
+    "`helm`: this project installs the chart. `iam-only`: another tool (Argo CD, Flux, kustomize) deploys it; this project makes the policy, role, trust and Pod Identity association, and outputs the role and the chart values (`workload_identities`, `chart_values`). A release made before is released to that tool, not uninstalled. The chart's CRDs are then the tool's too, and `gatewayApi` is not available.",
   ),
   version: setting(
     z._default(controllerVersion, DEFAULT_LBC_VERSION),

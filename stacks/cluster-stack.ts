@@ -61,7 +61,8 @@ export class ClusterStack extends ProjectStack {
     }
     // The CRDs the controller needs at its version; without it, released (kept in the cluster).
     const crds = new ControllerCrds(this, {
-      chart: lbc?.release.chartCrds,
+      // With deploy iam-only, the tool that deploys the chart owns its CRDs: released to it.
+      chart: lbc?.deploy === 'helm' ? lbc.release.chartCrds : undefined,
       controller: lbc !== undefined,
       gatewayApi: lbc?.gatewayApi?.support,
       unused: cluster.unusedCrds,
@@ -96,9 +97,8 @@ export class ClusterStack extends ProjectStack {
 
     // Every ExternalDNS release waits for the LBC: its webhook rejects Services until it is ready,
     // and on destroy ExternalDNS goes first, while the LBC can still clean up.
-    const afterController = this.loadBalancerController
-      ? [this.loadBalancerController.release]
-      : [];
+    const controllerRelease = this.loadBalancerController?.release;
+    const afterController = controllerRelease ? [controllerRelease] : [];
     this.externalDns = cluster.externalDns.map(
       (instance) =>
         new ExternalDns(this, `external-dns-${instance.name}`, {
@@ -121,6 +121,48 @@ export class ClusterStack extends ProjectStack {
         value: Object.fromEntries(cluster.externalDns.map((i) => [i.releaseName, i.txtOwnerId])),
       });
     }
+    this.workloadOutputs(cluster);
+  }
+
+  /**
+   * What a tool that deploys the charts itself (Argo CD, Flux) needs, and what anyone wiring other
+   * things to these workloads needs: each workload's role and service account, and the exact chart
+   * values this project gives (or would give) each release.
+   */
+  private workloadOutputs(cluster: ResolvedCluster): void {
+    const workloads = [
+      ...(this.loadBalancerController && cluster.loadBalancerController
+        ? [[cluster.loadBalancerController, this.loadBalancerController] as const]
+        : []),
+      ...cluster.externalDns.map((instance, i) => [instance, this.externalDns[i]] as const),
+    ];
+    if (workloads.length === 0) return;
+    new TerraformOutput(this, 'workload_identities', {
+      description:
+        'Per release: the IAM role (none with node-role), its service account and the service-account annotations the chart must set',
+      value: Object.fromEntries(
+        workloads.map(([settings, workload]) => [
+          settings.releaseName,
+          {
+            // A node-role workload has no role of its own.
+            ...(workload.identity.role ? { role_arn: workload.identity.role.arn } : {}),
+            namespace: settings.serviceAccount.namespace,
+            service_account: settings.serviceAccount.name,
+            service_account_annotations: workload.identity.serviceAccountAnnotations,
+          },
+        ]),
+      ),
+    });
+    new TerraformOutput(this, 'chart_values', {
+      description:
+        'Per release: the chart (repository, name, version) and the values this project gives it; with deploy iam-only, give them to the tool that deploys it',
+      value: Object.fromEntries(
+        workloads.map(([settings, workload]) => [
+          settings.releaseName,
+          { ...settings.chart, deployed_by: settings.deploy, values: workload.chartValues },
+        ]),
+      ),
+    });
   }
 }
 

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/model';
 import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { chartRelease } from '../shared/chart-release';
+import { chartDeployment, releaseValues } from '../shared/chart-release';
+import type { HelmValues } from '../shared/chart-values';
+import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
 import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
 import { gatewayGateGuard } from './gateway-gate-guard';
@@ -50,7 +52,10 @@ export class AwsLoadBalancerController extends Construct {
     );
   }
 
-  readonly release: Release;
+  /** The Helm release, unless another tool deploys the chart (`deploy: iam-only`). */
+  readonly release?: Release;
+  /** The values this project gives the chart (an output for the tool that deploys it). */
+  readonly chartValues: HelmValues;
   readonly identity: WorkloadIdentity;
   readonly policies: LbcIamPolicies;
 
@@ -72,7 +77,7 @@ export class AwsLoadBalancerController extends Construct {
     if (this.policies.migration) {
       this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
     }
-    this.release = chartRelease(this, 'release', {
+    const chart = {
       releaseName: controller.releaseName,
       chart: controller.chart,
       namespace: controller.serviceAccount.namespace,
@@ -91,11 +96,25 @@ export class AwsLoadBalancerController extends Construct {
       defaultValues: LBC_DEFAULT_VALUES,
       timeoutSeconds: 600,
       dependsOn: [...this.identity.grants, ...props.crds],
-      preconditions: gatewayGateGuard(this, {
-        featureGates: controller.featureGates,
-        edgeStackName: props.edgeStackName,
-      }),
-    });
+      // Only a release this project deploys sets the feature gates: only then are they checked.
+      preconditions:
+        controller.deploy === 'helm'
+          ? gatewayGateGuard(this, {
+              featureGates: controller.featureGates,
+              edgeStackName: props.edgeStackName,
+            })
+          : [],
+    };
+    this.chartValues = releaseValues(chart);
+    this.release = chartDeployment(this, 'release', controller.deploy, chart);
+    if (!this.release) {
+      // Another tool runs the controller: its destroy guard goes with the release, forgotten.
+      new ReleasedResource(this, `${DESTROY_GUARD_ID}-released`, {
+        type: 'terraform_data',
+        path: [...pathFromStack(this), DESTROY_GUARD_ID],
+      });
+      return;
+    }
     destroyGuard(this, DESTROY_GUARD_ID, {
       clusterName: props.clusterName,
       region: props.region,

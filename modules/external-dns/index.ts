@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import type { ResolvedExternalDns, RoleOptions } from '../../config/model';
 import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { chartRelease } from '../shared/chart-release';
+import { chartDeployment, releaseValues } from '../shared/chart-release';
+import type { HelmValues } from '../shared/chart-values';
 import { externalDnsChartValues } from './chart-values';
 import { hostedZoneArn, route53AccessStatements } from './route53-policy';
 import { txtOwnerGuard } from './txt-owner-guard';
@@ -31,7 +32,10 @@ export interface ExternalDnsProps {
  * not given.
  */
 export class ExternalDns extends Construct {
-  readonly release: Release;
+  /** The Helm release, unless another tool deploys the chart (`deploy: iam-only`). */
+  readonly release?: Release;
+  /** The values this project gives the chart (an output for the tool that deploys it). */
+  readonly chartValues: HelmValues;
   readonly identity: WorkloadIdentity;
   /** The Route 53 policy, when the permissions live in this account. */
   readonly route53Policy?: IamPolicy;
@@ -81,13 +85,7 @@ export class ExternalDns extends Construct {
       this.identity.allowAssumeRole('assume-dns-account-role', route53.dnsRoleArn);
     }
 
-    txtOwnerGuard(this, 'txt-owner-guard', {
-      releaseName: instance.releaseName,
-      namespace: instance.serviceAccount.namespace,
-      txtOwnerId: instance.txtOwnerId,
-      migrateFromTxtOwner: instance.migrateFromTxtOwner,
-    });
-    this.release = chartRelease(this, 'release', {
+    const chart = {
       releaseName: instance.releaseName,
       chart: instance.chart,
       namespace: instance.serviceAccount.namespace,
@@ -105,6 +103,17 @@ export class ExternalDns extends Construct {
       userValues: instance.values,
       timeoutSeconds: 300,
       dependsOn: [...this.identity.grants, ...props.dependsOn],
-    });
+    };
+    this.chartValues = releaseValues(chart);
+    this.release = chartDeployment(this, 'release', instance.deploy, chart);
+    // The owner-id check reads the release's Deployment by Helm's instance label: ours only.
+    if (this.release) {
+      txtOwnerGuard(this, 'txt-owner-guard', {
+        releaseName: instance.releaseName,
+        namespace: instance.serviceAccount.namespace,
+        txtOwnerId: instance.txtOwnerId,
+        migrateFromTxtOwner: instance.migrateFromTxtOwner,
+      });
+    }
   }
 }

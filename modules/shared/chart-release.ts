@@ -1,6 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
+import { ReleasedResource, pathFromStack } from './terraform-blocks';
 import { terraformLiteral } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef } from '../../config/model';
@@ -39,6 +40,40 @@ function literalStrings(value: unknown): unknown {
   return value;
 }
 
+/** The values a release of the chart gets (strings as Terraform must read them literally). */
+export function releaseValues(
+  props: Pick<ChartReleaseProps, 'managedValues' | 'userValues' | 'defaultValues'>,
+): HelmValues {
+  return literalStrings(
+    chartValues(props.managedValues, { ...props.userValues }, props.defaultValues),
+  ) as HelmValues;
+}
+
+/**
+ * How a workload's chart is deployed: by this project (`helm`), or by another tool such as Argo CD
+ * or Flux (`iam-only`: this project makes the IAM and says, in outputs, what the chart needs).
+ */
+export type ChartDeploy = 'helm' | 'iam-only';
+
+/**
+ * The chart's release, or (`iam-only`) none: a release this project installed before is released
+ * (Terraform forgets it, the workload keeps running), so that the other tool takes it over
+ * instead of finding it uninstalled.
+ */
+export function chartDeployment(
+  scope: Construct,
+  id: string,
+  deploy: ChartDeploy,
+  props: ChartReleaseProps,
+): Release | undefined {
+  if (deploy === 'helm') return chartRelease(scope, id, props);
+  new ReleasedResource(scope, `${id}-released`, {
+    type: Release.tfResourceType,
+    path: [...pathFromStack(scope), id],
+  });
+  return undefined;
+}
+
 /**
  * A Helm release installed the same way for every chart: in its own namespace (created if
  * missing), all values as one YAML document, waiting until the workload is ready (so what depends
@@ -52,13 +87,7 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     version: props.chart.version,
     namespace: props.namespace,
     createNamespace: true,
-    values: [
-      valuesYaml(
-        literalStrings(
-          chartValues(props.managedValues, { ...props.userValues }, props.defaultValues),
-        ) as HelmValues,
-      ),
-    ],
+    values: [valuesYaml(releaseValues(props))],
     wait: true,
     timeout: props.timeoutSeconds,
     cleanupOnFail: true,
