@@ -7,7 +7,15 @@
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
-import { configIssues, configWith, resourceAt, resources, synthesize } from './helpers';
+import {
+  addressOf,
+  configIssues,
+  configWith,
+  resourceAt,
+  resources,
+  synthesize,
+  terraformEval,
+} from './helpers';
 import type { Json } from './helpers';
 
 const ajv = new Ajv({ allowUnionTypes: true, strict: false });
@@ -172,4 +180,49 @@ describe('GitOps: the charts deployed by Argo CD or Flux (deploy: iam-only)', ()
       ),
     );
   });
+});
+
+describe('existing installs: a controller installed before by Helm, eksctl or another tool', () => {
+  const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  const address = addressOf(tf, 'helm_release', release);
+  const adopt = (tf.import as Json[]).find((i) => i.to === address) as Json;
+
+  it('are imported, release and all, instead of failing as a release that exists', () => {
+    expect(adopt.id).toBe('${each.value}');
+    expect(adopt.for_each).toContain('"kube-system/aws-load-balancer-controller"');
+    expect(
+      resourceAt(tf, 'kubernetes_resources', 'aws-load-balancer-controller/release-deployed'),
+    ).toMatchObject({
+      api_version: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'kube-system',
+      label_selector:
+        'app.kubernetes.io/instance=aws-load-balancer-controller,app.kubernetes.io/managed-by=Helm',
+    });
+    for (const instance of ['public', 'private']) {
+      const other = resourceAt(tf, 'helm_release', `external-dns-${instance}/release`);
+      const to = addressOf(tf, 'helm_release', other);
+      expect((tf.import as Json[]).find((i) => i.to === to)?.for_each).toContain(
+        `"external-dns/external-dns-${instance}"`,
+      );
+    }
+  });
+
+  const haveTerraform = terraformEval('1') !== undefined;
+  (haveTerraform ? it : it.skip)(
+    'only where the Deployment of that release exists (evaluated by Terraform)',
+    () => {
+      const importIds = (objects: Json[]) =>
+        terraformEval(
+          adopt.for_each
+            .slice(2, -1)
+            .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, JSON.stringify(objects)),
+        );
+      expect(importIds([])).toEqual([]);
+      expect(importIds([{ metadata: { name: 'aws-load-balancer-controller' } }])).toEqual([
+        'kube-system/aws-load-balancer-controller',
+      ]);
+    },
+  );
 });

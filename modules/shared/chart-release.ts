@@ -1,7 +1,8 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
-import { ReleasedResource, pathFromStack } from './terraform-blocks';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
+import { ImportIfExists, ReleasedResource, pathFromStack } from './terraform-blocks';
 import { terraformLiteral } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef } from '../../config/model';
@@ -80,7 +81,7 @@ export function chartDeployment(
  * on it really can use it), rolled back on failure, with a bounded history.
  */
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
-  return new Release(scope, id, {
+  const release = new Release(scope, id, {
     name: props.releaseName,
     repository: props.chart.repository,
     chart: props.chart.name,
@@ -96,5 +97,34 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     lifecycle: props.preconditions?.length
       ? { precondition: props.preconditions.map((p) => ({ ...p })) }
       : undefined,
+  });
+  adoptExistingRelease(scope, id, release, props);
+  return release;
+}
+
+/**
+ * A release installed before, by Helm, eksctl or an earlier tool, is imported (then upgraded in
+ * place to these values) instead of failing as a release that already exists. Helm labels the
+ * chart's Deployment `app.kubernetes.io/managed-by=Helm` and `app.kubernetes.io/instance=<release>`
+ * (both charts' templates/_helpers.tpl); its release records are Secrets full of values, which
+ * the plan is better off not reading.
+ */
+function adoptExistingRelease(
+  scope: Construct,
+  id: string,
+  release: Release,
+  props: ChartReleaseProps,
+): void {
+  const deployed = new DataKubernetesResources(scope, `${id}-deployed`, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: props.namespace,
+    labelSelector: `app.kubernetes.io/instance=${props.releaseName},app.kubernetes.io/managed-by=Helm`,
+  });
+  const objects = `data.${DataKubernetesResources.tfResourceType}.${deployed.friendlyUniqueId}.objects`;
+  new ImportIfExists(scope, `${id}-adopt`, {
+    to: `${Release.tfResourceType}.${release.friendlyUniqueId}`,
+    importId: `${props.namespace}/${props.releaseName}`,
+    exists: `length(${objects} == null ? [] : ${objects}) > 0`,
   });
 }
