@@ -187,6 +187,7 @@ describe('AlbGateway objects', () => {
     className: 'aws-alb',
     lbcGatewayApiVersion: 'gateway.k8s.aws/v1',
     allowedRoutes: { from: 'All' },
+    group: 'public',
     scheme: 'internet-facing',
     certificateArns: [
       `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`,

@@ -226,3 +226,49 @@ describe('existing installs: a controller installed before by Helm, eksctl or an
     },
   );
 });
+
+describe('ExternalDNS instances tied to ALB groups', () => {
+  const valuesOf = (tf: Json, name: string) =>
+    parse(resourceAt(tf, 'helm_release', `external-dns-${name}/release`).values[0]);
+
+  it('keep a public instance out of a private zone nested under its domain', () => {
+    const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+    expect(valuesOf(tf, 'public').excludeDomains).toEqual(['internal.example.com']);
+    expect(valuesOf(tf, 'private').excludeDomains).toBeUndefined();
+  });
+
+  it('publish only the Ingresses and Gateways of their groups', () => {
+    const stacks = synthesize(
+      configWith((raw) => {
+        const [publicDns, privateDns] = raw.clusters[0].externalDns;
+        delete publicDns.annotationFilter;
+        delete privateDns.annotationFilter;
+        publicDns.albGroups = ['public'];
+        Object.assign(privateDns, { albGroups: ['vpn'], sources: ['ingress'] });
+      }),
+    );
+    const tf = stacks['prod-edge-demo'];
+    expect(valuesOf(tf, 'public').extraArgs).toEqual(
+      expect.arrayContaining([
+        '--ingress-class=alb-public',
+        '--gateway-label-filter=eks-edge/alb-group in (public)',
+      ]),
+    );
+    expect(valuesOf(tf, 'private').extraArgs).toContain('--ingress-class=alb-vpn');
+    expect(valuesOf(tf, 'private').extraArgs.join(' ')).not.toContain('gateway-label-filter');
+    const gateway = objectsOf(stacks['prod-edge-demo-edge'])['Gateway/public'];
+    expect(gateway.metadata.labels).toMatchObject({ 'eks-edge/alb-group': 'public' });
+  });
+
+  it('are refused for groups the cluster does not have, or sources that read neither', () => {
+    expect(
+      configIssues((raw) => {
+        raw.clusters[0].externalDns[1].albGroups = ['internal'];
+        raw.clusters[0].externalDns[1].sources = ['service'];
+      }),
+    ).toEqual([
+      "clusters[0].externalDns[1].albGroups[0]: internal is not one of this cluster's albGroups (public, vpn)",
+      'clusters[0].externalDns[1].albGroups: selects Ingresses and Gateways by ALB group, but the sources read neither: add ingress or a gateway source, or remove albGroups',
+    ]);
+  });
+});

@@ -212,6 +212,13 @@ export interface ResolvedExternalDns {
   readonly managedTypes: readonly string[];
   /** `--txt-prefix` or `--txt-suffix` of its TXT registry. */
   readonly txtAffix?: TxtAffix;
+  /** The ALB groups whose Ingresses and Gateways it publishes (absent: every group). */
+  readonly albGroups?: readonly string[];
+  /**
+   * Zones of the cluster's other instances inside its domain filters (`--exclude-domains`): a
+   * public instance never publishes a private zone's names.
+   */
+  readonly excludeDomains: readonly string[];
   readonly extraArgs: readonly string[];
   readonly values: Readonly<Record<string, unknown>>;
   /** Who deploys the chart: this project, or another tool given the IAM and values. */

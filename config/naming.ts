@@ -94,6 +94,9 @@ export function accessLogBucketName(cluster: {
 }
 
 /** The IngressClass (and IngressClassParams) of an ALB group. */
+/** Label on each Gateway naming its ALB group: ExternalDNS instances select Gateways by it. */
+export const ALB_GROUP_LABEL = 'eks-edge/alb-group';
+
 export function ingressClassName(group: string): string {
   return `alb-${group}`;
 }

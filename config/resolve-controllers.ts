@@ -244,6 +244,23 @@ export function resolveExternalDns(
       `${filterProblem}: ExternalDNS would not start; write a label selector such as eks-edge/zone in (private)`,
     );
   }
+  (instance.albGroups ?? []).forEach((group, index) => {
+    if (!cluster.albGroups.some((g) => g.name === group)) {
+      issues.add(
+        `${path}.albGroups[${index}]`,
+        `${group} is not one of this cluster's albGroups (${cluster.albGroups.map((g) => g.name).join(', ') || 'none'})`,
+      );
+    }
+  });
+  if (
+    instance.albGroups &&
+    !instance.sources.some((source) => source === 'ingress' || source.startsWith('gateway-'))
+  ) {
+    issues.add(
+      `${path}.albGroups`,
+      'selects Ingresses and Gateways by ALB group, but the sources read neither: add ingress or a gateway source, or remove albGroups',
+    );
+  }
   if (instance.txtPrefix !== undefined && instance.txtSuffix !== undefined) {
     issues.add(
       `${path}.txtSuffix`,
@@ -311,6 +328,9 @@ export function resolveExternalDns(
     extraArgs: instance.extraArgs,
     values: instance.values,
     deploy: instance.deploy,
+    albGroups: instance.albGroups,
+    // Filled in with the cluster's other instances (resolve.ts).
+    excludeDomains: [],
   };
   const managed = externalDnsChartValues({
     instance: resolved,

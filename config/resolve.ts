@@ -92,8 +92,10 @@ function resolveCluster(
     `${path}.loadBalancerController`,
     issues,
   );
-  const externalDns = cluster.externalDns.map((instance, index) =>
-    resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues),
+  const externalDns = withExcludedZones(
+    cluster.externalDns.map((instance, index) =>
+      resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues),
+    ),
   );
   issues.addDuplicates(
     `${path}.externalDns`,
@@ -165,6 +167,25 @@ function resolveCluster(
     externalDns,
     edge,
   };
+}
+
+/**
+ * Each instance excludes the zones of the cluster's other instances that lie inside its domain
+ * filters: a public instance for example.com must never publish a name of the private zone
+ * internal.example.com that another instance serves (the public zone would match it by suffix).
+ */
+function withExcludedZones(instances: LocalExternalDns[]): LocalExternalDns[] {
+  return instances.map((instance) => {
+    const own = new Set(instance.zones.map((zone) => zone.name));
+    const excluded = instances
+      .filter((other) => other !== instance)
+      .flatMap((other) => other.zones.map((zone) => zone.name))
+      .filter(
+        (zone) =>
+          !own.has(zone) && instance.domainFilters.some((filter) => isWithinDomain(zone, filter)),
+      );
+    return { ...instance, excludeDomains: [...new Set(excluded)].sort() };
+  });
 }
 
 /** AWS allows 50 tags per resource; a few resources carry up to 2 of this project's own. */

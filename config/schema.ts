@@ -369,6 +369,11 @@ export const externalDnsSchema = z.strictObject({
     z.optional(nonEmpty),
     '`--annotation-filter` (label-selector syntax on annotations), e.g. `eks-edge/zone in (private)`.',
   ),
+  albGroups: setting(z.optional(uniqueList(dns1123Label)), {
+    description:
+      'Publish only the hosts of these ALB groups (of `albGroups`): Ingresses of their IngressClasses (`--ingress-class=alb-<group>`) and Gateways of these groups (`--gateway-label-filter`). This follows the ALB an object really gets, unlike an annotation filter on `alb.ingress.kubernetes.io/group.name`, which the controller ignores for IngressClassParams groups.',
+    defaultText: 'every group',
+  }),
   restrictRecordNames: setting(
     z._default(z.boolean(), false),
     'IAM condition `route53:ChangeResourceRecordSetsNormalizedRecordNames`: only names equal to, or under, `domainFilters`, and the TXT registry names ExternalDNS writes beside each (e.g. `a-shop.example.com` for `shop.example.com`, following `txtPrefix`/`txtSuffix`), where they lie in one of the zones.',

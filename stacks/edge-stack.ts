@@ -88,6 +88,7 @@ export class EdgeStack extends ProjectStack {
           lbcGatewayApiVersion: gatewayApi.lbcApiVersion,
           hostname: gateway.hostname,
           allowedRoutes: gateway.allowedRoutes,
+          group: gateway.group.name,
           dependsOn: [...afterLogs, gatewayClass.gatewayClass, gatewayClass.namespace],
         });
       }

@@ -1,5 +1,6 @@
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
 import type { ResolvedGateway } from '../../config/model';
+import { ALB_GROUP_LABEL } from '../../config/naming';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ObjectManifest } from '../shared/object-manifest';
@@ -54,6 +55,8 @@ export interface AlbGatewayProps extends AlbSettings {
   readonly hostname?: string;
   /** Which namespaces' routes may attach. */
   readonly allowedRoutes: ResolvedGateway['allowedRoutes'];
+  /** Its ALB group: a label, by which ExternalDNS instances select the Gateway. */
+  readonly group: string;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -110,7 +113,11 @@ export function gateway(props: AlbGatewayProps): KubernetesObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
-    metadata: { name: props.name, namespace: props.namespace, labels: MANAGED_BY_LABEL },
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: { ...MANAGED_BY_LABEL, [ALB_GROUP_LABEL]: props.group },
+    },
     spec: {
       gatewayClassName: props.className,
       infrastructure: {

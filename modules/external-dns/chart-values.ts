@@ -5,6 +5,7 @@
  */
 import type { ResolvedExternalDns } from '../../config/model';
 import type { HelmValues } from '../shared/chart-values';
+import { ALB_GROUP_LABEL, ingressClassName } from '../../config/naming';
 
 /**
  * Flags that settings of an instance own, directly in `extraArgs` or through the chart values
@@ -24,6 +25,9 @@ export const EXTERNAL_DNS_MANAGED_FLAGS = [
   '--managed-record-types',
   '--txt-prefix',
   '--txt-suffix',
+  '--ingress-class',
+  '--gateway-label-filter',
+  '--exclude-domains',
   '--zone-id-filter',
   '--aws-zone-type',
   '--aws-assume-role',
@@ -43,6 +47,8 @@ export interface ExternalDnsChartValuesProps {
     | 'annotationFilter'
     | 'recordTypes'
     | 'txtAffix'
+    | 'albGroups'
+    | 'excludeDomains'
     | 'extraArgs'
     | 'serviceAccount'
   >;
@@ -54,6 +60,21 @@ export interface ExternalDnsChartValuesProps {
   readonly serviceAccountAnnotations: Record<string, string>;
   /** The workload identity in words: a change rolls the pods onto the new credentials. */
   readonly podAnnotations: Record<string, string>;
+}
+
+/**
+ * The flags that tie an instance to ALB groups: Ingresses of the groups' IngressClasses (ExternalDNS
+ * compares `spec.ingressClassName`, pkg/apis/externaldns/types.go:563 at v0.21.0), and Gateways
+ * carrying the group label (`--gateway-label-filter`, types.go:555).
+ */
+function albGroupFlags(instance: Pick<ResolvedExternalDns, 'albGroups' | 'sources'>): string[] {
+  if (!instance.albGroups) return [];
+  const flags = instance.sources.includes('ingress')
+    ? instance.albGroups.map((group) => `--ingress-class=${ingressClassName(group)}`)
+    : [];
+  if (instance.sources.some((source) => source.startsWith('gateway-')))
+    flags.push(`--gateway-label-filter=${ALB_GROUP_LABEL} in (${instance.albGroups.join(',')})`);
+  return flags;
 }
 
 /**
@@ -74,6 +95,7 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
     ...(instance.migrateFromTxtOwner
       ? [`--migrate-from-txt-owner=${instance.migrateFromTxtOwner}`]
       : []),
+    ...albGroupFlags(instance),
     ...instance.extraArgs,
   ];
   const managedTypes = instance.recordTypes?.filter((type) => type !== 'TXT');
@@ -83,6 +105,7 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
     registry: 'txt',
     txtOwnerId: instance.txtOwnerId,
     domainFilters: [...instance.domainFilters],
+    excludeDomains: instance.excludeDomains.length > 0 ? [...instance.excludeDomains] : undefined,
     sources: [...instance.sources],
     extraArgs,
     serviceAccount: {
