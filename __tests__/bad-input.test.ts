@@ -12,7 +12,8 @@ import { parse, stringify } from 'yaml';
 import { main } from '../main';
 import { BAD_CONFIGS } from './fixtures/bad-configs';
 import type { BadConfig } from './fixtures/bad-configs';
-import { exampleRaw } from './helpers';
+import { labelSelectorProblem } from '../config/label-selector';
+import { configIssues, configWith, exampleRaw } from './helpers';
 import type { Json } from './helpers';
 
 const CROSS_ACCOUNT = join(__dirname, '..', 'config', 'cross-account.example.yaml');
@@ -223,4 +224,53 @@ it('warns, without refusing, about a well-formed region it does not know', async
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it('reads annotation filters as Kubernetes label selectors do', () => {
+  for (const selector of [
+    'eks-edge/zone in (private)',
+    'a notin (x, y), !b, c=d, e==f, g!=h',
+    'k in ()',
+    'n > 5',
+  ])
+    expect([selector, labelSelectorProblem(selector)]).toEqual([selector, undefined]);
+  for (const selector of ['a in (b', 'a b', 'a,', 'A/b=c', 'n > x', ''])
+    expect(labelSelectorProblem(selector)).toBeDefined();
+});
+
+describe('instances on one zone that something keeps apart', () => {
+  const second = (change: Json) => (raw: Json) => {
+    delete raw.clusters[0].externalDns[0].annotationFilter;
+    raw.clusters[0].externalDns.push({
+      name: 'second',
+      identity: 'irsa',
+      zones: [{ name: 'example.com', id: 'Z0EXAMPLEPUBLIC0002' }],
+      ...change,
+    });
+  };
+  it('are accepted for a private zone of the same name (split horizon) and for disjoint ALB groups', () => {
+    expect(() =>
+      configWith(
+        second({ zones: [{ name: 'example.com', id: 'Z0EXAMPLEPRIVATE002', private: true }] }),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      configWith((raw) => {
+        second({ albGroups: ['vpn'] })(raw);
+        raw.clusters[0].externalDns[0].albGroups = ['public'];
+      }),
+    ).not.toThrow();
+  });
+  it('are refused when one of them has no domain filter at all', () => {
+    expect(
+      configIssues((raw) => {
+        second({ domainFilters: ['shop.example.com'] })(raw);
+        raw.clusters[0].externalDns[0].domainFilters = [];
+      }),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[2\]: shares zone example\.com \(public\)/,
+      ),
+    );
+  });
 });

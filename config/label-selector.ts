@@ -62,7 +62,7 @@ export function labelSelectorProblem(selector: string): string | undefined {
     } else if (operator === 'in' || operator === 'notin') {
       next();
       if (next() !== '(') return `expects "(" after ${operator}`;
-      if (peek() === ')') return `${operator} needs at least one value`;
+      // `in ()` is the empty value, as Kubernetes parses it.
       for (;;) {
         const value = isWord(peek()) ? next() : '';
         const issue = valueProblem(value);

@@ -7,7 +7,7 @@ import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Scalar } from 'yaml';
 import type * as z from 'zod/mini';
 import type { ConfigIssue } from './issues';
-import { schemaIssues } from './messages';
+import { schemaIssues, settingPath } from './messages';
 import type { ResolvedConfig } from './model';
 import { resolveConfig } from './resolve';
 import type { PartialConfig } from './resolve';
@@ -61,28 +61,63 @@ const STAND_INS: Readonly<Record<string, string>> = {
   vpcId: 'vpc-00000000000000000',
 };
 
+type SettingPath = readonly PropertyKey[];
+
+/** The value that holds `path`'s last key, or undefined. */
+function parentOf(root: unknown, path: SettingPath): Record<PropertyKey, unknown> | undefined {
+  let node = root;
+  for (const key of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node !== null && typeof node === 'object'
+    ? (node as Record<PropertyKey, unknown>)
+    : undefined;
+}
+
 /**
- * A cluster of the wrong shape with each setting at fault replaced by its default (or a stand-in),
- * when that makes it well formed: its other settings can then be checked too.
+ * A cluster of the wrong shape, repaired so that its other settings can be checked in the same
+ * round: each setting at fault is left out (its default applies), at the deepest setting that
+ * holds the problem (`albGroups[1].inboundCidrs`, not the whole `albGroups`); a required one
+ * gets a stand-in. What the repair touched is returned, so that problems that follow from it are
+ * not reported as the user's.
  */
 function repairedCluster(
   cluster: unknown,
-): { cluster: ClusterConfig; faulty: string[] } | undefined {
+): { cluster: ClusterConfig; faulty: SettingPath[] } | undefined {
   if (!cluster || typeof cluster !== 'object' || Array.isArray(cluster)) return undefined;
-  const parsed = clusterSchema.safeParse(cluster);
-  if (parsed.success) return { cluster: parsed.data, faulty: [] };
-  const faulty = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
-  if (faulty.includes('')) return undefined;
-  const repaired: Record<string, unknown> = { ...(cluster as Record<string, unknown>) };
-  const shape = clusterSchema.shape as Record<string, z.ZodMiniType | undefined>;
-  for (const key of faulty) {
-    const fallback = shape[key]?.safeParse(undefined);
-    if (fallback?.success) repaired[key] = fallback.data;
-    else if (key in STAND_INS) repaired[key] = STAND_INS[key];
-    else delete repaired[key];
+  const repaired = structuredClone(cluster) as Record<string, unknown>;
+  const faulty: SettingPath[] = [];
+  const isCut = (path: SettingPath) =>
+    faulty.some((cut) => cut.length === path.length && cut.every((k, i) => k === path[i]));
+  for (let round = 0; round < 10; round += 1) {
+    const parsed = clusterSchema.safeParse(repaired);
+    if (parsed.success) return { cluster: parsed.data, faulty };
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          delete parentOf(repaired, [...issue.path, key])?.[key];
+          faulty.push([...issue.path, key]);
+        }
+        continue;
+      }
+      // The deepest setting name at or above the problem that was not left out already.
+      let cut: SettingPath | undefined;
+      for (let length = issue.path.length; length > 0 && !cut; length -= 1) {
+        const prefix = issue.path.slice(0, length);
+        if (typeof prefix[length - 1] === 'string' && !isCut(prefix)) cut = prefix;
+      }
+      const top = issue.path.length === 1 ? String(issue.path[0]) : undefined;
+      if (!cut && top && top in STAND_INS && repaired[top] !== STAND_INS[top]) {
+        repaired[top] = STAND_INS[top];
+        continue;
+      }
+      if (!cut) return undefined;
+      delete parentOf(repaired, cut)?.[cut[cut.length - 1]];
+      faulty.push(cut);
+    }
   }
-  const again = clusterSchema.safeParse(repaired);
-  return again.success ? { cluster: again.data, faulty } : undefined;
+  return undefined;
 }
 
 /** The well-formed parts of a configuration that failed the schema, to check them too. */
@@ -110,10 +145,10 @@ function wellFormedParts(raw: unknown): (PartialConfig & { faulty: string[] }) |
     },
     clusterIndices: clusters.flatMap((cluster, index) => (cluster ? [index] : [])),
     dnsAccountMalformed: input.dnsAccount !== undefined && !dnsAccount,
-    // Settings replaced above: their own (schema) problems are reported; what follows from the
-    // replacement is not.
+    // Settings left out above: their own (schema) problems are reported; what follows from
+    // leaving them out is not.
     faulty: clusters.flatMap((c, index) =>
-      c ? c.faulty.map((key) => `clusters[${index}].${key}`) : [],
+      c ? c.faulty.map((path) => settingPath(['clusters', index, ...path])) : [],
     ),
   };
 }
@@ -192,22 +227,39 @@ function readText(path: string): string {
   return text;
 }
 
-/** Offset of the first byte that does not belong to a valid UTF-8 sequence. */
+/**
+ * Offset of the first byte that does not begin a valid UTF-8 sequence (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).
+ */
 function firstInvalidUtf8(bytes: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let low = 0;
-  let high = bytes.length;
-  // The longest valid prefix: a prefix that ends inside a sequence is invalid too, so search.
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    try {
-      decoder.decode(bytes.subarray(0, middle));
-      low = middle;
-    } catch {
-      high = middle - 1;
-    }
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at];
+    const [length, low, high] =
+      lead < 0x80
+        ? [1, 0, 0]
+        : lead >= 0xc2 && lead <= 0xdf
+          ? [2, 0x80, 0xbf]
+          : lead === 0xe0
+            ? [3, 0xa0, 0xbf]
+            : lead === 0xed
+              ? [3, 0x80, 0x9f]
+              : lead >= 0xe1 && lead <= 0xef
+                ? [3, 0x80, 0xbf]
+                : lead === 0xf0
+                  ? [4, 0x90, 0xbf]
+                  : lead === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : lead >= 0xf1 && lead <= 0xf3
+                      ? [4, 0x80, 0xbf]
+                      : [0, 0, 0];
+    if (length === 0 || at + length > bytes.length) return at;
+    // The second byte has the lead's own range; the others are plain continuation bytes.
+    if (length > 1 && (bytes[at + 1] < low || bytes[at + 1] > high)) return at;
+    for (let i = 2; i < length; i += 1) if ((bytes[at + i] & 0xc0) !== 0x80) return at;
+    at += length;
   }
-  return low;
+  return at;
 }
 
 /** More alias expansions than a configuration file could need: a "billion laughs" document. */

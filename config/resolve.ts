@@ -12,6 +12,7 @@ import type {
   ResolvedCluster,
   ResolvedConfig,
   ResolvedDnsAccount,
+  HostedZone,
   ResolvedExternalDns,
   RoleOptions,
 } from './model';
@@ -132,7 +133,7 @@ function resolveCluster(
   if (tagCount > MAX_USER_TAGS) {
     issues.add(
       `${path}.tags`,
-      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds up to ${50 - MAX_USER_TAGS} of its own; keep at most ${MAX_USER_TAGS}`,
+      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds one of its own (eks-edge/controller-version on the controller's policy); keep at most ${MAX_USER_TAGS}`,
     );
   }
   return {
@@ -188,8 +189,8 @@ function withExcludedZones(instances: LocalExternalDns[]): LocalExternalDns[] {
   });
 }
 
-/** AWS allows 50 tags per resource; a few resources carry up to 2 of this project's own. */
-const MAX_USER_TAGS = 48;
+/** AWS allows 50 tags per resource; the controller's policy carries one of this project's own. */
+const MAX_USER_TAGS = 49;
 
 /**
  * Two instances of a cluster on one zone must read different objects: otherwise both write the
@@ -201,21 +202,30 @@ function checkExternalDnsOverlap(
   path: string,
   issues: Issues,
 ): void {
+  // No domain filter is every domain.
   const overlaps = (a: readonly string[], b: readonly string[]) =>
+    a.length === 0 ||
+    b.length === 0 ||
     a.some((x) => b.some((y) => isWithinDomain(x, y) || isWithinDomain(y, x)));
+  const zoneKey = (zone: HostedZone) => `${zone.name} (${zone.private ? 'private' : 'public'})`;
   instances.forEach((instance, index) => {
     for (let other = 0; other < index; other += 1) {
       const earlier = instances[other];
       const zones = instance.zones
-        .map((z) => z.name)
-        .filter((name) => earlier.zones.some((z) => z.name === name));
+        .map(zoneKey)
+        .filter((key) => earlier.zones.some((z) => zoneKey(z) === key));
       if (zones.length === 0) continue;
       const [mine, theirs] = [instance.annotationFilter, earlier.annotationFilter];
       const filtered = mine !== undefined && theirs !== undefined && mine !== theirs;
-      if (!filtered && overlaps(instance.domainFilters, earlier.domainFilters)) {
+      const [groups, otherGroups] = [instance.albGroups, earlier.albGroups];
+      const grouped =
+        groups !== undefined &&
+        otherGroups !== undefined &&
+        !groups.some((group) => otherGroups.includes(group));
+      if (!filtered && !grouped && overlaps(instance.domainFilters, earlier.domainFilters)) {
         issues.add(
           `${path}.externalDns[${index}]`,
-          `shares zone ${zones.join(', ')} with ${path}.externalDns[${other}], and nothing separates the objects they read: both would write the same records under different owner ids. Give them different annotationFilters (e.g. eks-edge/zone in (public) and eks-edge/zone notin (public)), or domainFilters that do not overlap`,
+          `shares zone ${zones.join(', ')} with ${path}.externalDns[${other}], and nothing separates the objects they read: both would write the same records under different owner ids. Give them different annotationFilters (e.g. eks-edge/zone in (public) and eks-edge/zone notin (public)), different albGroups, or domainFilters that do not overlap`,
         );
       }
     }
