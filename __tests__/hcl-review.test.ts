@@ -39,11 +39,12 @@ describe('the HCL rendering for review', () => {
   let rendered: { file: string; hcl: string };
   let parsed: Record<string, any>;
 
+  // Rendering and the WebAssembly parser take a few seconds on a busy machine.
   beforeAll(async () => {
     stacks = await renderExampleHcl();
     rendered = stacks[0];
     parsed = await parseHcl(rendered.file, rendered.hcl);
-  });
+  }, 30_000);
 
   afterAll(() => rmSync(join(stacks[0].file, '..', '..', '..'), { recursive: true, force: true }));
 

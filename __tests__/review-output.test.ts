@@ -86,9 +86,10 @@ function differences(json: unknown, hcl: unknown, path = ''): string[] {
 }
 
 const rendered = new Map<string, { stack: string; json: Json; hcl: string }[]>();
+// Every variant's stacks, rendered and formatted: seconds on a busy machine.
 beforeAll(async () => {
   for (const [name, raw] of Object.entries(VARIANTS)) rendered.set(name, await render(raw()));
-});
+}, 60_000);
 
 describe.each(Object.keys(VARIANTS))('%s', (variant) => {
   it('has HCL that means what its JSON means, in every stack', async () => {
