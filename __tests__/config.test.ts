@@ -311,11 +311,11 @@ describe('the app entry point', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
-  it('synthesizes the example with no credentials and no network, removing stale stack folders', () => {
+  it('synthesizes the example with no credentials, no network and no Terraform, removing stale stack folders', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'eks-edge-main-')), 'cdktf.out');
     mkdirSync(join(outdir, 'stacks', 'removed-cluster'), { recursive: true });
     const env = {
-      PATH: process.env.PATH,
+      PATH: mkdtempSync(join(tmpdir(), 'eks-edge-empty-path-')),
       HOME: tmpdir(),
       CDKTF_OUTDIR: outdir,
       HTTPS_PROXY: 'http://127.0.0.1:9',

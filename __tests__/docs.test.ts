@@ -2,8 +2,8 @@
  * The configuration reference and the editor schema are generated from the zod schema; they must
  * be what `npm run docs` writes today, and they must say something about every setting.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { EDITOR_SCHEMA_PATH, REFERENCE_PATH, editorSchema, reference } from '../scripts/docs';
@@ -13,6 +13,7 @@ const EXAMPLES = [
   'config/minimal.example.yaml',
   'config/example.yaml',
   'config/cross-account.example.yaml',
+  ...readdirSync(join(ROOT, 'config/scenarios')).map((file) => `config/scenarios/${file}`),
 ];
 
 describe('the generated configuration documents', () => {
@@ -36,7 +37,10 @@ describe('the generated configuration documents', () => {
 
   it.each(EXAMPLES)('%s names the editor schema and is valid under it', (file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./eks-edge.schema.json');
+    const schema = relative(dirname(join(ROOT, file)), join(ROOT, EDITOR_SCHEMA_PATH));
+    expect(text.split('\n')[0]).toBe(
+      `# yaml-language-server: $schema=${schema.startsWith('.') ? schema : `./${schema}`}`,
+    );
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(editorSchema());
     expect(validate(parse(text)) ? [] : validate.errors).toEqual([]);
   });
@@ -47,5 +51,60 @@ describe('the generated configuration documents', () => {
     expect(validate({ ...raw, clusterz: [] })).toBe(false);
     raw.clusters[0].accountId = 111122223333;
     expect(validate(raw)).toBe(false);
+  });
+});
+
+/** Headings of a Markdown file as GitHub makes their anchors. */
+function anchors(markdown: string): Set<string> {
+  const slugs = new Set<string>();
+  for (const [, heading] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/ /g, '-');
+    let slug = base;
+    for (let n = 1; slugs.has(slug); n++) slug = `${base}-${n}`;
+    slugs.add(slug);
+  }
+  return slugs;
+}
+
+describe('the documentation', () => {
+  const pages = [
+    'README.md',
+    'CHANGELOG.md',
+    ...readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => `docs/${file}`),
+  ];
+
+  it.each(pages)('%s links only to files and headings that exist', (page) => {
+    const text = readFileSync(join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+    const broken = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map(([, target]) => target)
+      .filter((target) => !/^[a-z]+:/.test(target))
+      .filter((target) => {
+        const [path, anchor] = target.split('#');
+        const file = path ? join(ROOT, dirname(page), path) : join(ROOT, page);
+        if (!existsSync(file)) return true;
+        return anchor !== undefined && file.endsWith('.md')
+          ? !anchors(readFileSync(file, 'utf8')).has(anchor)
+          : false;
+      });
+    expect(broken).toEqual([]);
+  });
+
+  it('has a page for each scenario example, and the scenario index links them all', () => {
+    const examples = readdirSync(join(ROOT, 'config/scenarios'));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const index = readFileSync(join(ROOT, 'docs/scenarios/README.md'), 'utf8');
+    for (const example of examples) {
+      const page = example.replace(/\.yaml$/, '.md');
+      expect(existsSync(join(ROOT, 'docs/scenarios', page))).toBe(true);
+      expect(index).toContain(`](${page})`);
+      expect(readFileSync(join(ROOT, 'docs/scenarios', page), 'utf8')).toContain(
+        `](../../config/scenarios/${example})`,
+      );
+    }
   });
 });

@@ -54,8 +54,10 @@ describe('the HCL rendering for review', () => {
       'prod-edge-demo-edge',
     ]);
     expect(Object.keys(parsed).sort()).toEqual([
+      'check',
       'data',
       'import',
+      'locals',
       'moved',
       'output',
       'provider',

@@ -1,6 +1,6 @@
 /** Shared test helpers: build configurations from the example, synthesize, and look things up. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -134,4 +134,34 @@ export function terraformEval(expression: string): unknown {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The local filesystem mirror of the one AWS provider build this machine has (no download). */
+const PROVIDER_MIRROR = '/opt/tf-plugins';
+const AWS_IN_MIRROR = join(PROVIDER_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
+
+/** `it` where Terraform and the mirrored AWS provider are on this machine, else `it.skip`. */
+export const withAwsProvider =
+  existsSync(AWS_IN_MIRROR) && !spawnSync('terraform', ['version']).error ? it : it.skip;
+
+/** The version of the mirrored AWS provider (another one than the bindings' 6.25.0). */
+export function mirroredAwsVersion(): string {
+  return readdirSync(AWS_IN_MIRROR)[0];
+}
+
+/**
+ * Runs plain Terraform in `dir` (which holds a configuration using only the AWS provider),
+ * installing the provider from the mirror: `terraform(dir)('init', …)`.
+ */
+export function plainTerraform(dir: string) {
+  writeFileSync(
+    join(dir, 'terraformrc'),
+    `provider_installation {\n  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["*/*/*"]\n  }\n}\n`,
+  );
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: join(dir, 'terraformrc'),
+    CHECKPOINT_DISABLE: '1',
+  };
+  return (...args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
 }

@@ -4,8 +4,7 @@
  * the oldest Terraform that reads them; strings users write reach Terraform literally; and an HCL
  * stack folder stands alone for plain `terraform`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack } from 'cdktf';
@@ -13,7 +12,15 @@ import { parse } from 'yaml';
 import { formatHcl, parseHcl } from '../scripts/hcl-review';
 import { buildApp } from '../stacks/app';
 import { VARIANTS } from './fixtures/variants';
-import { configWith, resourceAt, synthesize, terraformEval } from './helpers';
+import {
+  configWith,
+  mirroredAwsVersion,
+  plainTerraform,
+  resourceAt,
+  synthesize,
+  terraformEval,
+  withAwsProvider,
+} from './helpers';
 import type { Json } from './helpers';
 
 /** Every stack's JSON and its review HCL, per variant. */
@@ -179,13 +186,6 @@ describe('strings users write', () => {
   });
 });
 
-const MIRROR = '/opt/tf-plugins';
-const withAwsProvider =
-  existsSync(join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws')) &&
-  !spawnSync('terraform', ['version']).error
-    ? it
-    : it.skip;
-
 withAwsProvider(
   'an HCL stack folder is plain Terraform: init and validate without cdktf (the DNS stack, whose one provider is here)',
   () => {
@@ -193,18 +193,11 @@ withAwsProvider(
     const dir = mkdtempSync(join(tmpdir(), 'eks-edge-plain-'));
     try {
       // The provider build on this machine is another version than the pinned one.
-      const [mirrored] = readdirSync(join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws'));
       writeFileSync(
         join(dir, 'main.tf'),
-        (dns?.hcl ?? '').replace(/version = "6\.25\.0"/, `version = "${mirrored}"`),
+        (dns?.hcl ?? '').replace(/version = "6\.25\.0"/, `version = "${mirroredAwsVersion()}"`),
       );
-      writeFileSync(
-        join(dir, 'terraformrc'),
-        `provider_installation {\n  filesystem_mirror {\n    path    = "${MIRROR}"\n    include = ["*/*/*"]\n  }\n}\n`,
-      );
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraformrc') };
-      const terraform = (...args: string[]) =>
-        spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+      const terraform = plainTerraform(dir);
       const init = terraform('init', '-backend=false', '-input=false', '-no-color');
       expect([init.status, init.stderr]).toEqual([0, '']);
       const validate = terraform('validate', '-no-color');

@@ -4,8 +4,11 @@
  * choice of who owns `Service type=LoadBalancer`, and the checks that stop an ALB group without
  * subnets for its scheme or access-log attributes beside `accessLogs`.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { loadConfig } from '../config/load';
 import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
 import {
   addressOf,
@@ -270,5 +273,161 @@ describe('ExternalDNS instances tied to ALB groups', () => {
       "clusters[0].externalDns[1].albGroups[0]: internal is not one of this cluster's albGroups (public, vpn)",
       'clusters[0].externalDns[1].albGroups: selects Ingresses and Gateways by ALB group, but the sources read neither: add ingress or a gateway source, or remove albGroups',
     ]);
+  });
+});
+
+/**
+ * The scenario examples under config/scenarios/: each loads without a warning, synthesizes, and
+ * gives what its page in docs/scenarios/ says the plan holds.
+ */
+describe('the scenario examples', () => {
+  const scenario = (name: string) =>
+    loadConfig(join(__dirname, '..', 'config', 'scenarios', `${name}.yaml`));
+  const count = (tf: Json, type: string) => resources(tf, type).length;
+
+  it.each(readdirSync(join(__dirname, '..', 'config', 'scenarios')))(
+    '%s loads without warnings and synthesizes',
+    (file) => {
+      const config = scenario(file.replace(/\.yaml$/, ''));
+      expect(config.warnings).toEqual([]);
+      expect(Object.keys(synthesize(config)).length).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it('gitops: the IAM side only, and the values for the tool', () => {
+    const tf = synthesize(scenario('gitops'))['prod-apps'];
+    expect(Object.keys(tf.resource).sort()).toEqual([
+      'aws_ec2_tag',
+      'aws_eks_pod_identity_association',
+      'aws_iam_policy',
+      'aws_iam_role',
+      'aws_iam_role_policy_attachment',
+    ]);
+    expect(
+      ['aws_ec2_tag', 'aws_iam_policy', 'aws_iam_role', 'aws_iam_role_policy_attachment'].map(
+        (type) => count(tf, type),
+      ),
+    ).toEqual([4, 3, 3, 3]);
+    const values = tf.output.chart_values.value;
+    // The public instance never publishes a name of the private zone nested under its filter.
+    expect(values['external-dns-public'].values.excludeDomains).toEqual(['internal.example.com']);
+    expect(values['external-dns-public'].values.txtOwnerId).toBe('apps-prod');
+    expect(tf.output.workload_identities.value['external-dns-private']).toMatchObject({
+      namespace: 'external-dns',
+      service_account: 'external-dns-private',
+    });
+  });
+
+  it('existing-install: the release adopted, eksctl’s provider and subnet tags left alone', () => {
+    const tf = synthesize(scenario('existing-install'))['prod-shop'];
+    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    expect((tf.import as Json[]).map((i) => i.to)).toContain(
+      addressOf(tf, 'helm_release', release),
+    );
+    expect(count(tf, 'aws_ec2_tag')).toBe(0);
+    expect(count(tf, 'aws_iam_openid_connect_provider')).toBe(0);
+    expect(resources(tf, 'aws_eks_pod_identity_association')).toEqual([
+      expect.objectContaining({
+        namespace: 'kube-system',
+        service_account: 'aws-load-balancer-controller',
+      }),
+    ]);
+    const values = parse(release.values[0]);
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: 'aws-load-balancer-controller',
+      annotations: {},
+    });
+    expect(release.version).toBe('1.17.1');
+  });
+
+  it('external-dns-irsa: each instance narrowed to its names, TXT names and types', () => {
+    const tf = synthesize(scenario('external-dns-irsa'))['prod-shop'];
+    const statements = resourceAt(
+      tf,
+      'aws_iam_policy_document',
+      'external-dns-public/route53-access',
+    ).statement;
+    const change = statements.find((s: Json) => s.sid === 'ChangeRecordsInManagedZones');
+    const condition = (variable: string) =>
+      change.condition.find((c: Json) => c.variable === variable).values;
+    expect(condition('route53:ChangeResourceRecordSetsNormalizedRecordNames')).toEqual(
+      expect.arrayContaining([
+        'shop.example.com',
+        '*.shop.example.com',
+        'a-shop.example.com',
+        'aaaa-shop.example.com',
+        'cname-shop.example.com',
+        'api.example.com',
+      ]),
+    );
+    expect(condition('route53:ChangeResourceRecordSetsRecordTypes')).toEqual([
+      'A',
+      'AAAA',
+      'CNAME',
+      'TXT',
+    ]);
+    for (const instance of ['public', 'private']) {
+      const release = resourceAt(tf, 'helm_release', `external-dns-${instance}/release`);
+      expect((tf.import as Json[]).map((i) => i.to)).toContain(
+        addressOf(tf, 'helm_release', release),
+      );
+      expect(parse(release.values[0])).toMatchObject({
+        txtOwnerId: instance === 'public' ? 'shop-prod' : 'shop-prod-private',
+        annotationPrefix: 'external-dns.alpha.kubernetes.io/',
+      });
+    }
+  });
+
+  it('v1-migration: the migration policy before the controller, and the node-rule check', () => {
+    const tf = synthesize(scenario('v1-migration'))['prod-legacy'];
+    const attachments = resources(tf, 'aws_iam_role_policy_attachment').map((a) =>
+      addressOf(tf, 'aws_iam_role_policy_attachment', a),
+    );
+    expect(attachments).toHaveLength(2);
+    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    expect(release.depends_on).toEqual(expect.arrayContaining(attachments));
+    expect(resourceAt(tf, 'aws_iam_policy', 'iam/migration/policy').name).toBe(
+      'legacy-aws-load-balancer-controller-v1-migration',
+    );
+    expect(Object.keys(tf.check)).toEqual([expect.stringContaining('v1-node-rules')]);
+  });
+
+  it('gateway-cross-account: routes from labelled namespaces, DNS by a target role', () => {
+    const stacks = synthesize(scenario('gateway-cross-account'));
+    expect(resources(stacks.dns, 'aws_iam_role').map((r) => r.name)).toEqual([
+      'prod-edge-prod-external-dns-public',
+      'staging-edge-staging-external-dns-public',
+    ]);
+    const prod = stacks['prod-edge-prod'];
+    expect(count(prod, 'aws_iam_openid_connect_provider')).toBe(0);
+    expect(
+      resourceAt(
+        prod,
+        'aws_eks_pod_identity_association',
+        'external-dns-public/identity/association',
+      ),
+    ).toMatchObject({
+      namespace: 'external-dns',
+      service_account: 'external-dns-public',
+      target_role_arn: 'arn:aws:iam::999988887777:role/prod-edge-prod-external-dns-public',
+    });
+    const dnsValues = parse(
+      resourceAt(prod, 'helm_release', 'external-dns-public/release').values[0],
+    );
+    expect(dnsValues.extraArgs).toEqual(
+      expect.arrayContaining([
+        '--ingress-class=alb-public',
+        '--gateway-label-filter=eks-edge/alb-group in (public)',
+      ]),
+    );
+    const gateway = objectsOf(stacks['prod-edge-prod-edge'])['Gateway/public'];
+    expect(gateway.metadata.labels['eks-edge/alb-group']).toBe('public');
+    for (const listener of gateway.spec.listeners) {
+      expect(listener.allowedRoutes.namespaces).toEqual({
+        from: 'Selector',
+        selector: { matchLabels: { 'edge/public': 'true' } },
+      });
+    }
   });
 });

@@ -504,7 +504,7 @@ export const loadBalancerControllerSchema = z.strictObject({
   ),
   migrateFromV1: setting(
     z._default(z.boolean(), false),
-    'Replacing the ALB Ingress Controller v1: attach the upstream migration policy before the controller starts, so it does not strip existing ALB security groups from the nodes.',
+    "Replacing the ALB Ingress Controller v1: attach the upstream migration policy before the controller starts, so it does not strip existing ALB security groups from the nodes. Every plan warns (a Terraform check) while load balancers, target groups or security groups v1 made for the cluster are not taken over and this is `false`; with `true` it lists the node security-group rules from groups v1 made that still need the controller's description, with the command for each (docs/scenarios/v1-migration.md).",
   ),
   values: setting(
     z._default(helmValues, {}),

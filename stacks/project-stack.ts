@@ -70,13 +70,15 @@ function unquoteReplaceTriggers(hcl: string): string {
 /**
  * The oldest Terraform that reads a stack, from what it holds (Terraform's CHANGELOG): S3-native
  * locking (`use_lockfile`) from 1.10, destroy-time provisioners in `removed` blocks from 1.9,
- * `removed` blocks and `import` with `for_each` from 1.7, `terraform_data` from 1.4, and
+ * `removed` blocks and `import` with `for_each` from 1.7, `check` blocks from 1.5,
+ * `terraform_data` from 1.4, and
  * preconditions and `replace_triggered_by` from 1.2.
  */
 interface StackJson {
   readonly terraform?: { readonly backend?: Record<string, unknown> };
   readonly removed?: readonly Record<string, unknown>[];
   readonly import?: readonly unknown[];
+  readonly check?: Record<string, unknown>;
   readonly resource?: Record<string, unknown>;
 }
 
@@ -88,6 +90,7 @@ export function requiredTerraform(tf: StackJson): { version: string; reason: str
     return { version: '1.9', reason: 'a destroy-time provisioner in a removed block' };
   if (removed.length > 0 || (tf.import ?? []).length > 0)
     return { version: '1.7', reason: 'removed blocks, import blocks with for_each' };
+  if (tf.check) return { version: '1.5', reason: 'check blocks' };
   if (tf.resource?.terraform_data) return { version: '1.4', reason: 'terraform_data' };
   return { version: '1.2', reason: 'lifecycle preconditions and replace_triggered_by' };
 }

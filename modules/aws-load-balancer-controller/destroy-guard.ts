@@ -1,6 +1,7 @@
 import { DataResource } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { LBC_CLUSTER_TAG } from '../../catalog/aws-load-balancer-controller';
 import { HclBlock, resourceAddress } from '../shared/terraform-blocks';
 import { terraformLiteral } from '../shared/terraform-string';
 
@@ -19,7 +20,7 @@ if [ -n "\${ROLE_ARN:-}" ]; then
 fi
 left() {
   aws resourcegroupstaggingapi get-resources \${PROFILE:+--profile "$PROFILE"} --region "$REGION" \\
-    --tag-filters "Key=elbv2.k8s.aws/cluster,Values=$CLUSTER" \\
+    --tag-filters "Key=${LBC_CLUSTER_TAG},Values=$CLUSTER" \\
     --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup \\
     --query 'ResourceTagMappingList[].[ResourceARN, join(\`, \`, Tags[?ends_with(Key, \`/stack\`)].join(\`=\`, [Key, Value]))]' \\
     --output text

@@ -11,6 +11,7 @@ import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
 import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
 import { gatewayGateGuard } from './gateway-gate-guard';
 import { LbcIamPolicies } from './iam-policy';
+import { V1MigrationChecks } from './v1-migration-checks';
 
 /** Construct id of the destroy guard: part of its Terraform address, which must never change. */
 const DESTROY_GUARD_ID = 'destroy-guard';
@@ -77,6 +78,13 @@ export class AwsLoadBalancerController extends Construct {
     if (this.policies.migration) {
       this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
     }
+    new V1MigrationChecks(this, 'v1-migration', {
+      clusterName: props.clusterName,
+      region: props.region,
+      vpcId: props.vpcId,
+      migrating: this.policies.migration !== undefined,
+      guide: 'docs/scenarios/v1-migration.md',
+    });
     const chart = {
       releaseName: controller.releaseName,
       chart: controller.chart,

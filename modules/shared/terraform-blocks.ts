@@ -131,3 +131,53 @@ export class ImportIfExists extends HclBlock {
     return `import {\n  for_each = ${this.forEach}\n  to       = ${this.props.to}\n  id       = each.value\n}`;
   }
 }
+
+export interface CheckAssertion {
+  /** A Terraform expression, true when all is well. */
+  readonly condition: string;
+  /** A Terraform template; its interpolations must not contain quotes (use locals). */
+  readonly errorMessage: string;
+}
+
+/**
+ * `check "<name>" { assert { … } }` (Terraform 1.5): a failed assertion does not stop the plan or
+ * the apply, it is shown as a warning. For what the user should see on every plan, but may have
+ * good reasons to leave as it is.
+ */
+export class CheckBlock extends HclBlock {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly assertion: CheckAssertion,
+  ) {
+    super(scope, id);
+  }
+
+  private get name(): string {
+    return this.friendlyUniqueId;
+  }
+
+  toTerraform(): Record<string, unknown> {
+    const { condition, errorMessage } = this.assertion;
+    return {
+      check: {
+        [this.name]: { assert: [{ condition: `\${${condition}}`, error_message: errorMessage }] },
+      },
+    };
+  }
+
+  toHcl(): string {
+    const { condition, errorMessage } = this.assertion;
+    if (/\$\{[^}]*"/.test(errorMessage)) {
+      throw new Error(`${this.node.path}: an interpolation of the message holds a quote`);
+    }
+    return [
+      `check "${this.name}" {`,
+      '  assert {',
+      `    condition     = ${condition}`,
+      `    error_message = ${JSON.stringify(errorMessage)}`,
+      '  }',
+      '}',
+    ].join('\n');
+  }
+}

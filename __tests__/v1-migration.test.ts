@@ -1,0 +1,257 @@
+/**
+ * The plan-time checks of a migration from the ALB Ingress Controller v1: which node
+ * security-group rules need the controller's description (only those whose source is a group v1
+ * made), and v1's resources left while `migrateFromV1` is off. The checks' expressions are
+ * evaluated by Terraform itself (`terraform test` with a mocked AWS provider and the data sources'
+ * answers given), where Terraform and the mirrored provider are on the machine.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  LBC_CLUSTER_TAG,
+  SHARED_BACKEND_RULE_DESCRIPTION,
+  V1_CLUSTER_TAG,
+} from '../catalog/aws-load-balancer-controller';
+import { configWith, plainTerraform, synthesizeCluster, withAwsProvider } from './helpers';
+import type { Json } from './helpers';
+
+const clusterStack = (migrateFromV1: boolean): Json =>
+  synthesizeCluster(
+    configWith((raw) => Object.assign(raw.clusters[0].loadBalancerController, { migrateFromV1 })),
+  );
+
+const isCheck = (key: string) => key.includes('v1-migration');
+const pick = (entries: Json = {}): Json =>
+  Object.fromEntries(Object.entries(entries).filter(([key]) => isCheck(key)));
+
+/** `type.name` of the check's data source of `type`. */
+function dataAddress(tf: Json, type: string): string {
+  const [name] = Object.keys(pick(tf.data[type]));
+  return `data.${type}.${name}`;
+}
+
+/** The checks of a cluster stack, alone: their data sources, locals and check blocks. */
+function checksAlone(tf: Json): Json {
+  const data = Object.fromEntries(
+    Object.entries(tf.data as Json)
+      .map(([type, entries]) => [type, pick(entries as Json)])
+      .filter(([, entries]) => Object.keys(entries).length > 0),
+  );
+  return {
+    terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } },
+    provider: { aws: [{ region: 'eu-west-1' }] },
+    data,
+    locals: pick(tf.locals),
+    check: pick(tf.check),
+  };
+}
+
+const ARN = 'arn:aws:ec2:eu-west-1:111122223333';
+const ELB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333';
+const mapping = (arn: string, tags: Json) => ({ resource_arn: arn, tags, compliance_details: [] });
+const v1Tags = { [V1_CLUSTER_TAG]: 'edge-demo' };
+// HCL object syntax takes JSON as it is.
+const hcl = (value: unknown) => JSON.stringify(value);
+
+/** Merges the checks of several stacks into one module (their names must differ). */
+function merged(modules: Json[]): Json {
+  const [first, ...rest] = modules;
+  const result = structuredClone(first);
+  for (const module of rest) {
+    for (const [type, entries] of Object.entries(module.data as Json))
+      result.data[type] = { ...result.data[type], ...entries };
+    Object.assign(result.locals, module.locals);
+    Object.assign(result.check, module.check);
+  }
+  return result;
+}
+
+/**
+ * Runs `terraform test` once on the checks alone (loading the AWS provider's schema takes
+ * seconds): one `run` per case, each giving the data sources' answers and expecting the check to
+ * warn (`expect_failures`) or not, and asserting the local that lists what to do. Returns each
+ * run's outcome by name.
+ */
+function terraformTest(module: Json, runs: string[]): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-v1-'));
+  try {
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(module));
+    writeFileSync(join(dir, 'checks.tftest.hcl'), ['mock_provider "aws" {}', ...runs].join('\n\n'));
+    const terraform = plainTerraform(dir);
+    const init = terraform('init', '-backend=false', '-input=false', '-no-color');
+    if (init.status !== 0) throw new Error(init.stderr);
+    const test = terraform('test', '-no-color');
+    const output = `${test.stdout}${test.stderr}`;
+    const outcomes = Object.fromEntries(
+      [...output.matchAll(/run "([\w-]+)"\.\.\. (\w+)/g)].map(([, name, outcome]) => [
+        name,
+        outcome,
+      ]),
+    );
+    return Object.keys(outcomes).length > 0 ? outcomes : { output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the v1 migration checks', () => {
+  const migrating = clusterStack(true);
+  const notMigrating = clusterStack(false);
+
+  it('read what v1 tagged for this cluster: load balancers, target groups, security groups', () => {
+    for (const tf of [migrating, notMigrating]) {
+      const [lookup] = Object.values(pick(tf.data.aws_resourcegroupstaggingapi_resources));
+      expect(lookup.tag_filter).toEqual([{ key: V1_CLUSTER_TAG, values: ['edge-demo'] }]);
+      expect(lookup.resource_type_filters.sort()).toEqual([
+        'ec2:security-group',
+        'elasticloadbalancing:loadbalancer',
+        'elasticloadbalancing:targetgroup',
+      ]);
+      expect(Object.keys(pick(tf.check))).toHaveLength(1);
+    }
+  });
+
+  it('look for node rules only while migrating, in the cluster VPC, from the groups v1 made', () => {
+    expect(notMigrating.data.aws_security_groups).toBeUndefined();
+    const [admitting] = Object.values(pick(migrating.data.aws_security_groups));
+    expect(admitting.filter).toEqual([
+      { name: 'vpc-id', values: ['vpc-0a1b2c3d4e5f60718'] },
+      { name: 'ip-permission.group-id', values: expect.stringMatching(/^\$\{local\./) },
+    ]);
+  });
+
+  it('are warnings that need Terraform 1.5 (check blocks)', () => {
+    expect(Object.values(pick(migrating.check))[0].assert).toHaveLength(1);
+    const version = (migrating.terraform.required_version as string).replace('>= ', '');
+    expect(Number(version.split('.')[1])).toBeGreaterThanOrEqual(5);
+  });
+
+  // Both stacks' checks in one module: the not-migrating names get another suffix.
+  const migratingChecks = checksAlone(migrating);
+  const offChecks = JSON.parse(
+    JSON.stringify(checksAlone(notMigrating)).replaceAll('_v1-migration_', '_v1-migration-off_'),
+  );
+  const override = (target: string, values: Json) =>
+    `  override_data {\n    target = ${target}\n    values = ${hcl(values)}\n  }`;
+  const v1Made = (module: Json, mappings: Json[]) =>
+    override(dataAddress(module, 'aws_resourcegroupstaggingapi_resources'), {
+      resource_tag_mapping_list: mappings,
+    });
+  const run = (name: string, overrides: string[], failing: string[], asserts: string[]) =>
+    [
+      `run "${name}" {`,
+      '  command = plan',
+      ...overrides,
+      ...(failing.length > 0 ? [`  expect_failures = [${failing.join(', ')}]`] : []),
+      ...asserts,
+      '}',
+    ].join('\n');
+  const equals = (local: string, value: string) =>
+    `  assert {\n    condition     = local.${local} == ${JSON.stringify(value)}\n    error_message = local.${local}\n  }`;
+
+  const migratingRuns = (() => {
+    const module = migratingChecks;
+    const rule = dataAddress(module, 'aws_vpc_security_group_rule');
+    const [check] = Object.keys(module.check);
+    const [commands] = Object.keys(module.locals).filter((k) => k.includes('to-describe'));
+    const answers = (rules: Json) => [
+      v1Made(module, [
+        mapping(`${ARN}:security-group/sg-0v1`, v1Tags),
+        mapping(`${ELB_ARN}:loadbalancer/app/k8s-shop/1`, v1Tags),
+      ]),
+      // The node group, and the v1 group itself, admit traffic from the v1 group.
+      override(dataAddress(module, 'aws_security_groups'), { ids: ['sg-0node', 'sg-0v1'] }),
+      override(dataAddress(module, 'aws_vpc_security_group_rules'), { ids: Object.keys(rules) }),
+      ...Object.entries(rules).map(([id, values]) => override(`${rule}["${id}"]`, values)),
+      v1Made(offChecks, []),
+    ];
+    const from = (source: string | null, description = '', isEgress = false) => ({
+      security_group_id: 'sg-0node',
+      referenced_security_group_id: source,
+      description,
+      is_egress: isEgress,
+    });
+    const expected = (ids: string[]) =>
+      ids
+        .map(
+          (id) =>
+            `aws ec2 update-security-group-rule-descriptions-ingress --region eu-west-1 --group-id sg-0node --security-group-rule-descriptions '${JSON.stringify([{ Description: SHARED_BACKEND_RULE_DESCRIPTION, SecurityGroupRuleId: id }])}'`,
+        )
+        .join('\n');
+    return [
+      run(
+        'undescribed_rules_from_v1_groups',
+        answers({
+          'sgr-0v1a': from('sg-0v1'),
+          'sgr-0other': from('sg-0project-alb'),
+          'sgr-0cidr': from(null),
+          'sgr-0done': from('sg-0v1', SHARED_BACKEND_RULE_DESCRIPTION),
+          'sgr-0egress': from('sg-0v1', '', true),
+          'sgr-0v1b': from('sg-0v1', 'allow v1'),
+        }),
+        [`check.${check}`],
+        [equals(commands, expected(['sgr-0v1a', 'sgr-0v1b']))],
+      ),
+      run(
+        'all_described',
+        answers({
+          'sgr-0done': from('sg-0v1', SHARED_BACKEND_RULE_DESCRIPTION),
+          'sgr-0other': from('sg-0project-alb'),
+        }),
+        [],
+        [equals(commands, '')],
+      ),
+    ];
+  })();
+
+  const notMigratingRuns = (() => {
+    const module = offChecks;
+    const [check] = Object.keys(module.check);
+    const [left] = Object.keys(module.locals);
+    const v1Only = `${ELB_ARN}:loadbalancer/app/k8s-shop/1`;
+    const takenOver = mapping(`${ARN}:security-group/sg-0v1`, {
+      ...v1Tags,
+      [LBC_CLUSTER_TAG]: 'edge-demo',
+    });
+    const nothingForTheOther = v1Made(migratingChecks, []);
+    return [
+      run(
+        'left_by_v1',
+        [v1Made(module, [mapping(v1Only, v1Tags), takenOver]), nothingForTheOther],
+        [`check.${check}`],
+        [equals(left, v1Only)],
+      ),
+      run(
+        'all_taken_over',
+        [v1Made(module, [takenOver]), nothingForTheOther],
+        [],
+        [equals(left, '')],
+      ),
+    ];
+  })();
+
+  let outcomes: Record<string, string> | undefined;
+  const outcomesOf = () =>
+    (outcomes ??= terraformTest(merged([migratingChecks, offChecks]), [
+      ...migratingRuns,
+      ...notMigratingRuns,
+    ]));
+
+  withAwsProvider(
+    'list, with the command for each, only the node rules from a v1 group without the description',
+    () => {
+      expect(outcomesOf()).toMatchObject({
+        undescribed_rules_from_v1_groups: 'pass',
+        all_described: 'pass',
+      });
+    },
+  );
+
+  withAwsProvider(
+    'without migrateFromV1, list what v1 made that the controller has not taken',
+    () => {
+      expect(outcomesOf()).toMatchObject({ left_by_v1: 'pass', all_taken_over: 'pass' });
+    },
+  );
+});
