@@ -208,6 +208,12 @@ export const EDITS: Edit[] = [
     plan: ['update helm_release'],
   },
   {
+    // Helm would delete the service account it made: the plan stops first (a precondition).
+    name: "leave the controller's service account to its owner (createServiceAccount: false)",
+    edit: (raw) => (raw.clusters[0].loadBalancerController.createServiceAccount = false),
+    plan: ['update helm_release'],
+  },
+  {
     name: 'add an ALB group',
     edit: (raw) => raw.clusters[0].albGroups.push({ name: 'partners', scheme: 'internet-facing' }),
     plan: ['create kubernetes_manifest ×2'],

@@ -140,9 +140,12 @@ export function terraformEval(expression: string): unknown {
 const PROVIDER_MIRROR = '/opt/tf-plugins';
 const AWS_IN_MIRROR = join(PROVIDER_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
 
+/** Whether Terraform and the mirrored AWS provider are on this machine. */
+export const haveAwsProvider =
+  existsSync(AWS_IN_MIRROR) && !spawnSync('terraform', ['version']).error;
+
 /** `it` where Terraform and the mirrored AWS provider are on this machine, else `it.skip`. */
-export const withAwsProvider =
-  existsSync(AWS_IN_MIRROR) && !spawnSync('terraform', ['version']).error ? it : it.skip;
+export const withAwsProvider = haveAwsProvider ? it : it.skip;
 
 /** The version of the mirrored AWS provider (another one than the bindings' 6.25.0). */
 export function mirroredAwsVersion(): string {

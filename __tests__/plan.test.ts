@@ -2,10 +2,10 @@
  * The plan classifier of the change-safety suite, on small hand-made stacks, and its force-new
  * table against Terraform itself where the AWS provider is available offline.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveAwsProvider, plainTerraform } from './helpers';
 import type { Json } from './helpers';
 import { planChanges } from './plan';
 
@@ -96,11 +96,6 @@ describe('the plan classifier', () => {
 // ---------------------------------------------------------------------------------------------
 // The force-new table against Terraform: a plan over a state that holds the "before" object.
 
-const MIRROR = '/opt/tf-plugins';
-const haveProvider =
-  existsSync(join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws')) &&
-  !spawnSync('terraform', ['version']).error;
-
 interface Case {
   readonly type: string;
   /** Its configuration before, as synth would write it. */
@@ -115,10 +110,6 @@ interface Case {
 function terraformActions(cases: readonly Case[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'eks-edge-plan-'));
   try {
-    writeFileSync(
-      join(dir, 'terraformrc'),
-      `provider_installation {\n  filesystem_mirror {\n    path = "${MIRROR}"\n    include = ["*/*/*"]\n  }\n}\n`,
-    );
     const resource: Json = {};
     for (const [index, c] of cases.entries())
       resource[c.type] = { ...resource[c.type], [`r${index}`]: c.config };
@@ -157,32 +148,27 @@ function terraformActions(cases: readonly Case[]): string[] {
         })),
       }),
     );
-    const env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: join(dir, 'terraformrc'),
-      CHECKPOINT_DISABLE: '1',
-    };
-    const terraform = (...args: string[]) => {
-      const run = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`terraform ${args[0]}: ${run.stderr}`);
-      return run.stdout;
-    };
-    terraform('init', '-input=false', '-no-color');
-    terraform('plan', '-refresh=false', '-input=false', '-no-color', '-out=plan');
-    const changes: Json[] = JSON.parse(terraform('show', '-json', 'plan')).resource_changes;
-    return cases.map((c, index) => {
-      const actions: string[] = changes.find((r) => r.address === `${c.type}.r${index}`)?.change
-        .actions;
-      return actions.includes('delete') && actions.includes('create')
-        ? 'replace'
-        : actions.join(',');
-    });
+    const terraform = plainTerraform(dir);
+    const init = terraform('init', '-input=false', '-no-color');
+    if (init.status !== 0) throw new Error(`terraform init: ${init.stderr}`);
+    // The machine-readable plan log says each change's action: one run, no `show` that loads the
+    // provider's schema again.
+    const plan = terraform('plan', '-refresh=false', '-input=false', '-no-color', '-json');
+    if (plan.status !== 0) throw new Error(`terraform plan: ${plan.stdout}${plan.stderr}`);
+    const actions = new Map<string, string>(
+      plan.stdout
+        .split('\n')
+        .filter((line) => line.includes('"planned_change"'))
+        .map((line) => JSON.parse(line).change)
+        .map((change: Json) => [change.resource.addr, change.action]),
+    );
+    return cases.map((c, index) => actions.get(`${c.type}.r${index}`) ?? 'no-op');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-(haveProvider ? describe : describe.skip)(
+(haveAwsProvider ? describe : describe.skip)(
   'the force-new table, checked by Terraform (local AWS provider mirror)',
   () => {
     const tag = {

@@ -230,6 +230,139 @@ describe('existing installs: a controller installed before by Helm, eksctl or an
   );
 });
 
+describe('a service account left to its owner (createServiceAccount: false)', () => {
+  const withExisting = (identity: 'irsa' | 'pod-identity') =>
+    synthesize(
+      configWith((raw) => {
+        Object.assign(raw.clusters[0].loadBalancerController, {
+          identity,
+          createServiceAccount: false,
+        });
+        if (identity === 'pod-identity') raw.clusters[0].installPodIdentityAgent = true;
+      }),
+    )['prod-edge-demo'];
+  const irsa = withExisting('irsa');
+  const podIdentity = withExisting('pod-identity');
+  const releaseOf = (tf: Json) =>
+    resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  const lookupOf = (tf: Json) =>
+    `data.kubernetes_resources.${Object.keys(tf.data.kubernetes_resources).find((key) =>
+      key.includes('existing-service-account_lookup'),
+    )}`;
+
+  it('gives the chart only its name, and reads it by name in its namespace', () => {
+    for (const tf of [irsa, podIdentity]) {
+      expect(parse(releaseOf(tf).values[0]).serviceAccount).toEqual({
+        create: false,
+        name: 'aws-load-balancer-controller',
+      });
+      expect(resourceAt(tf, 'kubernetes_resources', 'existing-service-account/lookup')).toEqual(
+        expect.objectContaining({
+          api_version: 'v1',
+          kind: 'ServiceAccount',
+          namespace: 'kube-system',
+          field_selector: 'metadata.name=aws-load-balancer-controller',
+        }),
+      );
+    }
+  });
+
+  it('keeps the checks to the release this project deploys, and the chart makes it by default', () => {
+    const gitops = synthesize(
+      configWith((raw) => {
+        delete raw.clusters[0].gatewayApi;
+        raw.clusters[0].externalDns[0].sources = ['service', 'ingress'];
+        Object.assign(raw.clusters[0].loadBalancerController, {
+          deploy: 'iam-only',
+          createServiceAccount: false,
+        });
+      }),
+    )['prod-edge-demo'];
+    expect(gitops.output.chart_values.value['aws-load-balancer-controller'].values).toMatchObject({
+      serviceAccount: { create: false, name: 'aws-load-balancer-controller' },
+    });
+    expect(JSON.stringify(gitops)).not.toContain('existing-service-account');
+    expect(JSON.stringify(synthesize(configWith(() => undefined)))).not.toContain(
+      'existing-service-account',
+    );
+  });
+
+  const haveTerraform = terraformEval('1') !== undefined;
+  /** A service account as the lookup returns it. */
+  const account = (annotations: Record<string, string> = {}) => [
+    { metadata: { name: 'aws-load-balancer-controller', namespace: 'kube-system', annotations } },
+  ];
+  const ROLE = 'arn:aws:iam::111122223333:role/edge-demo-aws-load-balancer-controller';
+  /** Evaluates a condition with the lookup's objects, the locals and the role ARN given. */
+  const evaluate = (tf: Json, condition: string, objects: Json[]) => {
+    let expression = condition.replace(/^\$\{([\s\S]*)\}$/, '$1');
+    for (const [name, value] of Object.entries(tf.locals as Json))
+      expression = expression.replaceAll(
+        `local.${name}`,
+        `(${(value as string).replace(/^\$\{([\s\S]*)\}$/, '$1')})`,
+      );
+    return terraformEval(
+      expression
+        .replaceAll(`${lookupOf(tf)}.objects`, JSON.stringify(objects))
+        .replace(/aws_iam_role\.[\w-]+\.arn/g, JSON.stringify(ROLE)),
+    );
+  };
+  const preconditions = (tf: Json, objects: Json[]) =>
+    (releaseOf(tf).lifecycle.precondition as Json[])
+      .filter((p) => p.error_message.includes('service account'))
+      .map((p) => evaluate(tf, p.condition, objects));
+  const warns = (tf: Json, objects: Json[]) => {
+    const [check] = Object.entries(tf.check as Json)
+      .filter(([name]) => name.includes('existing-service-account'))
+      .map(([, block]) => block);
+    return !evaluate(tf, check.assert[0].condition, objects);
+  };
+
+  (haveTerraform ? it : it.skip)(
+    "stop the plan while it is missing, or is the release's own and Helm would delete it (evaluated by Terraform)",
+    () => {
+      const helmMade = {
+        'meta.helm.sh/release-name': 'aws-load-balancer-controller',
+        'meta.helm.sh/release-namespace': 'kube-system',
+      };
+      expect(preconditions(irsa, [])).toEqual([false, true]);
+      expect(preconditions(irsa, account(helmMade))).toEqual([true, false]);
+      expect(
+        preconditions(irsa, account({ ...helmMade, 'helm.sh/resource-policy': 'keep' })),
+      ).toEqual([true, true]);
+      expect(preconditions(irsa, account({ 'app.kubernetes.io/managed-by': 'eksctl' }))).toEqual([
+        true,
+        true,
+      ]);
+      // A release of that name in another namespace is another release.
+      expect(
+        preconditions(irsa, account({ ...helmMade, 'meta.helm.sh/release-namespace': 'other' })),
+      ).toEqual([true, true]);
+      // Another release's service account is not this release's to delete.
+      expect(
+        preconditions(irsa, account({ ...helmMade, 'meta.helm.sh/release-name': 'other' })),
+      ).toEqual([true, true]);
+    },
+  );
+
+  (haveTerraform ? it : it.skip)(
+    'warn while its IRSA annotation is not what the identity needs (evaluated by Terraform)',
+    () => {
+      const annotated = (role: string) => account({ 'eks.amazonaws.com/role-arn': role });
+      expect(warns(irsa, annotated(ROLE))).toBe(false);
+      expect(warns(irsa, annotated('arn:aws:iam::111122223333:role/eksctl-made'))).toBe(true);
+      expect(warns(irsa, account())).toBe(true);
+      // With Pod Identity, an IRSA annotation wins over the association.
+      expect(warns(podIdentity, account())).toBe(false);
+      expect(warns(podIdentity, annotated('arn:aws:iam::111122223333:role/eksctl-made'))).toBe(
+        true,
+      );
+      // A missing service account is the preconditions' to report.
+      expect(warns(irsa, [])).toBe(false);
+    },
+  );
+});
+
 describe('ExternalDNS instances tied to ALB groups', () => {
   const valuesOf = (tf: Json, name: string) =>
     parse(resourceAt(tf, 'helm_release', `external-dns-${name}/release`).values[0]);
@@ -332,12 +465,16 @@ describe('the scenario examples', () => {
         service_account: 'aws-load-balancer-controller',
       }),
     ]);
-    const values = parse(release.values[0]);
-    expect(values.serviceAccount).toEqual({
-      create: true,
+    // eksctl keeps the service account: the chart only names it.
+    expect(parse(release.values[0]).serviceAccount).toEqual({
+      create: false,
       name: 'aws-load-balancer-controller',
-      annotations: {},
     });
+    expect(
+      (release.lifecycle.precondition as Json[]).filter((p) =>
+        p.error_message.includes('service account kube-system/aws-load-balancer-controller'),
+      ),
+    ).toHaveLength(2);
     expect(release.version).toBe('1.17.1');
   });
 

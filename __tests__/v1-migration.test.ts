@@ -138,19 +138,16 @@ describe('the v1 migration checks', () => {
     override(dataAddress(module, 'aws_resourcegroupstaggingapi_resources'), {
       resource_tag_mapping_list: mappings,
     });
-  const run = (name: string, overrides: string[], failing: string[], asserts: string[]) =>
-    [
-      `run "${name}" {`,
-      '  command = plan',
-      ...overrides,
-      ...(failing.length > 0 ? [`  expect_failures = [${failing.join(', ')}]`] : []),
-      ...asserts,
-      '}',
-    ].join('\n');
+  /** A `run` block: the data sources' answers and assertions, and the checks that must warn. */
+  const run = (name: string, body: string[], warning: string) =>
+    [`run "${name}" {`, '  command = plan', ...body, `  expect_failures = [${warning}]`, '}'].join(
+      '\n',
+    );
   const equals = (local: string, value: string) =>
     `  assert {\n    condition     = local.${local} == ${JSON.stringify(value)}\n    error_message = local.${local}\n  }`;
 
-  const migratingRuns = (() => {
+  // The migrating module's cases: data sources' answers, the check's name and its list.
+  const migratingCase = (() => {
     const module = migratingChecks;
     const rule = dataAddress(module, 'aws_vpc_security_group_rule');
     const [check] = Object.keys(module.check);
@@ -164,7 +161,6 @@ describe('the v1 migration checks', () => {
       override(dataAddress(module, 'aws_security_groups'), { ids: ['sg-0node', 'sg-0v1'] }),
       override(dataAddress(module, 'aws_vpc_security_group_rules'), { ids: Object.keys(rules) }),
       ...Object.entries(rules).map(([id, values]) => override(`${rule}["${id}"]`, values)),
-      v1Made(offChecks, []),
     ];
     const from = (source: string | null, description = '', isEgress = false) => ({
       security_group_id: 'sg-0node',
@@ -172,17 +168,12 @@ describe('the v1 migration checks', () => {
       description,
       is_egress: isEgress,
     });
-    const expected = (ids: string[]) =>
-      ids
-        .map(
-          (id) =>
-            `aws ec2 update-security-group-rule-descriptions-ingress --region eu-west-1 --group-id sg-0node --security-group-rule-descriptions '${JSON.stringify([{ Description: SHARED_BACKEND_RULE_DESCRIPTION, SecurityGroupRuleId: id }])}'`,
-        )
-        .join('\n');
-    return [
-      run(
-        'undescribed_rules_from_v1_groups',
-        answers({
+    const command = (id: string) =>
+      `aws ec2 update-security-group-rule-descriptions-ingress --region eu-west-1 --group-id sg-0node --security-group-rule-descriptions '${JSON.stringify([{ Description: SHARED_BACKEND_RULE_DESCRIPTION, SecurityGroupRuleId: id }])}'`;
+    return {
+      check: `check.${check}`,
+      undescribed: [
+        ...answers({
           'sgr-0v1a': from('sg-0v1'),
           'sgr-0other': from('sg-0project-alb'),
           'sgr-0cidr': from(null),
@@ -190,22 +181,20 @@ describe('the v1 migration checks', () => {
           'sgr-0egress': from('sg-0v1', '', true),
           'sgr-0v1b': from('sg-0v1', 'allow v1'),
         }),
-        [`check.${check}`],
-        [equals(commands, expected(['sgr-0v1a', 'sgr-0v1b']))],
-      ),
-      run(
-        'all_described',
-        answers({
+        equals(commands, ['sgr-0v1a', 'sgr-0v1b'].map(command).join('\n')),
+      ],
+      allDescribed: [
+        ...answers({
           'sgr-0done': from('sg-0v1', SHARED_BACKEND_RULE_DESCRIPTION),
           'sgr-0other': from('sg-0project-alb'),
         }),
-        [],
-        [equals(commands, '')],
-      ),
-    ];
+        equals(commands, ''),
+      ],
+    };
   })();
 
-  const notMigratingRuns = (() => {
+  // The not-migrating module's cases.
+  const notMigratingCase = (() => {
     const module = offChecks;
     const [check] = Object.keys(module.check);
     const [left] = Object.keys(module.locals);
@@ -214,36 +203,35 @@ describe('the v1 migration checks', () => {
       ...v1Tags,
       [LBC_CLUSTER_TAG]: 'edge-demo',
     });
-    const nothingForTheOther = v1Made(migratingChecks, []);
-    return [
-      run(
-        'left_by_v1',
-        [v1Made(module, [mapping(v1Only, v1Tags), takenOver]), nothingForTheOther],
-        [`check.${check}`],
-        [equals(left, v1Only)],
-      ),
-      run(
-        'all_taken_over',
-        [v1Made(module, [takenOver]), nothingForTheOther],
-        [],
-        [equals(left, '')],
-      ),
-    ];
+    return {
+      check: `check.${check}`,
+      leftByV1: [v1Made(module, [mapping(v1Only, v1Tags), takenOver]), equals(left, v1Only)],
+      allTakenOver: [v1Made(module, [takenOver]), equals(left, '')],
+    };
   })();
 
+  // Two runs (each plan costs), each with one module's check failing and the other's passing.
   let outcomes: Record<string, string> | undefined;
   const outcomesOf = () =>
     (outcomes ??= terraformTest(merged([migratingChecks, offChecks]), [
-      ...migratingRuns,
-      ...notMigratingRuns,
+      run(
+        'undescribed_rules_and_all_taken_over',
+        [...migratingCase.undescribed, ...notMigratingCase.allTakenOver],
+        migratingCase.check,
+      ),
+      run(
+        'all_described_and_left_by_v1',
+        [...migratingCase.allDescribed, ...notMigratingCase.leftByV1],
+        notMigratingCase.check,
+      ),
     ]));
 
   withAwsProvider(
     'list, with the command for each, only the node rules from a v1 group without the description',
     () => {
       expect(outcomesOf()).toMatchObject({
-        undescribed_rules_from_v1_groups: 'pass',
-        all_described: 'pass',
+        undescribed_rules_and_all_taken_over: 'pass',
+        all_described_and_left_by_v1: 'pass',
       });
     },
   );
@@ -251,7 +239,10 @@ describe('the v1 migration checks', () => {
   withAwsProvider(
     'without migrateFromV1, list what v1 made that the controller has not taken',
     () => {
-      expect(outcomesOf()).toMatchObject({ left_by_v1: 'pass', all_taken_over: 'pass' });
+      expect(outcomesOf()).toEqual({
+        undescribed_rules_and_all_taken_over: 'pass',
+        all_described_and_left_by_v1: 'pass',
+      });
     },
   );
 });

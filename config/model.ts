@@ -91,6 +91,12 @@ export interface ServiceAccountRef {
   readonly name: string;
 }
 
+/** A workload's service account, and who makes it. */
+export interface WorkloadServiceAccount extends ServiceAccountRef {
+  /** `true`: the chart creates it, and Helm owns it. `false`: it exists, and its owner keeps it. */
+  readonly createdByChart: boolean;
+}
+
 export type WorkloadIdentityMode =
   | { readonly mode: 'irsa' }
   | { readonly mode: 'pod-identity' }
@@ -107,7 +113,7 @@ export interface ResolvedLoadBalancerController {
   readonly releaseName: string;
   readonly chart: ChartRef;
   readonly identity: { readonly mode: 'irsa' } | { readonly mode: 'pod-identity' };
-  readonly serviceAccount: ServiceAccountRef;
+  readonly serviceAccount: WorkloadServiceAccount;
   readonly replicaCount: number;
   /** Destroy the controller even while it owns load balancers (they are left behind). */
   readonly acceptOrphansOnDestroy: boolean;
@@ -192,7 +198,7 @@ export interface ResolvedExternalDns {
   readonly releaseName: string;
   readonly chart: ChartRef;
   readonly identity: WorkloadIdentityMode;
-  readonly serviceAccount: ServiceAccountRef;
+  readonly serviceAccount: WorkloadServiceAccount;
   /** Role and policy names in the cluster account. */
   readonly names: { readonly role: string; readonly policy: string };
   readonly zones: readonly HostedZone[];

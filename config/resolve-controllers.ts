@@ -17,6 +17,7 @@ import {
   EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES,
 } from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
+import { IRSA_ROLE_ANNOTATION } from '../catalog/eks';
 import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
 import { isWithinDomain } from '../modules/external-dns/route53-policy';
 import {
@@ -41,7 +42,7 @@ const PLAN_TIME = '';
 
 /** The annotations an identity puts on its service account, with plan-time values left out. */
 function identityAnnotations(mode: WorkloadIdentityMode['mode']): Record<string, string> {
-  return mode === 'irsa' ? { 'eks.amazonaws.com/role-arn': PLAN_TIME } : {};
+  return mode === 'irsa' ? { [IRSA_ROLE_ANNOTATION]: PLAN_TIME } : {};
 }
 
 /** User values that would override what the project sets: they would silently lose. */
@@ -107,13 +108,17 @@ export function resolveLoadBalancerController(
       `the chart has this value from controller ${DEFAULT_SCHEME_VALUE_SINCE}; ${lbc.version} would ignore it`,
     );
   }
-  const serviceAccount = { namespace: lbc.namespace, name: lbc.serviceAccountName };
+  const serviceAccount = {
+    namespace: lbc.namespace,
+    name: lbc.serviceAccountName,
+    createdByChart: lbc.createServiceAccount,
+  };
   const managed = lbcChartValues({
     clusterName: cluster.clusterName,
     region: cluster.region,
     vpcId: cluster.vpcId,
     replicaCount: lbc.replicaCount,
-    serviceAccountName: serviceAccount.name,
+    serviceAccount,
     serviceAccountAnnotations: identityAnnotations(lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     featureGates,
@@ -292,6 +297,7 @@ export function resolveExternalDns(
   const serviceAccount = {
     namespace: instance.namespace,
     name: instance.serviceAccountName ?? names.serviceAccount,
+    createdByChart: instance.createServiceAccount,
   };
   const resolved: LocalExternalDns = {
     name: instance.name,

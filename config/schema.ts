@@ -10,6 +10,10 @@ import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { EXTERNAL_DNS_ANNOTATION_PREFIX, EXTERNAL_DNS_CHART } from '../catalog/external-dns';
 
+/** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
+const CREATE_SERVICE_ACCOUNT =
+  "`false`: the chart uses the service account `serviceAccountName`, which must exist (made by eksctl or another tool), and leaves it to its owner: Helm neither changes nor deletes it. Its `eks.amazonaws.com/role-arn` annotation is then yours to set: with `irsa` to this project's role, with `pod-identity` none (it would win over the association); the plan warns when it differs, and stops when the service account is missing or is the release's own (Helm would delete it: annotate it `helm.sh/resource-policy=keep` first). From `false` back to `true`, Helm refuses to take over the existing service account until it carries Helm's ownership labels.";
+
 /** Documentation of one setting, shown in docs/configuration.md and by editors. */
 export interface SettingDoc {
   /** What the setting means (Markdown). */
@@ -409,9 +413,10 @@ export const externalDnsSchema = z.strictObject({
     'Created by the release if missing.',
   ),
   serviceAccountName: setting(z.optional(dns1123Label), {
-    description: 'Created by the chart.',
+    description: 'Created by the chart, unless `createServiceAccount` is `false`.',
     defaultText: '`external-dns-<name>`',
   }),
+  createServiceAccount: setting(z._default(z.boolean(), true), CREATE_SERVICE_ACCOUNT),
   crossAccount: setting(
     z.optional(
       named(
@@ -480,8 +485,9 @@ export const loadBalancerControllerSchema = z.strictObject({
   namespace: setting(z._default(dns1123Label, 'kube-system'), 'Created by the release if missing.'),
   serviceAccountName: setting(
     z._default(dns1123Label, 'aws-load-balancer-controller'),
-    'Created by the chart.',
+    'Created by the chart, unless `createServiceAccount` is `false`.',
   ),
+  createServiceAccount: setting(z._default(z.boolean(), true), CREATE_SERVICE_ACCOUNT),
   replicaCount: setting(z._default(integer(1, 10), 2), 'Controller replicas.'),
   defaultTargetType: setting(z.optional(z.enum(['instance', 'ip'])), {
     description:

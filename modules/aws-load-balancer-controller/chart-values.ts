@@ -2,6 +2,8 @@
  * The chart values this project sets for the AWS Load Balancer Controller (the managed values).
  * Pure: the configuration checks build them too, to reject user values that would override them.
  */
+import type { WorkloadServiceAccount } from '../../config/model';
+import { serviceAccountValues } from '../shared/chart-values';
 import type { HelmValues } from '../shared/chart-values';
 
 export interface LbcChartValuesProps {
@@ -9,7 +11,7 @@ export interface LbcChartValuesProps {
   readonly region: string;
   readonly vpcId: string;
   readonly replicaCount: number;
-  readonly serviceAccountName: string;
+  readonly serviceAccount: WorkloadServiceAccount;
   /** Annotations the workload identity needs on the service account (IRSA: the role ARN). */
   readonly serviceAccountAnnotations: Record<string, string>;
   /** The workload identity in words: a change rolls the pods onto the new credentials. */
@@ -33,11 +35,7 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
     region: props.region,
     vpcId: props.vpcId,
     replicaCount: props.replicaCount,
-    serviceAccount: {
-      create: true,
-      name: props.serviceAccountName,
-      annotations: props.serviceAccountAnnotations,
-    },
+    serviceAccount: serviceAccountValues(props.serviceAccount, props.serviceAccountAnnotations),
     podAnnotations: props.podAnnotations,
   };
   if (props.featureGates) values.controllerConfig = { featureGates: { ...props.featureGates } };

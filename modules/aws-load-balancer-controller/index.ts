@@ -5,6 +5,7 @@ import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/m
 import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
+import { existingServiceAccountChecks } from '../shared/existing-service-account';
 import type { HelmValues } from '../shared/chart-values';
 import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
@@ -94,7 +95,7 @@ export class AwsLoadBalancerController extends Construct {
         region: props.region,
         vpcId: props.vpcId,
         replicaCount: controller.replicaCount,
-        serviceAccountName: controller.serviceAccount.name,
+        serviceAccount: controller.serviceAccount,
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
         podAnnotations: this.identity.podAnnotations,
         featureGates: controller.featureGates,
@@ -104,13 +105,22 @@ export class AwsLoadBalancerController extends Construct {
       defaultValues: LBC_DEFAULT_VALUES,
       timeoutSeconds: 600,
       dependsOn: [...this.identity.grants, ...props.crds],
-      // Only a release this project deploys sets the feature gates: only then are they checked.
+      // Only a release this project deploys sets the feature gates and uses the service account:
+      // only then are they checked.
       preconditions:
         controller.deploy === 'helm'
-          ? gatewayGateGuard(this, {
-              featureGates: controller.featureGates,
-              edgeStackName: props.edgeStackName,
-            })
+          ? [
+              ...gatewayGateGuard(this, {
+                featureGates: controller.featureGates,
+                edgeStackName: props.edgeStackName,
+              }),
+              ...existingServiceAccountChecks(
+                this,
+                controller.releaseName,
+                controller.serviceAccount,
+                this.identity,
+              ),
+            ]
           : [],
     };
     this.chartValues = releaseValues(chart);

@@ -4,6 +4,7 @@
  * `extraArgs` that would override them.
  */
 import type { ResolvedExternalDns } from '../../config/model';
+import { serviceAccountValues } from '../shared/chart-values';
 import type { HelmValues } from '../shared/chart-values';
 import { ALB_GROUP_LABEL, ingressClassName } from '../../config/naming';
 
@@ -108,11 +109,7 @@ export function externalDnsChartValues(props: ExternalDnsChartValuesProps): Helm
     excludeDomains: instance.excludeDomains.length > 0 ? [...instance.excludeDomains] : undefined,
     sources: [...instance.sources],
     extraArgs,
-    serviceAccount: {
-      create: true,
-      name: instance.serviceAccount.name,
-      annotations: props.serviceAccountAnnotations,
-    },
+    serviceAccount: serviceAccountValues(instance.serviceAccount, props.serviceAccountAnnotations),
     podAnnotations: props.podAnnotations,
     env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
     annotationPrefix: instance.annotationPrefix,

@@ -9,6 +9,7 @@ import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
 import type { HelmValues } from '../shared/chart-values';
+import { existingServiceAccountChecks } from '../shared/existing-service-account';
 import { externalDnsChartValues } from './chart-values';
 import { hostedZoneArn, route53AccessStatements } from './route53-policy';
 import { txtOwnerGuard } from './txt-owner-guard';
@@ -103,6 +104,15 @@ export class ExternalDns extends Construct {
       userValues: instance.values,
       timeoutSeconds: 300,
       dependsOn: [...this.identity.grants, ...props.dependsOn],
+      preconditions:
+        instance.deploy === 'helm'
+          ? existingServiceAccountChecks(
+              this,
+              instance.releaseName,
+              instance.serviceAccount,
+              this.identity,
+            )
+          : [],
     };
     this.chartValues = releaseValues(chart);
     this.release = chartDeployment(this, 'release', instance.deploy, chart);

@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IRSA_ROLE_ANNOTATION } from '../../catalog/eks';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Annotations } from 'cdktf';
@@ -122,7 +123,7 @@ export class WorkloadIdentity extends Construct {
     });
     this.policyTargets = [{ role: this.role.name }];
     if (mechanism.mode === 'irsa') {
-      this.serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = this.role.arn;
+      this.serviceAccountAnnotations[IRSA_ROLE_ANNOTATION] = this.role.arn;
       return;
     }
     this.association = new EksPodIdentityAssociation(this, 'association', {
@@ -134,6 +135,16 @@ export class WorkloadIdentity extends Construct {
       disableSessionTags: props.targetRole?.disableSessionTags,
     });
     this.grantResources.push(this.association, ...(mechanism.agent ? [mechanism.agent] : []));
+  }
+
+  /**
+   * A Terraform expression: the ARN the service account's IRSA annotation must hold (IRSA), or
+   * undefined (the other mechanisms need none; one there would win over them).
+   */
+  get irsaRoleArn(): string | undefined {
+    return this.role && this.props.mechanism.mode === 'irsa'
+      ? `${IamRole.tfResourceType}.${this.role.friendlyUniqueId}.arn`
+      : undefined;
   }
 
   /** Attaches a managed policy to the workload's role (or to every node role). */

@@ -13,6 +13,20 @@ export type HelmValues = Record<string, unknown>;
  */
 export const IDENTITY_ANNOTATION = 'eks-edge/identity';
 
+/**
+ * Both charts' `serviceAccount` values: a service account the chart creates, with the annotations
+ * the workload identity needs, or (`createdByChart: false`) an existing one the chart only names;
+ * its owner keeps it, annotations included.
+ */
+export function serviceAccountValues(
+  account: { readonly name: string; readonly createdByChart: boolean },
+  annotations: Record<string, string>,
+): HelmValues {
+  return account.createdByChart
+    ? { create: true, name: account.name, annotations }
+    : { create: false, name: account.name };
+}
+
 function isPlainObject(value: unknown): value is HelmValues {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

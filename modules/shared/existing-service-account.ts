@@ -1,0 +1,96 @@
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
+import { TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import { IRSA_ROLE_ANNOTATION } from '../../catalog/eks';
+import type { ServiceAccountRef, WorkloadServiceAccount } from '../../config/model';
+import { CheckBlock } from './terraform-blocks';
+
+export interface ExistingServiceAccountProps {
+  readonly serviceAccount: ServiceAccountRef;
+  /** The release that uses it. */
+  readonly releaseName: string;
+  /**
+   * A Terraform expression: the IRSA role ARN the service account must name (the workload's
+   * role, with IRSA), or none (`undefined`: Pod Identity or node role, where an IRSA annotation
+   * would win over them).
+   */
+  readonly irsaRoleArn?: string;
+}
+
+/** Helm's annotations on what it made for a release, and its "keep" policy (pkg/kube/client.go). */
+const HELM_RELEASE_NAME = 'meta.helm.sh/release-name';
+const HELM_RELEASE_NAMESPACE = 'meta.helm.sh/release-namespace';
+const HELM_RESOURCE_POLICY = 'helm.sh/resource-policy';
+
+/**
+ * The checks for a chart that uses an existing service account (`createServiceAccount: false`):
+ * - the plan stops while the service account is missing: the pods could not start, and the
+ *   release would wait its whole timeout before failing;
+ * - the plan stops while Helm made it for this release and may delete it: Helm deletes what leaves
+ *   a release's manifest unless it is annotated `helm.sh/resource-policy: keep` (helm
+ *   `pkg/kube/client.go`, `Update`, the loop over `original.Difference(target)`), so turning
+ *   `createServiceAccount` off would delete the running workload's service account;
+ * - every plan warns while its IRSA annotation is not what the identity needs.
+ * The first two are preconditions of the release (returned); the warning is a check block.
+ */
+export class ExistingServiceAccount extends Construct {
+  readonly preconditions: { readonly condition: string; readonly errorMessage: string }[];
+
+  constructor(scope: Construct, id: string, props: ExistingServiceAccountProps) {
+    super(scope, id);
+    const { namespace, name } = props.serviceAccount;
+    const who = `${namespace}/${name}`;
+    const lookup = new DataKubernetesResources(this, 'lookup', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      namespace,
+      fieldSelector: `metadata.name=${name}`,
+    });
+    const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
+    const found = `(${objects} == null ? [] : ${objects})`;
+    const annotation = (key: string) =>
+      `try(${found}[0].metadata.annotations[${JSON.stringify(key)}], "")`;
+    const ownRelease = `${annotation(HELM_RELEASE_NAME)} == ${JSON.stringify(props.releaseName)} && ${annotation(HELM_RELEASE_NAMESPACE)} == ${JSON.stringify(namespace)}`;
+    this.preconditions = [
+      {
+        condition: `\${length(${found}) > 0}`,
+        errorMessage: `The service account ${who} does not exist, and with createServiceAccount false the chart does not create it: the pods of ${props.releaseName} could not start. Create it first (for example eksctl create iamserviceaccount, or kubectl create serviceaccount), or set createServiceAccount true.`,
+      },
+      {
+        condition: `\${!(${ownRelease}) || ${annotation(HELM_RESOURCE_POLICY)} == "keep"}`,
+        errorMessage: `Helm made the service account ${who} for the release ${props.releaseName}: with createServiceAccount false the upgrade would delete it. Keep it first: kubectl -n ${namespace} annotate serviceaccount ${name} ${HELM_RESOURCE_POLICY}=keep. Or keep createServiceAccount true.`,
+      },
+    ];
+    const current = new TerraformLocal(
+      this,
+      'irsa-role',
+      `\${${annotation(IRSA_ROLE_ANNOTATION)}}`,
+    );
+    const expected = props.irsaRoleArn ?? '""';
+    const currentRole = `local.${current.friendlyUniqueId}`;
+    new CheckBlock(this, 'identity', {
+      condition: `length(${found}) == 0 || ${currentRole} == ${expected}`,
+      errorMessage: props.irsaRoleArn
+        ? `The service account ${who} is not annotated ${IRSA_ROLE_ANNOTATION} with this project's role, \${${expected}} (it names: \${${currentRole}}): its pods run with other credentials, or none. Annotate it: kubectl -n ${namespace} annotate serviceaccount ${name} --overwrite ${IRSA_ROLE_ANNOTATION}=<that ARN>, then restart the pods.`
+        : `The service account ${who} names the IRSA role \${${currentRole}} (annotation ${IRSA_ROLE_ANNOTATION}), which wins over the Pod Identity association or node role: its pods keep that role. When the new identity is in place, remove it: kubectl -n ${namespace} annotate serviceaccount ${name} ${IRSA_ROLE_ANNOTATION}-, then restart the pods.`,
+    });
+  }
+}
+
+/**
+ * The preconditions of a release whose chart uses an existing service account (none where the
+ * chart creates it).
+ */
+export function existingServiceAccountChecks(
+  scope: Construct,
+  releaseName: string,
+  serviceAccount: WorkloadServiceAccount,
+  identity: { readonly irsaRoleArn?: string },
+): ExistingServiceAccount['preconditions'] {
+  if (serviceAccount.createdByChart) return [];
+  return new ExistingServiceAccount(scope, 'existing-service-account', {
+    serviceAccount,
+    releaseName,
+    irsaRoleArn: identity.irsaRoleArn,
+  }).preconditions;
+}
