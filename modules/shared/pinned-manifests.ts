@@ -57,7 +57,8 @@ export class PinnedManifests extends Construct {
   constructor(scope: Construct, id: string, props: PinnedManifestsProps) {
     super(scope, id);
     const existing = new Map<string, string>();
-    const existingNames = (document: ManifestDocument): string => {
+    /** The objects of the document's kind in the cluster, as a Terraform expression. */
+    const existingObjects = (document: ManifestDocument): string => {
       const key = `${document.apiVersion}/${document.kind}`;
       if (!existing.has(key)) {
         const lookup = new DataKubernetesResources(
@@ -70,21 +71,25 @@ export class PinnedManifests extends Construct {
         );
         // A plain address, not a token: the HCL of the import blocks is written outside cdktf.
         const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
-        existing.set(
-          key,
-          `[for object in (${objects} == null ? [] : ${objects}) : object.metadata.name]`,
-        );
+        existing.set(key, `(${objects} == null ? [] : ${objects})`);
       }
       return existing.get(key) ?? '[]';
     };
+    const existingNames = (document: ManifestDocument): string =>
+      `[for object in ${existingObjects(document)} : object.metadata.name]`;
     const current = new Set<string>();
     for (const file of props.files) {
       const download = verifiedDownload(this, `file-${file.name}`, file);
       for (const document of file.documents) {
         current.add(documentId(document));
+        const body = `${download.fqn}.response_body`;
         const manifest = new Manifest(this, documentId(document), {
-          manifest: Token.asAnyMap(`\${${documentOf(`${download.fqn}.response_body`, document)}}`),
+          manifest: Token.asAnyMap(`\${${documentOf(body, document)}}`),
           fieldManager: { name: 'eks-edge', forceConflicts: true },
+          lifecycle:
+            document.kind === 'CustomResourceDefinition'
+              ? { precondition: [storedVersionsKept(body, document, existingObjects(document))] }
+              : undefined,
         });
         this.manifests.push(manifest);
         const address = `${manifest.terraformResourceType}.${manifest.friendlyUniqueId}`;
@@ -133,6 +138,27 @@ export class PinnedManifests extends Construct {
       path: [...pathFromStack(set), documentId(document)],
     });
   }
+}
+
+/**
+ * The precondition that a CRD document defines every version the cluster has stored objects in
+ * (`status.storedVersions`): the API server refuses a CRD that drops one, so applying it would
+ * fail halfway through the apply, after other changes of the stack (the controller's IAM policy,
+ * other CRDs) were made. That happens on a rollback to a release whose CRD lacks a newer version,
+ * such as the controller's `gateway.k8s.aws` CRDs from v3.5.0 (storage `v1`) back to v3.4.x.
+ */
+function storedVersionsKept(
+  body: string,
+  document: ManifestDocument,
+  existingObjects: string,
+): { condition: string; errorMessage: string } {
+  const stored = `flatten([for object in ${existingObjects} : try(object.status.storedVersions, []) if object.metadata.name == ${JSON.stringify(document.name)}])`;
+  const defined = `[for version in ${documentOf(body, document)}.spec.versions : version.name]`;
+  const dropped = `setsubtract(${stored}, ${defined})`;
+  return {
+    condition: `\${length(${dropped}) == 0}`,
+    errorMessage: `The cluster stores ${document.name} objects in versions that the CRD of this release does not define: \${join(", ", ${dropped})}. Kubernetes refuses a CRD that drops a stored version, so the apply would fail after other changes were made. Keep the release that defines it (for the controller's own CRDs: its version), or first migrate the stored objects and remove the version from status.storedVersions.`,
+  };
 }
 
 /**
