@@ -188,7 +188,10 @@ describe('a CRD that would drop a version the cluster stores objects in', () => 
       m['//'].metadata.path.includes('/customresourcedefinition-'),
     );
     expect(crds.length).toBeGreaterThan(10);
-    for (const crd of crds) expect(crd.lifecycle.precondition).toHaveLength(1);
+    for (const crd of crds) {
+      const gatewayApi = crd['//'].metadata.path.endsWith('.gateway.networking.k8s.io');
+      expect(crd.lifecycle.precondition).toHaveLength(gatewayApi ? 2 : 1);
+    }
   });
 
   const haveTerraform = terraformEval('1') !== undefined;
@@ -214,6 +217,79 @@ describe('a CRD that would drop a version the cluster stores objects in', () => 
         given(`\${${message}}`, ['v1beta1'], live(['v1beta1', 'v1'])),
       ];
       expect(terraformEval(`[${cases.join(', ')}]`)).toEqual([false, true, true, true, true, 'v1']);
+    },
+  );
+});
+
+describe('a Gateway API CRD older than the one in the cluster', () => {
+  // A rollback to v3.1.0 (Gateway API v1.3.0) without gatewayApi.version.
+  const cluster = withVersion('v3.1.0')['prod-edge-demo'];
+  const name = 'httproutes.gateway.networking.k8s.io';
+  const preconditions = Object.values(cluster.resource.kubernetes_manifest as Json).find(
+    (m: Json) => m['//'].metadata.path.endsWith(`customresourcedefinition-${name}`),
+  ).lifecycle.precondition as Json[];
+  const [notDowngraded] = preconditions.filter((p) => p.error_message.includes('downgraded'));
+  const document = (release: string) =>
+    [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  annotations:',
+      `    gateway.networking.k8s.io/bundle-version: ${release}`,
+      `  name: ${name}`,
+      'spec:',
+      '  versions:',
+      '  - name: v1',
+      '',
+    ].join('\n');
+  const live = (release?: string) => [
+    {
+      metadata: {
+        name,
+        annotations: release ? { 'gateway.networking.k8s.io/bundle-version': release } : {},
+      },
+      status: { storedVersions: ['v1'] },
+    },
+  ];
+  const given = (expression: string, release: string, objects: Json[]) =>
+    `(${expression
+      .replace(/^\$\{([\s\S]*)\}$/, '$1')
+      .replace(/data\.http\.[\w-]+\.response_body/g, JSON.stringify(document(release)))
+      .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, JSON.stringify(objects))})`;
+
+  it('is checked with the stored versions on every Gateway API CRD', () => {
+    expect(preconditions).toHaveLength(2);
+    expect(notDowngraded.error_message).toContain('set gatewayApi.version to');
+  });
+
+  const haveTerraform = terraformEval('1') !== undefined;
+  (haveTerraform ? it : it.skip)(
+    'stops the plan only when the cluster has a newer release (evaluated by Terraform)',
+    () => {
+      const { condition } = notDowngraded;
+      const cases = [
+        given(condition, 'v1.3.0', live('v1.6.0')),
+        given(condition, 'v1.5.1', live('v1.6.0')),
+        given(condition, 'v1.6.0', live('v1.6.0')),
+        given(condition, 'v1.6.0', live('v1.3.0')),
+        given(condition, 'v1.10.0', live('v1.9.2')),
+        given(condition, 'v1.9.2', live('v1.10.0')),
+        // A release candidate compares as its release; no annotation or no CRD: nothing to keep.
+        given(condition, 'v1.6.0', live('v1.6.0-rc.1')),
+        given(condition, 'v1.3.0', live()),
+        given(condition, 'v1.3.0', []),
+      ];
+      expect(terraformEval(`[${cases.join(', ')}]`)).toEqual([
+        false,
+        false,
+        true,
+        true,
+        true,
+        false,
+        true,
+        true,
+        true,
+      ]);
     },
   );
 });

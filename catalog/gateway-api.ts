@@ -91,13 +91,13 @@ export function servedInStandardChannel(
 
 export const GATEWAY_API_VERSIONS = Object.keys(STANDARD_FILES);
 
-const GROUP = 'gateway.networking.k8s.io';
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /** GatewayClass: cluster-scoped, served as v1 by every catalogued release. */
 export const GATEWAY_CLASS = {
-  apiVersion: `${GROUP}/v1`,
+  apiVersion: `${GATEWAY_API_GROUP}/v1`,
   kind: 'GatewayClass',
-  crd: `gatewayclasses.${GROUP}`,
+  crd: `gatewayclasses.${GATEWAY_API_GROUP}`,
 } as const;
 
 /**
@@ -106,9 +106,9 @@ export const GATEWAY_CLASS = {
  * (checked at every catalogued tag).
  */
 function documentsOf(file: string): ManifestDocument[] {
-  if (file !== 'vap_safeupgrades') return crds(`${file}.${GROUP}`);
+  if (file !== 'vap_safeupgrades') return crds(`${file}.${GATEWAY_API_GROUP}`);
   const apiVersion = 'admissionregistration.k8s.io/v1';
-  const name = `safe-upgrades.${GROUP}`;
+  const name = `safe-upgrades.${GATEWAY_API_GROUP}`;
   return [
     { apiVersion, kind: 'ValidatingAdmissionPolicy', name },
     { apiVersion, kind: 'ValidatingAdmissionPolicyBinding', name },
@@ -116,7 +116,7 @@ function documentsOf(file: string): ManifestDocument[] {
 }
 
 function standardFileUrl(version: string, file: string): string {
-  return `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${version}/config/crd/standard/${GROUP}_${file}.yaml`;
+  return `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${version}/config/crd/standard/${GATEWAY_API_GROUP}_${file}.yaml`;
 }
 
 /** The catalogued Gateway API release, or undefined. */
@@ -142,3 +142,10 @@ export const ALL_STANDARD_FILES: readonly {
 }[] = [...new Set(Object.values(STANDARD_FILES).flatMap((files) => Object.keys(files)))]
   .sort()
   .map((name) => ({ name, documents: documentsOf(name) }));
+
+/**
+ * The annotation with which every object of a Gateway API release names that release
+ * (`config/crd/standard/*.yaml` at each tag). From v1.5.0 the `safe-upgrades` admission policy
+ * refuses CRDs whose annotation names an older minor release than its own.
+ */
+export const BUNDLE_VERSION_ANNOTATION = 'gateway.networking.k8s.io/bundle-version';

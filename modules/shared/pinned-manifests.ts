@@ -1,6 +1,7 @@
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
+import { BUNDLE_VERSION_ANNOTATION, GATEWAY_API_GROUP } from '../../catalog/gateway-api';
 import type { ManifestDocument, PinnedManifestFile } from '../../catalog/manifest-files';
 import { Token } from 'cdktf';
 import {
@@ -88,7 +89,7 @@ export class PinnedManifests extends Construct {
           fieldManager: { name: 'eks-edge', forceConflicts: true },
           lifecycle:
             document.kind === 'CustomResourceDefinition'
-              ? { precondition: [storedVersionsKept(body, document, existingObjects(document))] }
+              ? { precondition: crdPreconditions(body, document, existingObjects(document)) }
               : undefined,
         });
         this.manifests.push(manifest);
@@ -138,6 +139,47 @@ export class PinnedManifests extends Construct {
       path: [...pathFromStack(set), documentId(document)],
     });
   }
+}
+
+/** A `vX.Y.Z` release as a number that orders releases (`-rc.N` suffixes are ignored). */
+function releaseNumber(version: string): string {
+  return `tonumber(join("", [for part in regex("^v(\\\\d+)\\\\.(\\\\d+)\\\\.(\\\\d+)", ${version}) : format("%03d", tonumber(part))]))`;
+}
+
+/** What a CRD document must not do to the cluster's CRD of its name (see each precondition). */
+function crdPreconditions(
+  body: string,
+  document: ManifestDocument,
+  existingObjects: string,
+): { condition: string; errorMessage: string }[] {
+  const gatewayApi = document.name.endsWith(`.${GATEWAY_API_GROUP}`);
+  return [
+    storedVersionsKept(body, document, existingObjects),
+    ...(gatewayApi ? [releaseNotDowngraded(body, document, existingObjects)] : []),
+  ];
+}
+
+/**
+ * The precondition that a CRD document of a Gateway API release is not older than the release of
+ * the cluster's CRD: CRDs are never downgraded (fields of the newer release would be dropped, and
+ * from v1.5.0 the `safe-upgrades` admission policy, which stays in the cluster, refuses it at
+ * apply). Only Gateway API CRDs carry the release annotation.
+ */
+function releaseNotDowngraded(
+  body: string,
+  document: ManifestDocument,
+  existingObjects: string,
+): { condition: string; errorMessage: string } {
+  const annotation = (object: string) =>
+    `try(${object}.metadata.annotations[${JSON.stringify(BUNDLE_VERSION_ANNOTATION)}], "")`;
+  const live = `concat([for object in ${existingObjects} : ${annotation('object')} if object.metadata.name == ${JSON.stringify(document.name)}], [""])[0]`;
+  const applied = annotation(documentOf(body, document));
+  return {
+    // Terraform's || does not short-circuit: a version that is missing or not vX.Y.Z fails the
+    // comparison, and try() makes that "nothing to compare".
+    condition: `\${try(${releaseNumber(live)} <= ${releaseNumber(applied)}, true)}`,
+    errorMessage: `The cluster's ${document.name} is from Gateway API \${${live}}, newer than the \${${applied}} this release would apply: CRDs are never downgraded (the newer fields would be dropped, and from v1.5.0 the safe-upgrades admission policy refuses it). Keep them: set gatewayApi.version to \${${live}}.`,
+  };
 }
 
 /**
