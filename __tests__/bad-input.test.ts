@@ -111,6 +111,29 @@ it('stays linear and bounded with tens of thousands of bad tags', async () => {
   }
 });
 
+it('reports instances that clash on one zone once each, not once per pair', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-clash-'));
+  try {
+    const raw = exampleRaw();
+    const [template] = raw.clusters[0].externalDns;
+    raw.clusters[0].externalDns = Array.from({ length: 300 }, (_, i) => ({
+      ...structuredClone(template),
+      name: `i${i}`,
+      annotationFilter: undefined,
+      txtOwnerId: `owner-${i}`,
+    }));
+    writeFileSync(join(dir, 'c.yaml'), stringify(raw));
+    const result = await run(['--config', join(dir, 'c.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('299 configuration problems');
+    expect(result.err).toContain(
+      'clusters[0].externalDns[4]: shares zone example.com (public) with clusters[0].externalDns[0], clusters[0].externalDns[1], clusters[0].externalDns[2] (and 1 more), and nothing separates',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Random edits of valid configurations
 

@@ -4,7 +4,7 @@
  * the oldest Terraform that reads them; strings users write reach Terraform literally; and an HCL
  * stack folder stands alone for plain `terraform`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack } from 'cdktf';
@@ -92,13 +92,24 @@ function differences(json: unknown, hcl: unknown, path = ''): string[] {
   );
 }
 
-const rendered = new Map<string, { stack: string; json: Json; hcl: string }[]>();
-// Every variant's stacks, rendered and formatted: seconds on a busy machine.
-beforeAll(async () => {
-  for (const [name, raw] of Object.entries(VARIANTS)) rendered.set(name, await render(raw()));
-}, 60_000);
+/** The test variants and the scenario examples (`config/scenarios/`), by name. */
+const CONFIGS: Record<string, () => Json> = {
+  ...VARIANTS,
+  ...Object.fromEntries(
+    readdirSync(join(__dirname, '..', 'config', 'scenarios')).map((file) => [
+      `scenario ${file}`,
+      () => parse(readFileSync(join(__dirname, '..', 'config', 'scenarios', file), 'utf8')),
+    ]),
+  ),
+};
 
-describe.each(Object.keys(VARIANTS))('%s', (variant) => {
+const rendered = new Map<string, { stack: string; json: Json; hcl: string }[]>();
+// Every configuration's stacks, rendered and formatted: seconds on a busy machine.
+beforeAll(async () => {
+  for (const [name, raw] of Object.entries(CONFIGS)) rendered.set(name, await render(raw()));
+}, 90_000);
+
+describe.each(Object.keys(CONFIGS))('%s', (variant) => {
   it('has HCL that means what its JSON means, in every stack', async () => {
     for (const { stack, json, hcl } of rendered.get(variant) ?? []) {
       const decoded = await parseHcl(`${stack}.tf`, hcl);
@@ -165,6 +176,23 @@ describe('strings users write', () => {
     expect(values()).toContain('txtPrefix: "%%{record_type}-"');
     expect(values()).toContain('--txt-wildcard-replacement=$${wildcard}');
     expect(values()).toContain('a $${literal} and %%{directive}');
+  });
+
+  it('reach the Kubernetes objects of the edge exactly as written', () => {
+    const edge = synthesize(
+      configWith((raw) => {
+        raw.clusters[0].albGroups[0].attributes = {
+          'routing.http.drop_invalid_header_fields.enabled': 'a ${literal} and %{directive}',
+        };
+      }),
+    )['prod-edge-demo-edge'];
+    const params = resourceAt(edge, 'kubernetes_manifest', 'group-public/params').manifest;
+    const attribute = params.spec.loadBalancerAttributes.find(
+      (a: Json) => a.key === 'routing.http.drop_invalid_header_fields.enabled',
+    );
+    expect(attribute.value).toBe('a $${literal} and %%{directive}');
+    const evaluated = terraformEval(JSON.stringify(attribute.value));
+    if (evaluated !== undefined) expect(evaluated).toBe('a ${literal} and %{directive}');
   });
 
   it('reach the chart exactly as written (evaluated by Terraform)', () => {

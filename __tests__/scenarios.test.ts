@@ -364,6 +364,19 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
 });
 
 describe('ExternalDNS instances tied to ALB groups', () => {
+  it('warn about an annotation filter on the group annotation, which the controller ignores', () => {
+    const byAnnotation = configWith((raw) => {
+      raw.clusters[0].externalDns[0].annotationFilter =
+        'alb.ingress.kubernetes.io/group.name in (public)';
+    });
+    expect(byAnnotation.warnings).toEqual([
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.annotationFilter: selects by alb\.ingress\.kubernetes\.io\/group\.name, which the controller ignores .* Use albGroups instead$/,
+      ),
+    ]);
+    expect(configWith(() => undefined).warnings).toEqual([]);
+  });
+
   const valuesOf = (tf: Json, name: string) =>
     parse(resourceAt(tf, 'helm_release', `external-dns-${name}/release`).values[0]);
 

@@ -11,7 +11,8 @@ const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const TOKEN = /\s*(!=|==|=|!|\(|\)|,|<|>|[^\s!=(),<>]+)/y;
 
-function keyProblem(key: string): string | undefined {
+/** What is wrong with a label key (`[prefix/]name`), or undefined. */
+export function labelKeyProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   if (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix)))
@@ -21,7 +22,8 @@ function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-function valueProblem(value: string): string | undefined {
+/** What is wrong with a label value, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
   return VALUE.test(value)
     ? undefined
     : `value ${value}: must be at most 63 characters (letters, digits, "-", "_", "."), starting and ending with a letter or digit`;
@@ -51,13 +53,13 @@ export function labelSelectorProblem(selector: string): string | undefined {
     const key = next();
     if (!isWord(key))
       return `expects a key${key === undefined ? ' at the end' : `, found "${key}"`}`;
-    const keyIssue = keyProblem(key);
+    const keyIssue = labelKeyProblem(key);
     if (keyIssue) return keyIssue;
     const operator = negated ? undefined : peek();
     if (operator === '=' || operator === '==' || operator === '!=') {
       next();
       const value = isWord(peek()) ? next() : '';
-      const issue = valueProblem(value);
+      const issue = labelValueProblem(value);
       if (issue) return issue;
     } else if (operator === 'in' || operator === 'notin') {
       next();
@@ -65,7 +67,7 @@ export function labelSelectorProblem(selector: string): string | undefined {
       // `in ()` is the empty value, as Kubernetes parses it.
       for (;;) {
         const value = isWord(peek()) ? next() : '';
-        const issue = valueProblem(value);
+        const issue = labelValueProblem(value);
         if (issue) return issue;
         const separator = next();
         if (separator === ')') break;

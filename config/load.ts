@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
-import type { Document, Scalar } from 'yaml';
+import type { Document, Scalar, YAMLError } from 'yaml';
 import type * as z from 'zod/mini';
 import type { ConfigIssue } from './issues';
 import { schemaIssues, settingPath } from './messages';
@@ -153,17 +153,22 @@ function wellFormedParts(raw: unknown): (PartialConfig & { faulty: string[] }) |
   };
 }
 
-/** A problem found in a repaired configuration that is the user's, not the repair's. */
-function isUsersOwn(issue: ConfigIssue, faulty: readonly string[]): boolean {
-  if (
-    faulty.some(
-      (path) =>
-        issue.path === path ||
-        issue.path.startsWith(`${path}.`) ||
-        issue.path.startsWith(`${path}[`),
-    )
-  )
-    return false;
+/** A setting path and the paths of every setting it is inside (`a`, `a[0]`, `a[0].b`, …). */
+function pathAndAncestors(path: string): string[] {
+  const paths = [path];
+  for (let i = 1; i < path.length; i++) {
+    if (path[i] === '.' || path[i] === '[') paths.push(path.slice(0, i));
+  }
+  return paths;
+}
+
+/**
+ * A problem found in a repaired configuration that is the user's, not the repair's. `faulty` is
+ * a set, and only the issue's own ancestors are looked up: linear in the number of problems, so a
+ * file with thousands of broken settings is still answered at once.
+ */
+function isUsersOwn(issue: ConfigIssue, faulty: ReadonlySet<string>): boolean {
+  if (pathAndAncestors(issue.path).some((path) => faulty.has(path))) return false;
   return !Object.values(STAND_INS).some((standIn) => issue.message.includes(standIn));
 }
 
@@ -173,9 +178,10 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
   if (!parsed.success) {
     const parts = wellFormedParts(raw);
     const resolved = parts && resolveConfig(parts.config, parts);
+    const faulty = new Set(parts?.faulty);
     const crossSetting =
       parts && resolved && !resolved.ok
-        ? resolved.issues.filter((issue) => isUsersOwn(issue, parts.faulty))
+        ? resolved.issues.filter((issue) => isUsersOwn(issue, faulty))
         : [];
     throw new ConfigError(source, [...schemaIssues(parsed.error, raw), ...crossSetting]);
   }
@@ -208,7 +214,11 @@ function readText(path: string): string {
       `cannot read the configuration: ${reason[code ?? ''] ?? code ?? String(error)}`,
     );
   }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+  // With a byte-order mark, or without one: UTF-16 text of ASCII characters has a NUL byte in
+  // every other position, which no configuration has.
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const nul = bytes.subarray(0, 64).indexOf(0);
+  if (bom || (nul >= 0 && nul <= 1)) {
     throw fileError(path, 'the file is UTF-16 encoded: save it as UTF-8');
   }
   let text: string;
@@ -276,7 +286,7 @@ function parseYaml(path: string, text: string): unknown {
     return `line ${line}, column ${col}`;
   };
   const problems = [
-    ...document.errors.map((e) => ({ path: at(e.pos[0]), message: yamlMessage(e.message) })),
+    ...document.errors.map((e) => ({ path: at(e.pos[0]), message: yamlErrorMessage(e) })),
     // Unknown tags (CloudFormation's !Ref, !Sub, …) would silently become strings.
     ...document.warnings
       .filter((w) => w.code === 'TAG_RESOLVE_FAILED')
@@ -288,6 +298,12 @@ function parseYaml(path: string, text: string): unknown {
       path: at(key.range?.[0]),
       message: `${JSON.stringify(String(key))} is given twice in one map (YAML keeps only the last): give it once`,
     })),
+    // JavaScript reads this key as the object's prototype: the setting would vanish.
+    ...keysNamed(document, '__proto__').map((key) => ({
+      path: at(key.range?.[0]),
+      message:
+        '"__proto__" cannot be a key here (it is not a setting, and cannot be a tag): remove it',
+    })),
   ];
   if (problems.length > 0) throw new ConfigError(path, problems);
   try {
@@ -298,6 +314,17 @@ function parseYaml(path: string, text: string): unknown {
       `the YAML expands its aliases more than ${MAX_ALIAS_COUNT} times (${(error as Error).message}): write the values out`,
     );
   }
+}
+
+/** Every map key of the document with this name. */
+function keysNamed(document: Document, name: string): Scalar[] {
+  const found: Scalar[] = [];
+  visit(document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === name) found.push(pair.key);
+    },
+  });
+  return found;
 }
 
 /** The second (third, …) occurrence of a key in each map of the document. */
@@ -314,6 +341,15 @@ function duplicateKeys(document: Document): Scalar[] {
     },
   });
   return repeated;
+}
+
+/** A YAML error in the project's words where the library's would name its own API. */
+function yamlErrorMessage(error: YAMLError): string {
+  if (error.code === 'MULTIPLE_DOCS')
+    return 'a second YAML document starts here (a "---" line): keep one configuration per file';
+  if (/Maximum call stack size exceeded/.test(error.message))
+    return 'the YAML nests too deep to read (a configuration nests a few levels only)';
+  return yamlMessage(error.message);
 }
 
 /** The YAML library's message without its position suffix and excerpt (the path says where). */

@@ -64,6 +64,13 @@ function quoteAll(values: readonly unknown[]): string {
   return values.map((value) => JSON.stringify(value)).join(', ');
 }
 
+/** A choice: what is allowed, and what was given, or that nothing was. */
+function oneOf(allowed: readonly unknown[], given: unknown): string {
+  return given === undefined
+    ? `is required (one of ${quoteAll(allowed)})`
+    : `must be one of ${quoteAll(allowed)}, got ${JSON.stringify(given)}`;
+}
+
 function messageOf(issue: z.core.$ZodIssue, raw: unknown): string {
   const given = valueAt(raw, issue.path);
   switch (issue.code) {
@@ -77,11 +84,10 @@ function messageOf(issue: z.core.$ZodIssue, raw: unknown): string {
       return `must be ${expected}, got ${kindOf(given)}${issue.expected === 'string' ? yamlNumberHint(issue.path, given) : ''}`;
     }
     case 'invalid_value':
-      return `must be one of ${quoteAll(issue.values)}, got ${JSON.stringify(given)}`;
+      return oneOf(issue.values, given);
     case 'invalid_union': {
       const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };
-      if (discriminator && options)
-        return `must be one of ${quoteAll(options)}, got ${JSON.stringify(given)}`;
+      if (discriminator && options) return oneOf(options, given);
       return 'does not match any allowed form';
     }
     case 'invalid_key':

@@ -4,6 +4,7 @@
  * with the checks between their settings.
  */
 import {
+  ALB_GROUP_NAME_ANNOTATION,
   DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES_SINCE,
   compareVersions,
@@ -247,6 +248,18 @@ export function resolveExternalDns(
     issues.add(
       `${path}.annotationFilter`,
       `${filterProblem}: ExternalDNS would not start; write a label selector such as eks-edge/zone in (private)`,
+    );
+  }
+  // The group of an IngressClassParams wins over the annotation (aws-load-balancer-controller
+  // pkg/ingress/group_loader.go:234-236 at v2.17.1): every Ingress of this project's ALB groups
+  // carries whatever annotation it likes, and still gets its class's ALB.
+  if (
+    instance.annotationFilter?.includes(ALB_GROUP_NAME_ANNOTATION) &&
+    cluster.albGroups.length > 0
+  ) {
+    issues.warn(
+      `${path}.annotationFilter`,
+      `selects by ${ALB_GROUP_NAME_ANNOTATION}, which the controller ignores for Ingresses of this cluster's ALB groups (their IngressClassParams set the group): an Ingress can be published by this instance while it is served by another group's ALB. Use albGroups instead`,
     );
   }
   (instance.albGroups ?? []).forEach((group, index) => {

@@ -209,6 +209,10 @@ function checkExternalDnsOverlap(
     a.some((x) => b.some((y) => isWithinDomain(x, y) || isWithinDomain(y, x)));
   const zoneKey = (zone: HostedZone) => `${zone.name} (${zone.private ? 'private' : 'public'})`;
   instances.forEach((instance, index) => {
+    // One problem per instance, naming the earlier ones it clashes with: n instances on one zone
+    // give n - 1 problems, not n² / 2.
+    const clashes: number[] = [];
+    const shared = new Set<string>();
     for (let other = 0; other < index; other += 1) {
       const earlier = instances[other];
       const zones = instance.zones
@@ -223,12 +227,17 @@ function checkExternalDnsOverlap(
         otherGroups !== undefined &&
         !groups.some((group) => otherGroups.includes(group));
       if (!filtered && !grouped && overlaps(instance.domainFilters, earlier.domainFilters)) {
-        issues.add(
-          `${path}.externalDns[${index}]`,
-          `shares zone ${zones.join(', ')} with ${path}.externalDns[${other}], and nothing separates the objects they read: both would write the same records under different owner ids. Give them different annotationFilters (e.g. eks-edge/zone in (public) and eks-edge/zone notin (public)), different albGroups, or domainFilters that do not overlap`,
-        );
+        clashes.push(other);
+        for (const zone of zones) shared.add(zone);
       }
     }
+    if (clashes.length === 0) return;
+    const named = clashes.slice(0, 3).map((other) => `${path}.externalDns[${other}]`);
+    const more = clashes.length > 3 ? ` (and ${clashes.length - 3} more)` : '';
+    issues.add(
+      `${path}.externalDns[${index}]`,
+      `shares zone ${[...shared].join(', ')} with ${named.join(', ')}${more}, and nothing separates the objects they read: both would write the same records under different owner ids. Give them different annotationFilters (e.g. eks-edge/zone in (public) and eks-edge/zone notin (public)), different albGroups, or domainFilters that do not overlap`,
+    );
   });
 }
 
@@ -276,6 +285,7 @@ function subnetTagsOf(
       }
     }
     const owners = listed.filter((l) => !(id in l.cluster.config.subnets.roleTagOwnedBy));
+    const ownerStacks = new Set(owners.map((o) => o.cluster.stackName));
     const stacks = listed.map((l) => l.cluster.stackName);
     if (owners.length > 1) {
       for (const extra of owners.slice(1)) {
@@ -294,7 +304,7 @@ function subnetTagsOf(
           path,
           `${id}: names this cluster's own stack; leave the subnet out of roleTagOwnedBy to own its tag`,
         );
-      } else if (!owners.some((o) => o.cluster.stackName === owner)) {
+      } else if (!ownerStacks.has(owner)) {
         issues.add(
           path,
           `${id}: ${owner} does not tag it (allowed: ${[...stacks.filter((s) => s !== cluster.stackName), EXTERNAL_OWNER].join(', ')}, as a cluster that lists the subnet without roleTagOwnedBy)`,
@@ -325,6 +335,18 @@ function subnetTagsOf(
   });
 }
 
+/** The items by their key, in the order of their first appearance (linear, for large inputs). */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 /** Problems between clusters: names that must be unique in the app, an account or a zone. */
 function checkAcrossClusters(
   clusters: readonly ClusterDraft[],
@@ -338,11 +360,11 @@ function checkAcrossClusters(
       `environment + clusterName ${name} appears more than once: each cluster needs its own stack name`,
   );
   // Stack names share one namespace: a cluster stack may not take an edge stack's or the DNS stack's name.
-  const others = [
+  const others = new Set([
     ...clusters.map((c) => c.edge.stackName),
     ...(config.dnsAccount ? [DNS_STACK_NAME] : []),
-  ];
-  for (const cluster of clusters.filter((c) => others.includes(c.stackName))) {
+  ]);
+  for (const cluster of clusters.filter((c) => others.has(c.stackName))) {
     issues.add(
       `${cluster.path}.environment`,
       `the stack name ${cluster.stackName} (environment-clusterName) is already the name of another stack of this configuration; choose another environment or cluster name`,
@@ -356,8 +378,7 @@ function checkAcrossClusters(
       path: `${cluster.path}.externalDns[${i}].txtOwnerId`,
     })),
   );
-  for (const owner of new Set(owners.map((o) => o.owner))) {
-    const sharing = owners.filter((o) => o.owner === owner);
+  for (const [owner, sharing] of groupBy(owners, (o) => o.owner)) {
     if (sharing.length < 2) continue;
     issues.add(
       sharing.map((o) => o.path).join(', '),
@@ -403,8 +424,8 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
         : []),
     ];
   });
-  for (const key of new Set(claims.map((c) => c.key))) {
-    const owners = [...new Set(claims.filter((c) => c.key === key).map((c) => c.cluster))];
+  for (const [key, claimed] of groupBy(claims, (c) => c.key)) {
+    const owners = [...new Set(claimed.map((c) => c.cluster))];
     if (owners.length < 2) continue;
     issues.add(
       owners.map((o) => `${o.path}.namePrefix`).join(', '),

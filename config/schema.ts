@@ -9,6 +9,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { EXTERNAL_DNS_ANNOTATION_PREFIX, EXTERNAL_DNS_CHART } from '../catalog/external-dns';
+import { labelKeyProblem, labelValueProblem } from './label-selector';
 
 /** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
 const CREATE_SERVICE_ACCOUNT =
@@ -125,15 +126,16 @@ const iamPath = pattern(
 );
 const domainName = named(
   'DNS name',
-  z
-    .string()
-    .check(
-      z.maxLength(253, 'must be at most 253 characters'),
-      z.regex(
-        /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/,
-        'must be a lower-case DNS name such as example.com (no trailing dot)',
-      ),
+  z.string().check(
+    z.maxLength(253, 'must be at most 253 characters'),
+    z.regex(
+      /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z][-a-z0-9]*[a-z0-9]$/,
+      'must be a lower-case DNS name such as example.com (no trailing dot)',
     ),
+    z.refine((name) => name.split('.').every((label) => label.length <= 63), {
+      message: 'each label (between dots) must be at most 63 characters',
+    }),
+  ),
 );
 const hostedZoneId = pattern(
   'hosted zone id',
@@ -535,15 +537,15 @@ export function cidrProblem(value: string): string | undefined {
   }
   return undefined;
 }
-const cidr = named(
-  'IPv4 CIDR',
+/** A string in which `problemOf` finds nothing wrong (its words are the message). */
+const checkedString = (problemOf: (value: string) => string | undefined) =>
   z.string().check(
     z.superRefine((value, context) => {
-      const problem = cidrProblem(value);
+      const problem = problemOf(value);
       if (problem) context.issues.push({ code: 'custom', message: problem, input: value });
     }),
-  ),
-);
+  );
+const cidr = named('IPv4 CIDR', checkedString(cidrProblem));
 // Region-specific ARNs are checked against the cluster's region in resolve-edge.ts.
 const certificateArn = pattern(
   'ACM certificate ARN',
@@ -634,7 +636,12 @@ export const gatewaySchema = z.strictObject({
     "Namespaces whose routes may attach to the listeners (`allowedRoutes.namespaces.from`): `All`, `Same` (the Gateway's namespace only) or `Selector` (namespaces with the labels of `allowedNamespaceLabels`).",
   ),
   allowedNamespaceLabels: setting(
-    z.optional(named('map of label to value', z.record(z.string(), z.string()))),
+    z.optional(
+      named(
+        'map of label to value',
+        z.record(checkedString(labelKeyProblem), checkedString(labelValueProblem)),
+      ),
+    ),
     'With `allowedRoutes: Selector`: the labels a namespace needs for its routes to attach, e.g. `{ edge/public: "true" }`.',
   ),
 });

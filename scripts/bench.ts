@@ -54,6 +54,8 @@ export const TARGETS = {
   perClusterGrowth: 1.5,
   perClusterBase: 10,
   rejectionVsBareNode: 2,
+  largeRejectionClusters: 1000,
+  largeRejectionMs: 3000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -347,8 +349,15 @@ export interface BenchReport {
   readonly cpu: string;
   readonly floor: ScenarioResult;
   readonly scenarios: ScenarioResult[];
-  /** Rejecting an invalid configuration, against a bare `node -e 0` start (median ms). */
-  readonly rejection: { readonly bareNodeMs: number; readonly rejectMs: number };
+  /**
+   * Rejecting an invalid configuration, against a bare `node -e 0` start, and rejecting one of
+   * `largeRejectionClusters` malformed clusters (median ms).
+   */
+  readonly rejection: {
+    readonly bareNodeMs: number;
+    readonly rejectMs: number;
+    readonly largeRejectMs: number;
+  };
   readonly targets: TargetResult[];
 }
 
@@ -456,16 +465,41 @@ function evaluateTargets(
     actual: `${ms(rejection.rejectMs)} vs ${ms(rejection.bareNodeMs)} = ${times(ratio)}`,
     pass: ratio <= TARGETS.rejectionVsBareNode,
   });
+  targets.push({
+    target: `rejecting ${TARGETS.largeRejectionClusters} malformed clusters ≤ ${TARGETS.largeRejectionMs / 1000} s`,
+    actual: ms(rejection.largeRejectMs),
+    pass: rejection.largeRejectMs <= TARGETS.largeRejectionMs,
+  });
   return targets;
 }
 
 /**
+ * Clones of the example's cluster, each with several broken settings (account id, a subnet)
+ * and the example's subnets shared by all: every cross-cluster check has thousands of entries.
+ */
+function malformedClusters(example: Json, count: number): Json {
+  const [template] = example.clusters;
+  const clusters = Array.from({ length: count }, (_, i) => ({
+    ...structuredClone(template),
+    environment: `e${i}`,
+    clusterName: `c${i}`,
+    accountId: 12345,
+    subnets: { ...template.subnets, public: ['not-a-subnet'] },
+  }));
+  return { ...example, clusters };
+}
+
+/**
  * Median wall time of rejecting an invalid configuration (exit 1, nothing loaded but the
- * configuration layer) and of `node -e 0`, run alternately.
+ * configuration layer) and of `node -e 0`, run alternately; then of rejecting a large one, whose
+ * problems must be found in time linear in its size.
  */
 function measureRejection(workDir: string, runs: number): BenchReport['rejection'] {
   const bad = join(workDir, 'invalid.yaml');
   writeFileSync(bad, 'clusters:\n  - environment: Prod\n');
+  const large = join(workDir, 'invalid-large.yaml');
+  const example = parse(readFileSync(EXAMPLE, 'utf8'));
+  writeFileSync(large, stringify(malformedClusters(example, TARGETS.largeRejectionClusters)));
   const time = (args: string[], expected: number): number => {
     const started = process.hrtime.bigint();
     const child = spawnSync(process.execPath, args, {
@@ -483,7 +517,8 @@ function measureRejection(workDir: string, runs: number): BenchReport['rejection
     bare.push(time(['-e', '0'], 0));
     reject.push(time([APP, '--config', bad], 1));
   }
-  return { bareNodeMs: median(bare), rejectMs: median(reject) };
+  const rejectLarge = [0, 1, 2].map(() => time([APP, '--config', large], 1));
+  return { bareNodeMs: median(bare), rejectMs: median(reject), largeRejectMs: median(rejectLarge) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,12 @@ export {
   INGRESS_CLASS_PARAMS,
   compareVersions,
 } from './releases';
-export { LBC_CLUSTER_TAG, SHARED_BACKEND_RULE_DESCRIPTION, V1_CLUSTER_TAG } from './resource-tags';
+export {
+  ALB_GROUP_NAME_ANNOTATION,
+  LBC_CLUSTER_TAG,
+  SHARED_BACKEND_RULE_DESCRIPTION,
+  V1_CLUSTER_TAG,
+} from './resource-tags';
 export type { LbcPolicyFile } from './iam-policies';
 export type { GatewayFeatureGate } from './releases';
 export type { PinnedManifestFile } from '../manifest-files';

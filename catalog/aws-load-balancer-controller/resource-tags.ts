@@ -20,3 +20,9 @@ export const V1_CLUSTER_TAG = 'ingress.k8s.aws/cluster';
  * add this one to the rules whose source is a group v1 made.
  */
 export const SHARED_BACKEND_RULE_DESCRIPTION = 'elbv2.k8s.aws/targetGroupBinding=shared';
+
+/**
+ * The Ingress annotation that names its IngressGroup (one ALB per group). The `group` of the
+ * Ingress's IngressClassParams wins over it (pkg/ingress/group_loader.go:234-236 at v2.17.1).
+ */
+export const ALB_GROUP_NAME_ANNOTATION = 'alb.ingress.kubernetes.io/group.name';

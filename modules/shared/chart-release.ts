@@ -1,9 +1,8 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { Token } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { ImportIfExists, ReleasedResource, pathFromStack } from './terraform-blocks';
-import { terraformLiteral } from './terraform-string';
+import { literalStrings } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef } from '../../config/model';
 import { chartValues, valuesYaml } from './chart-values';
@@ -25,20 +24,6 @@ export interface ChartReleaseProps {
   readonly dependsOn: ITerraformDependable[];
   /** What the plan checks before it may change the release. */
   readonly preconditions?: { readonly condition: string; readonly errorMessage: string }[];
-}
-
-/**
- * Every string of the values as Terraform must read it literally: a user's `%{record_type}` or
- * `${…}` would otherwise be a Terraform template in `cdk.tf.json`. References this project puts
- * in (cdktf tokens, such as a role ARN) stay references.
- */
-function literalStrings(value: unknown): unknown {
-  if (typeof value === 'string') return Token.isUnresolved(value) ? value : terraformLiteral(value);
-  if (Array.isArray(value)) return value.map(literalStrings);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalStrings(v)]));
-  }
-  return value;
 }
 
 /** The values a release of the chart gets (strings as Terraform must read them literally). */

@@ -1,13 +1,24 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { ManifestConfig } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { Construct } from 'constructs';
+import { literalStrings } from './terraform-string';
 
 /**
  * A `kubernetes_manifest` of an object this project writes itself (not from a pinned file). Its
  * JSON is cdktf's. Its HCL is not: cdktf 0.21 renders every list inside `manifest` as a map keyed
  * `0`, `1`, … (and drops keys, quotes and types on the way), so the HCL that reviewers read would
  * say something else than the JSON that is deployed. The HCL carries a placeholder that the stack
- * replaces with the resolved JSON value written as HCL (`hclValue`).
+ * replaces with the resolved JSON value written as HCL (`hclValue`). Its strings reach Terraform
+ * literally: a user's `${` or `%{` (an ALB attribute, a namespace label) is no template.
  */
 export class ObjectManifest extends Manifest {
+  constructor(scope: Construct, id: string, config: ManifestConfig) {
+    super(scope, id, {
+      ...config,
+      manifest: literalStrings(config.manifest) as ManifestConfig['manifest'],
+    });
+  }
+
   static isObjectManifest(construct: unknown): construct is ObjectManifest {
     return construct instanceof ObjectManifest;
   }
