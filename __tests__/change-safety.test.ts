@@ -214,6 +214,34 @@ export const EDITS: Edit[] = [
     plan: ['update helm_release'],
   },
   {
+    name: 'change a tag of every resource (top-level tags)',
+    edit: (raw) => (raw.tags = { ...raw.tags, 'cost-center': 'platform-2' }),
+    plan: [
+      'update aws_eks_pod_identity_association',
+      'update aws_iam_openid_connect_provider',
+      'update aws_iam_policy ×3',
+      'update aws_iam_role ×3',
+      'update aws_s3_bucket',
+      'update aws_security_group',
+      'update aws_vpc_security_group_egress_rule',
+      'update aws_vpc_security_group_ingress_rule ×2',
+    ],
+  },
+  {
+    name: 'upgrade the controller (v3.4.3 to v3.5.0)',
+    before: (raw) => (raw.clusters[0].loadBalancerController.version = 'v3.4.3'),
+    edit: (raw) => (raw.clusters[0].loadBalancerController.version = 'v3.5.0'),
+    // The LoadBalancerConfiguration moves to v1: the v1beta1 address is released (forget), and the
+    // v1 one (a create) adopts the live object by import; the CRDs new in v3.5.0 are created.
+    plan: [
+      'create kubernetes_manifest ×3',
+      'forget kubernetes_manifest',
+      'update aws_iam_policy',
+      'update helm_release',
+      'update kubernetes_manifest ×17',
+    ],
+  },
+  {
     name: 'add an ALB group',
     edit: (raw) => raw.clusters[0].albGroups.push({ name: 'partners', scheme: 'internet-facing' }),
     plan: ['create kubernetes_manifest ×2'],

@@ -2,13 +2,16 @@
  * The plan classifier of the change-safety suite, on small hand-made stacks, and its force-new
  * table against Terraform itself where the AWS provider is available offline.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haveAwsProvider, plainTerraform } from './helpers';
+import { parse } from 'yaml';
+import { TAKES_DEFAULT_TAGS } from './fixtures/force-new';
+import { configWith, haveAwsProvider, plainTerraform, synthesize } from './helpers';
 import type { Json } from './helpers';
 import { planChanges } from './plan';
 
+const ROOT = join(__dirname, '..');
 const stack = (resource: Json, extra: Json = {}): Json => ({ resource, ...extra });
 const role = (name: string, description = 'd') => ({
   name,
@@ -90,6 +93,58 @@ describe('the plan classifier', () => {
     expect(planChanges({ s: stack({ aws_iam_role: { r: role('a') } }) }, {})[0].change).toBe(
       'orphan',
     );
+  });
+
+  it("updates what takes the provider's default tags when they change, and nothing else", () => {
+    const tagged = (tags: Json) =>
+      stack(
+        {
+          aws_iam_role: { r: role('a') },
+          aws_iam_role_policy_attachment: { p: { role: 'a', policy_arn: 'arn' } },
+        },
+        { provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags }] }] } },
+      );
+    expect(plan(tagged({ team: 'a' }), tagged({ team: 'b' }))).toEqual(['update aws_iam_role.r']);
+    expect(plan(tagged({ team: 'a' }), tagged({ team: 'a' }))).toEqual([]);
+  });
+});
+
+describe('the resource types that take default tags', () => {
+  it('are the AWS types the stacks emit whose provider binding has tagsAll', async () => {
+    const configs = [
+      configWith(() => undefined),
+      configWith(
+        () => undefined,
+        parse(readFileSync(join(ROOT, 'config/cross-account.example.yaml'), 'utf8')),
+      ),
+      ...readdirSync(join(ROOT, 'config/scenarios')).map((file) =>
+        configWith(
+          () => undefined,
+          parse(readFileSync(join(ROOT, 'config/scenarios', file), 'utf8')),
+        ),
+      ),
+    ];
+    const types = new Set(
+      configs.flatMap((config) =>
+        Object.values(synthesize(config)).flatMap((tf) =>
+          Object.keys(tf.resource ?? {}).filter((type) => type.startsWith('aws_')),
+        ),
+      ),
+    );
+    const takesTags = async (type: string) => {
+      const module = await import(`@cdktf/provider-aws/lib/${type.slice(4).replace(/_/g, '-')}`);
+      const binding = Object.values(module).find(
+        (value) => (value as { tfResourceType?: string }).tfResourceType === type,
+      ) as { prototype: object };
+      return 'tagsAll' in binding.prototype;
+    };
+    const tagged = await Promise.all([...types].map(async (type) => [type, await takesTags(type)]));
+    expect(
+      tagged
+        .filter(([, takes]) => takes)
+        .map(([type]) => type)
+        .sort(),
+    ).toEqual([...TAKES_DEFAULT_TAGS].sort());
   });
 });
 

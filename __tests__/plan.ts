@@ -5,7 +5,7 @@
  * or orphan (the whole stack left the app, so nothing would plan its resources again).
  */
 import type { Json } from './helpers';
-import { FORCE_NEW } from './fixtures/force-new';
+import { FORCE_NEW, TAKES_DEFAULT_TAGS } from './fixtures/force-new';
 
 export type Change = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'orphan';
 
@@ -94,11 +94,25 @@ function planStack(
       ([address, body]) =>
         oldData.has(address) && !same(argumentsOf(oldData.get(address) ?? {}), argumentsOf(body)),
     )
-    .map(([address]) => `\${data.${address}.`);
+    // Referred to anywhere in an expression, not only at its start (`one([… data.http.x.…])`).
+    .map(([address]) => `data.${address}.`);
   for (const [address, body] of now) {
     if (changes.has(address) || !old.has(address)) continue;
     if (changedData.some((ref) => JSON.stringify(argumentsOf(body)).includes(ref)))
       changes.set(address, 'update');
+  }
+  // New default tags of the AWS provider reach every resource that takes them (its tags_all).
+  const defaultTags = (tf: Json | undefined) =>
+    (tf?.provider?.aws ?? []).map((p: Json) => [p.alias, p.default_tags]);
+  if (!same(defaultTags(before), defaultTags(after))) {
+    for (const address of now.keys()) {
+      if (
+        !changes.has(address) &&
+        old.has(address) &&
+        TAKES_DEFAULT_TAGS.has(address.split('.')[0])
+      )
+        changes.set(address, 'update');
+    }
   }
   const targets = new Set([...old.keys()].map((a) => moved.get(a) ?? a));
   for (const address of now.keys()) if (!targets.has(address)) changes.set(address, 'create');
