@@ -52,6 +52,17 @@ describe('Gateway and target options', () => {
   );
   const objects = objectsOf(stacks['prod-edge-demo-edge']);
 
+  it("admit routes only from the Gateway's own namespace with Same", () => {
+    const same = objectsOf(
+      synthesize(
+        configWith((raw) => (raw.clusters[0].gatewayApi.gateways[0].allowedRoutes = 'Same')),
+      )['prod-edge-demo-edge'],
+    )['Gateway/public'];
+    for (const listener of same.spec.listeners)
+      expect(listener.allowedRoutes).toEqual({ namespaces: { from: 'Same' } });
+    expect(valid(same)).toEqual([]);
+  });
+
   it('admit routes only from namespaces with the chosen labels', () => {
     const gateway = objects['Gateway/public'];
     for (const listener of gateway.spec.listeners) {
