@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { CATALOGUED_LBC_VERSIONS, lbcRelease } from '../catalog/aws-load-balancer-controller';
 import { POLICY_SHA256 } from '../catalog/aws-load-balancer-controller/iam-policies';
 import { LBC_RELEASES } from '../catalog/aws-load-balancer-controller/releases';
+import {
+  DEFAULT_EXTERNAL_DNS_CHART_VERSION,
+  EXTERNAL_DNS_FLAGS,
+  EXTERNAL_DNS_VALUE_FLAGS,
+  externalDnsRelease,
+} from '../catalog/external-dns';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
+import { EXTERNAL_DNS_MANAGED_FLAGS } from '../modules/external-dns/chart-values';
 
 const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
 const haveUpstream = existsSync(join(UPSTREAM, 'CHECKSUMS.md'));
@@ -98,5 +105,41 @@ describe('the Gateway API catalog', () => {
     expect(gatewayApiRelease('v1.6.0')?.standardResources).toEqual(
       expect.arrayContaining(['tcproutes', 'udproutes']),
     );
+  });
+});
+
+describe('the ExternalDNS catalog', () => {
+  it('knows what the default chart version runs, read at its tags', () => {
+    const release = externalDnsRelease(DEFAULT_EXTERNAL_DNS_CHART_VERSION);
+    expect(release).toMatchObject({
+      chart: {
+        repository: 'https://kubernetes-sigs.github.io/external-dns/',
+        name: 'external-dns',
+        version: '1.21.1',
+      },
+      catalogued: true,
+      appVersion: 'v0.21.0',
+      defaultAnnotationPrefix: 'external-dns.alpha.kubernetes.io/',
+      defaultManagedRecordTypes: ['A', 'AAAA', 'CNAME'],
+    });
+    expect(release.gatewaySources['gateway-tlsroute']).toEqual({
+      resource: 'tlsroutes',
+      version: 'v1alpha2',
+    });
+  });
+
+  it('passes another chart version through, marked as not checked', () => {
+    const release = externalDnsRelease('1.22.0');
+    expect(release.chart.version).toBe('1.22.0');
+    expect(release.catalogued).toBe(false);
+  });
+
+  it('names every flag the project owns once, from the chart values and extraArgs', () => {
+    const flags = [
+      ...Object.values(EXTERNAL_DNS_VALUE_FLAGS),
+      ...Object.values(EXTERNAL_DNS_FLAGS),
+    ];
+    expect(new Set(flags).size).toBe(flags.length);
+    expect([...EXTERNAL_DNS_MANAGED_FLAGS].sort()).toEqual(flags.sort());
   });
 });

@@ -1,41 +1,102 @@
 /**
- * The ExternalDNS Helm chart. Source: kubernetes-sigs/external-dns, `charts/external-dns/Chart.yaml`
- * at tag external-dns-helm-chart-1.21.1 (appVersion 0.21.0).
+ * ExternalDNS and its Helm chart, behind one lookup per chart version (`externalDnsRelease`).
+ * Sources: kubernetes-sigs/external-dns at tag external-dns-helm-chart-1.21.1 (the chart) and at
+ * v0.21.0 (the ExternalDNS release it runs). Updating to a new upstream release edits this file.
  */
+
 export const EXTERNAL_DNS_CHART = {
   repository: 'https://kubernetes-sigs.github.io/external-dns/',
   name: 'external-dns',
-  defaultVersion: '1.21.1',
-  /** The ExternalDNS release the default chart version runs. */
-  appVersion: 'v0.21.0',
+} as const;
+
+/** What one chart version runs, read at its tags. */
+interface ExternalDnsReleaseFacts {
+  /** The ExternalDNS release the chart runs (`appVersion` of charts/external-dns/Chart.yaml). */
+  readonly appVersion: string;
+  /**
+   * The annotation prefix it reads by default (`--annotation-prefix`, pkg/apis/externaldns/
+   * types.go:543 and source/annotations/annotations.go:22 at v0.21.0). v0.22.0 changed the
+   * default to `external-dns.kubernetes.io/`, without a fallback.
+   */
+  readonly defaultAnnotationPrefix: string;
+  /** The record types it manages without `--managed-record-types` (types.go:323 at v0.21.0). */
+  readonly defaultManagedRecordTypes: readonly string[];
+  /**
+   * What each Gateway API source watches, besides Gateways (v1) and Namespaces: source/gateway_
+   * {httproute,grpcroute}.go use `V1()`, source/gateway_{tlsroute,tcproute,udproute}.go
+   * `V1alpha2()`, at v0.21.0. An informer whose API version the cluster does not serve never
+   * syncs, and ExternalDNS exits at start-up (source/gateway.go:217-230, controller/execute.go:
+   * 93-95).
+   */
+  readonly gatewaySources: Readonly<Record<string, { resource: string; version: string }>>;
+}
+
+const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
+  '1.21.1': {
+    appVersion: 'v0.21.0',
+    defaultAnnotationPrefix: 'external-dns.alpha.kubernetes.io/',
+    defaultManagedRecordTypes: ['A', 'AAAA', 'CNAME'],
+    gatewaySources: {
+      'gateway-httproute': { resource: 'httproutes', version: 'v1' },
+      'gateway-grpcroute': { resource: 'grpcroutes', version: 'v1' },
+      'gateway-tlsroute': { resource: 'tlsroutes', version: 'v1alpha2' },
+      'gateway-tcproute': { resource: 'tcproutes', version: 'v1alpha2' },
+      'gateway-udproute': { resource: 'udproutes', version: 'v1alpha2' },
+    },
+  },
+};
+
+export const DEFAULT_EXTERNAL_DNS_CHART_VERSION = '1.21.1';
+
+export interface ExternalDnsRelease extends ExternalDnsReleaseFacts {
+  readonly chart: { readonly repository: string; readonly name: string; readonly version: string };
+  /**
+   * `true`: the facts were read at this chart version's tags. `false`: a chart version outside
+   * the catalog, which the project passes through unchecked, assuming the default version's facts.
+   */
+  readonly catalogued: boolean;
+}
+
+/** Everything a chart version needs: its chart reference and what ExternalDNS does there. */
+export function externalDnsRelease(chartVersion: string): ExternalDnsRelease {
+  const facts = RELEASES[chartVersion];
+  return {
+    ...(facts ?? RELEASES[DEFAULT_EXTERNAL_DNS_CHART_VERSION]),
+    chart: { ...EXTERNAL_DNS_CHART, version: chartVersion },
+    catalogued: facts !== undefined,
+  };
+}
+
+/**
+ * The flags the chart renders from its values (charts/external-dns/templates/deployment.yaml
+ * lines 96-138 at external-dns-helm-chart-1.21.1): a user's `extraArgs` may not repeat them for
+ * a value this project sets.
+ */
+export const EXTERNAL_DNS_VALUE_FLAGS = {
+  'provider.name': '--provider',
+  policy: '--policy',
+  registry: '--registry',
+  txtOwnerId: '--txt-owner-id',
+  domainFilters: '--domain-filter',
+  excludeDomains: '--exclude-domains',
+  sources: '--source',
+  annotationFilter: '--annotation-filter',
+  annotationPrefix: '--annotation-prefix',
+  managedRecordTypes: '--managed-record-types',
+  txtPrefix: '--txt-prefix',
+  txtSuffix: '--txt-suffix',
 } as const;
 
 /**
- * The annotation prefix ExternalDNS 0.21.0 reads by default (`--annotation-prefix`,
- * pkg/apis/externaldns/types.go:543 and source/annotations/annotations.go:22 at v0.21.0). v0.22.0
- * changed the default to `external-dns.kubernetes.io/`, without a fallback.
+ * Flags the chart has no value for, which this project passes in `extraArgs` (pkg/apis/
+ * externaldns/types.go at v0.21.0).
  */
-export const EXTERNAL_DNS_ANNOTATION_PREFIX = 'external-dns.alpha.kubernetes.io/';
-
-/**
- * What each Gateway API source of ExternalDNS 0.21.0 watches, besides Gateways (v1) and
- * Namespaces: source/gateway_{httproute,grpcroute}.go use `V1()`, source/gateway_{tlsroute,
- * tcproute,udproute}.go use `V1alpha2()`, at tag v0.21.0. An informer whose API version the
- * cluster does not serve never syncs, and ExternalDNS exits at start-up (source/gateway.go:217-230,
- * controller/execute.go:93-95).
- */
-export const EXTERNAL_DNS_GATEWAY_SOURCES: Readonly<
-  Record<string, { resource: string; version: string }>
-> = {
-  'gateway-httproute': { resource: 'httproutes', version: 'v1' },
-  'gateway-grpcroute': { resource: 'grpcroutes', version: 'v1' },
-  'gateway-tlsroute': { resource: 'tlsroutes', version: 'v1alpha2' },
-  'gateway-tcproute': { resource: 'tcproutes', version: 'v1alpha2' },
-  'gateway-udproute': { resource: 'udproutes', version: 'v1alpha2' },
-};
-
-/**
- * The record types ExternalDNS 0.21.0 manages without `--managed-record-types`
- * (pkg/apis/externaldns/types.go:323 at v0.21.0).
- */
-export const EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES = ['A', 'AAAA', 'CNAME'] as const;
+export const EXTERNAL_DNS_FLAGS = {
+  zoneIdFilter: '--zone-id-filter',
+  awsZoneType: '--aws-zone-type',
+  awsAssumeRole: '--aws-assume-role',
+  awsAssumeRoleExternalId: '--aws-assume-role-external-id',
+  migrateFromTxtOwner: '--migrate-from-txt-owner',
+  ingressClass: '--ingress-class',
+  gatewayLabelFilter: '--gateway-label-filter',
+} as const;

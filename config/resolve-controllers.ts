@@ -13,10 +13,7 @@ import {
 } from '../catalog/aws-load-balancer-controller';
 import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
-import {
-  EXTERNAL_DNS_CHART,
-  EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES,
-} from '../catalog/external-dns';
+import { externalDnsRelease } from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { IRSA_ROLE_ANNOTATION } from '../catalog/eks';
 import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
@@ -144,9 +141,12 @@ export function resolveLoadBalancerController(
 }
 
 /** What `--managed-record-types` makes of `recordTypes` (TXT is the registry's own type). */
-function managedRecordTypes(recordTypes: readonly string[] | undefined): string[] {
+function managedRecordTypes(
+  recordTypes: readonly string[] | undefined,
+  defaults: readonly string[],
+): string[] {
   const managed = recordTypes?.filter((type) => type !== 'TXT') ?? [];
-  return managed.length > 0 ? managed : [...EXTERNAL_DNS_DEFAULT_MANAGED_RECORD_TYPES];
+  return managed.length > 0 ? managed : [...defaults];
 }
 
 /** `clusters[i].loadBalancerController` → `clusters[i].gatewayApi`. */
@@ -312,14 +312,11 @@ export function resolveExternalDns(
     name: instance.serviceAccountName ?? names.serviceAccount,
     createdByChart: instance.createServiceAccount,
   };
+  const release = externalDnsRelease(instance.chartVersion);
   const resolved: LocalExternalDns = {
     name: instance.name,
     releaseName: names.release,
-    chart: {
-      repository: EXTERNAL_DNS_CHART.repository,
-      name: EXTERNAL_DNS_CHART.name,
-      version: instance.chartVersion,
-    },
+    chart: release.chart,
     identity:
       instance.identity === 'node-role'
         ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames }
@@ -337,7 +334,7 @@ export function resolveExternalDns(
     annotationFilter: instance.annotationFilter,
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,
     recordTypes: instance.recordTypes,
-    managedTypes: managedRecordTypes(instance.recordTypes),
+    managedTypes: managedRecordTypes(instance.recordTypes, release.defaultManagedRecordTypes),
     txtAffix:
       instance.txtPrefix !== undefined
         ? { prefix: instance.txtPrefix }

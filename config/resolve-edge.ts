@@ -4,7 +4,7 @@
  */
 import { LBC_VERSIONS_WITH_GATEWAY_API } from '../catalog/aws-load-balancer-controller';
 import { elbLogDeliveryAccount } from '../catalog/elb-log-delivery';
-import { EXTERNAL_DNS_CHART, EXTERNAL_DNS_GATEWAY_SOURCES } from '../catalog/external-dns';
+import { externalDnsRelease } from '../catalog/external-dns';
 import { servedInStandardChannel } from '../catalog/gateway-api';
 import type { Issues } from './issues';
 import type {
@@ -208,9 +208,8 @@ function checkGatewaySources(
   path: string,
   issues: Issues,
 ): void {
-  const gatewaySources = instance.sources.filter(
-    (source) => source in EXTERNAL_DNS_GATEWAY_SOURCES,
-  );
+  const dns = externalDnsRelease(instance.chartVersion);
+  const gatewaySources = instance.sources.filter((source) => source in dns.gatewaySources);
   if (gatewaySources.length === 0) return;
   if (!cluster.gatewayApi.enabled) {
     issues.add(
@@ -220,15 +219,15 @@ function checkGatewaySources(
     return;
   }
   const release = lbc?.gatewayApi?.support.gatewayApi;
-  // The versions each source watches are known for the catalogued chart's ExternalDNS only.
-  if (!release || instance.chartVersion !== EXTERNAL_DNS_CHART.defaultVersion) return;
+  // The versions each source watches are known for the catalogued charts' ExternalDNS only.
+  if (!release || !dns.catalogued) return;
   for (const source of gatewaySources) {
-    const { resource, version } = EXTERNAL_DNS_GATEWAY_SOURCES[source];
+    const { resource, version } = dns.gatewaySources[source];
     if (!servedInStandardChannel(release, resource, version)) {
       issues.add(
         path,
-        `${source}: ExternalDNS ${EXTERNAL_DNS_CHART.appVersion} (chart ${EXTERNAL_DNS_CHART.defaultVersion}) watches ${resource} ${version}, which the standard channel of Gateway API ${release.version} does not serve; it would not start. Gateway API sources that work: ${Object.entries(
-          EXTERNAL_DNS_GATEWAY_SOURCES,
+        `${source}: ExternalDNS ${dns.appVersion} (chart ${dns.chart.version}) watches ${resource} ${version}, which the standard channel of Gateway API ${release.version} does not serve; it would not start. Gateway API sources that work: ${Object.entries(
+          dns.gatewaySources,
         )
           .filter(([, watched]) =>
             servedInStandardChannel(release, watched.resource, watched.version),

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
-import { EXTERNAL_DNS_ANNOTATION_PREFIX, EXTERNAL_DNS_CHART } from '../catalog/external-dns';
+import { DEFAULT_EXTERNAL_DNS_CHART_VERSION, externalDnsRelease } from '../catalog/external-dns';
 import { labelKeyProblem, labelValueProblem } from './label-selector';
 
 /** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
@@ -316,7 +316,7 @@ export const externalDnsSchema = z.strictObject({
     'Instance name, unique per cluster. It names the release `external-dns-<name>` and the IAM role and policy `<clusterName>-external-dns-<name>`.',
   ),
   chartVersion: setting(
-    z._default(chartVersion, EXTERNAL_DNS_CHART.defaultVersion),
+    z._default(chartVersion, DEFAULT_EXTERNAL_DNS_CHART_VERSION),
     '`external-dns` chart version.',
   ),
   identity: setting(
@@ -367,7 +367,7 @@ export const externalDnsSchema = z.strictObject({
         /^[a-z0-9.-]+\/$/,
         'must be an annotation prefix ending in "/", such as external-dns.alpha.kubernetes.io/',
       ),
-      EXTERNAL_DNS_ANNOTATION_PREFIX,
+      externalDnsRelease(DEFAULT_EXTERNAL_DNS_CHART_VERSION).defaultAnnotationPrefix,
     ),
     '`--annotation-prefix`: the prefix of the annotations ExternalDNS reads (`<prefix>hostname`, …). Set explicitly, so a chart upgrade cannot change it silently: ExternalDNS v0.22 changed its default to `external-dns.kubernetes.io/`.',
   ),

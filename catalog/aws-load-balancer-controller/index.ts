@@ -31,6 +31,7 @@ export {
   GATEWAY_FEATURE_GATES,
   GATEWAY_FEATURE_GATES_SINCE,
   INGRESS_CLASS_PARAMS,
+  INGRESS_CONTROLLER,
   compareVersions,
 } from './releases';
 export {

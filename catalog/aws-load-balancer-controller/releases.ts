@@ -177,6 +177,9 @@ export type GatewayFeatureGate = keyof typeof GATEWAY_FEATURE_GATES;
 export const DEFAULT_SCHEME_VALUE_SINCE = 'v3.0.0';
 
 /** IngressClassParams (a chart CRD, cluster-scoped): what each ALB group of the project makes. */
+/** The controller name of the controller's Ingress support (IngressClass `spec.controller`). */
+export const INGRESS_CONTROLLER = 'ingress.k8s.aws/alb';
+
 export const INGRESS_CLASS_PARAMS = {
   apiVersion: 'elbv2.k8s.aws/v1beta1',
   kind: 'IngressClassParams',

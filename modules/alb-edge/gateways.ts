@@ -1,3 +1,5 @@
+import { GATEWAY_FEATURE_GATES } from '../../catalog/aws-load-balancer-controller';
+import { GATEWAY_CLASS } from '../../catalog/gateway-api';
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
 import type { ResolvedGateway } from '../../config/model';
 import { ALB_GROUP_LABEL } from '../../config/naming';
@@ -21,10 +23,10 @@ export interface AlbGatewayClassProps {
 
 export function gatewayClass(className: string): KubernetesObject {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'GatewayClass',
+    apiVersion: GATEWAY_CLASS.apiVersion,
+    kind: GATEWAY_CLASS.kind,
     metadata: { name: className, labels: MANAGED_BY_LABEL },
-    spec: { controllerName: 'gateway.k8s.aws/alb' },
+    spec: { controllerName: GATEWAY_FEATURE_GATES.ALBGatewayAPI },
   };
 }
 

@@ -1,3 +1,7 @@
+import {
+  INGRESS_CLASS_PARAMS,
+  INGRESS_CONTROLLER,
+} from '../../catalog/aws-load-balancer-controller';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ObjectManifest } from '../shared/object-manifest';
 import type { ITerraformDependable } from 'cdktf';
@@ -32,8 +36,8 @@ export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObjec
   // A string in the CRD (elbv2.k8s.aws IngressClassParams, spec.sslRedirectPort).
   if (props.sslRedirectPort !== undefined) spec.sslRedirectPort = String(props.sslRedirectPort);
   return {
-    apiVersion: 'elbv2.k8s.aws/v1beta1',
-    kind: 'IngressClassParams',
+    apiVersion: INGRESS_CLASS_PARAMS.apiVersion,
+    kind: INGRESS_CLASS_PARAMS.kind,
     metadata: { name: props.className, labels: MANAGED_BY_LABEL },
     spec,
   };
@@ -45,8 +49,12 @@ export function ingressClass(props: AlbIngressGroupProps): KubernetesObject {
     kind: 'IngressClass',
     metadata: { name: props.className, labels: MANAGED_BY_LABEL },
     spec: {
-      controller: 'ingress.k8s.aws/alb',
-      parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: props.className },
+      controller: INGRESS_CONTROLLER,
+      parameters: {
+        apiGroup: INGRESS_CLASS_PARAMS.apiVersion.split('/')[0],
+        kind: INGRESS_CLASS_PARAMS.kind,
+        name: props.className,
+      },
     },
   };
 }

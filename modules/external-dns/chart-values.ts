@@ -6,34 +6,17 @@
 import type { ResolvedExternalDns } from '../../config/model';
 import { serviceAccountValues } from '../shared/chart-values';
 import type { HelmValues } from '../shared/chart-values';
+import { EXTERNAL_DNS_FLAGS, EXTERNAL_DNS_VALUE_FLAGS } from '../../catalog/external-dns';
 import { ALB_GROUP_LABEL, ingressClassName } from '../../config/naming';
 
 /**
  * Flags that settings of an instance own, directly in `extraArgs` or through the chart values
- * the chart renders into flags (`provider.name` → `--provider`, `txtOwnerId` → `--txt-owner-id`, …
- * in the chart's templates/deployment.yaml).
+ * the chart renders into flags (the catalog says which).
  */
-export const EXTERNAL_DNS_MANAGED_FLAGS = [
-  '--provider',
-  '--policy',
-  '--registry',
-  '--txt-owner-id',
-  '--migrate-from-txt-owner',
-  '--domain-filter',
-  '--source',
-  '--annotation-filter',
-  '--annotation-prefix',
-  '--managed-record-types',
-  '--txt-prefix',
-  '--txt-suffix',
-  '--ingress-class',
-  '--gateway-label-filter',
-  '--exclude-domains',
-  '--zone-id-filter',
-  '--aws-zone-type',
-  '--aws-assume-role',
-  '--aws-assume-role-external-id',
-] as const;
+export const EXTERNAL_DNS_MANAGED_FLAGS: readonly string[] = [
+  ...Object.values(EXTERNAL_DNS_VALUE_FLAGS),
+  ...Object.values(EXTERNAL_DNS_FLAGS),
+];
 
 export interface ExternalDnsChartValuesProps {
   readonly instance: Pick<
@@ -71,10 +54,14 @@ export interface ExternalDnsChartValuesProps {
 function albGroupFlags(instance: Pick<ResolvedExternalDns, 'albGroups' | 'sources'>): string[] {
   if (!instance.albGroups) return [];
   const flags = instance.sources.includes('ingress')
-    ? instance.albGroups.map((group) => `--ingress-class=${ingressClassName(group)}`)
+    ? instance.albGroups.map(
+        (group) => `${EXTERNAL_DNS_FLAGS.ingressClass}=${ingressClassName(group)}`,
+      )
     : [];
   if (instance.sources.some((source) => source.startsWith('gateway-')))
-    flags.push(`--gateway-label-filter=${ALB_GROUP_LABEL} in (${instance.albGroups.join(',')})`);
+    flags.push(
+      `${EXTERNAL_DNS_FLAGS.gatewayLabelFilter}=${ALB_GROUP_LABEL} in (${instance.albGroups.join(',')})`,
+    );
   return flags;
 }
 
@@ -85,16 +72,16 @@ function albGroupFlags(instance: Pick<ResolvedExternalDns, 'albGroups' | 'source
 export function externalDnsChartValues(props: ExternalDnsChartValuesProps): HelmValues {
   const { instance } = props;
   const extraArgs = [
-    ...props.zoneIds.map((zoneId) => `--zone-id-filter=${zoneId}`),
-    ...(instance.zoneType ? [`--aws-zone-type=${instance.zoneType}`] : []),
+    ...props.zoneIds.map((zoneId) => `${EXTERNAL_DNS_FLAGS.zoneIdFilter}=${zoneId}`),
+    ...(instance.zoneType ? [`${EXTERNAL_DNS_FLAGS.awsZoneType}=${instance.zoneType}`] : []),
     ...(props.assumeRole
       ? [
-          `--aws-assume-role=${props.assumeRole.roleArn}`,
-          `--aws-assume-role-external-id=${props.assumeRole.externalId}`,
+          `${EXTERNAL_DNS_FLAGS.awsAssumeRole}=${props.assumeRole.roleArn}`,
+          `${EXTERNAL_DNS_FLAGS.awsAssumeRoleExternalId}=${props.assumeRole.externalId}`,
         ]
       : []),
     ...(instance.migrateFromTxtOwner
-      ? [`--migrate-from-txt-owner=${instance.migrateFromTxtOwner}`]
+      ? [`${EXTERNAL_DNS_FLAGS.migrateFromTxtOwner}=${instance.migrateFromTxtOwner}`]
       : []),
     ...albGroupFlags(instance),
     ...instance.extraArgs,
