@@ -6,7 +6,15 @@
  * balancers; a disruption budget and an explicit annotation prefix.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -598,22 +606,64 @@ describe('the controller chart values', () => {
 // ---------------------------------------------------------------------------------------------
 // The destroy guard, run against a stand-in `aws` command
 
+/**
+ * Runs the guard with a stand-in `aws` (its tag lookup answers `listed`) and, when `objects` is
+ * given, a stand-in `kubectl` that answers `<namespace>/<name> <finalizers>` lines per kind.
+ */
 function runGuard(
   listed: string,
   env: Record<string, string> = {},
+  objects?: Record<string, string>,
 ): { status: number | null; out: string; calls: string } {
   const dir = mkdtempSync(join(tmpdir(), 'eks-edge-guard-'));
   try {
     writeFileSync(join(dir, 'listed.txt'), listed);
     writeFileSync(
       join(dir, 'aws'),
-      `#!/bin/sh\necho "$*" >> "${dir}/calls.txt"\ncase "$1" in\n  sts) echo "AKIA SECRET TOKEN" ;;\n  resourcegroupstaggingapi) cat "${dir}/listed.txt" ;;\nesac\n`,
+      [
+        '#!/bin/sh',
+        `echo "$*" >> "${dir}/calls.txt"`,
+        'case "$1 $2" in',
+        '  sts*) echo "AKIA SECRET TOKEN" ;;',
+        `  resourcegroupstaggingapi*) cat "${dir}/listed.txt" ;;`,
+        '  "eks get-token") echo k8s-aws-v1.token ;;',
+        '  "eks describe-cluster") case "$*" in',
+        '    *endpoint*) echo https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com ;;',
+        '    *) printf %s "-----BEGIN CERTIFICATE-----" | base64 ;;',
+        '  esac ;;',
+        'esac',
+        '',
+      ].join('\n'),
     );
     chmodSync(join(dir, 'aws'), 0o755);
+    if (objects) {
+      for (const [kind, lines] of Object.entries(objects))
+        writeFileSync(join(dir, `objects-${kind}.txt`), lines);
+      writeFileSync(
+        join(dir, 'kubectl'),
+        [
+          '#!/bin/sh',
+          `echo "kubectl $*" >> "${dir}/calls.txt"`,
+          'for arg in "$@"; do',
+          `  [ -f "${dir}/objects-$arg.txt" ] && cat "${dir}/objects-$arg.txt"`,
+          'done',
+          'exit 0',
+          '',
+        ].join('\n'),
+      );
+      chmodSync(join(dir, 'kubectl'), 0o755);
+    }
+    // Only the tools the script may use: no kubectl of this machine, whatever is installed.
+    const tools = join(dir, 'tools');
+    mkdirSync(tools);
+    for (const tool of ['base64', 'cat', 'grep', 'mktemp', 'rm', 'sed', 'sleep']) {
+      const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+      symlinkSync(found.stdout.trim(), join(tools, tool));
+    }
     const run = spawnSync('/bin/sh', ['-c', DESTROY_GUARD_SCRIPT], {
       encoding: 'utf8',
       env: {
-        PATH: `${dir}:${process.env.PATH}`,
+        PATH: `${dir}:${tools}`,
         CLUSTER: 'edge-demo',
         REGION: 'eu-west-1',
         WAIT_SECONDS: '0',
@@ -659,6 +709,35 @@ describe('the destroy guard', () => {
     const run = runGuard(LEFT, { ACCEPT_ORPHANS: 'true' });
     expect(run.status).toBe(0);
     expect(run.out).toContain('acceptOrphansOnDestroy is true');
+  });
+
+  it('stops the destroy while Ingresses, Services or Gateways still carry its finalizers, where kubectl is installed', () => {
+    const run = runGuard(
+      '',
+      {},
+      {
+        'ingresses.networking.k8s.io':
+          'shop/web ["group.ingress.k8s.aws/public"]\nshop/plain ["example.com/other"]\n',
+        services: 'shop/api ["service.k8s.aws/resources"]\n',
+        'gateways.gateway.networking.k8s.io': 'gateway-system/public ["gateway.k8s.aws/alb"]\n',
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.out).toContain('ingresses.networking.k8s.io shop/web');
+    expect(run.out).toContain('services shop/api');
+    expect(run.out).toContain('gateways.gateway.networking.k8s.io gateway-system/public');
+    expect(run.out).not.toContain('shop/plain');
+    expect(run.calls).toContain(
+      'kubectl --server=https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com --token=k8s-aws-v1.token',
+    );
+    expect(run.calls).toContain('eks get-token --region eu-west-1 --cluster-name edge-demo');
+  });
+
+  it('says when kubectl is missing that only the AWS resources were checked', () => {
+    expect(runGuard('').out).toContain('kubectl is not installed');
+    const checked = runGuard('', {}, {});
+    expect(checked.status).toBe(0);
+    expect(checked.out).not.toContain('kubectl is not installed');
   });
 
   it("uses the stack's role for the AWS CLI", () => {
@@ -744,6 +823,9 @@ describe('the destroy guard of a controller the configuration turns off', () => 
         `#!/bin/sh\ncase "$1" in\n  resourcegroupstaggingapi) printf '${LEFT.replace(/\n/g, '\\n').replace(/\t/g, '\\t')}' ;;\nesac\n`,
       );
       chmodSync(join(dir, 'aws'), 0o755);
+      // A kubectl that sees no objects: this machine's is never asked.
+      writeFileSync(join(dir, 'kubectl'), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(dir, 'kubectl'), 0o755);
       const env = {
         ...process.env,
         PATH: `${dir}:${process.env.PATH}`,

@@ -9,16 +9,46 @@ import { terraformLiteral } from '../shared/terraform-string';
  * The destroy-time check, a POSIX shell script that needs only the AWS CLI. It lists the load
  * balancers and target groups the controller made for this cluster (it tags them
  * `elbv2.k8s.aws/cluster=<cluster>` and `<ingress|service|gateway…>/stack=<owner>`,
- * pkg/deploy/tracking/provider.go at v3.5.0), waits up to WAIT_SECONDS for the controller to
- * delete them (it does so asynchronously once their Ingress, Service or Gateway is gone), and
- * fails unless none is left, or ACCEPT_ORPHANS is true.
+ * pkg/deploy/tracking/provider.go at v3.5.0) and, where `kubectl` is installed, the Ingresses,
+ * Services and Gateways that still carry the controller's finalizers (pkg/shared_constants/
+ * finalizers.go at v3.5.0: their load balancers may not exist yet, or any more, and they would
+ * hang without the controller); it reaches the cluster with `aws eks get-token`, like the
+ * providers. It waits up to WAIT_SECONDS for the controller to finish (it deletes load balancers
+ * asynchronously once their owning object is gone), and fails unless nothing is left, or
+ * ACCEPT_ORPHANS is true.
  */
+/**
+ * The controller's finalizers on the objects it manages (pkg/shared_constants/finalizers.go at
+ * v3.5.0): an Ingress of an implicit or explicit group, a Service, an ALB or NLB Gateway.
+ */
+const FINALIZERS = [
+  'ingress\\.k8s\\.aws/resources',
+  'group\\.ingress\\.k8s\\.aws/',
+  'service\\.k8s\\.aws/resources',
+  'gateway\\.k8s\\.aws/(alb|nlb)',
+].join('|');
+
 export const DESTROY_GUARD_SCRIPT = `set -eu
 if [ -n "\${ROLE_ARN:-}" ]; then
   set -- $(aws sts assume-role --role-arn "$ROLE_ARN" --role-session-name eks-edge-destroy-guard --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
   export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"
 fi
+objects() {
+  command -v kubectl >/dev/null 2>&1 || return 0
+  endpoint=$(aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.endpoint --output text)
+  token=$(aws eks get-token \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --cluster-name "$CLUSTER" --query status.token --output text)
+  authority=$(mktemp)
+  aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.certificateAuthority.data --output text | base64 -d > "$authority"
+  for kind in ingresses.networking.k8s.io services gateways.gateway.networking.k8s.io; do
+    kubectl --server="$endpoint" --token="$token" --certificate-authority="$authority" \\
+      get "$kind" --all-namespaces \\
+      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.metadata.finalizers}{"\\n"}{end}' 2>/dev/null |
+      grep -E '${FINALIZERS}' | sed "s|^\\([^ ]*\\) .*|$kind \\1|" || true
+  done
+  rm -f "$authority"
+}
 left() {
+  objects
   aws resourcegroupstaggingapi get-resources \${PROFILE:+--profile "$PROFILE"} --region "$REGION" \\
     --tag-filters "Key=${LBC_CLUSTER_TAG},Values=$CLUSTER" \\
     --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup \\
@@ -32,6 +62,8 @@ while [ -n "$remaining" ] && [ "$waited" -lt "\${WAIT_SECONDS:-180}" ]; do
   waited=$((waited + 15))
   remaining=$(left)
 done
+command -v kubectl >/dev/null 2>&1 ||
+  echo "eks-edge: kubectl is not installed: the Kubernetes objects the controller manages are not checked, only its load balancers and target groups."
 if [ -z "$remaining" ]; then
   echo "eks-edge: no load balancer or target group of cluster $CLUSTER is left; the controller may go."
   exit 0
