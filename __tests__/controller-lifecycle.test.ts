@@ -302,6 +302,58 @@ describe('a Gateway API CRD older than the one in the cluster', () => {
   );
 });
 
+describe('the DNSEndpoint CRD of the ExternalDNS crd source', () => {
+  const withCrdSource = (change: (instance: Json) => void = () => undefined) =>
+    synthesize(
+      configWith((raw) => {
+        const [instance] = raw.clusters[0].externalDns;
+        instance.sources = [...instance.sources, 'crd'];
+        change(instance);
+      }),
+    )['prod-edge-demo'];
+  const dnsEndpoints = (tf: Json) =>
+    Object.entries((tf.resource.kubernetes_manifest ?? {}) as Json).filter(([, m]) =>
+      (m as Json)['//'].metadata.path.endsWith(
+        'external-dns-crds/customresourcedefinition-dnsendpoints.externaldns.k8s.io',
+      ),
+    );
+
+  it("is applied at the chart's version, pinned, adopted where it exists, before the instance", () => {
+    const tf = withCrdSource();
+    const [[name]] = dnsEndpoints(tf);
+    const download = Object.values(tf.data.http as Json).find((d: Json) =>
+      d.url.endsWith('/crds/dnsendpoints.externaldns.k8s.io.yaml'),
+    );
+    expect(download.url).toBe(
+      'https://raw.githubusercontent.com/kubernetes-sigs/external-dns/external-dns-helm-chart-1.21.1/charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml',
+    );
+    expect(JSON.stringify(download.lifecycle.postcondition)).toContain(
+      '96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe',
+    );
+    expect((tf.import as Json[]).map((i) => i.to)).toContain(`kubernetes_manifest.${name}`);
+    const release = resourceAt(tf, 'helm_release', 'external-dns-public/release');
+    expect(release.depends_on).toContain(`kubernetes_manifest.${name}`);
+    // The other instance does not read DNSEndpoints: it does not wait for the CRD.
+    const other = resourceAt(tf, 'helm_release', 'external-dns-private/release');
+    expect(other.depends_on).not.toContain(`kubernetes_manifest.${name}`);
+  });
+
+  it('is released, never deleted, when no instance this project deploys reads it', () => {
+    for (const tf of [
+      synthesize(configWith(() => undefined))['prod-edge-demo'],
+      withCrdSource((instance) => (instance.deploy = 'iam-only')),
+      withCrdSource((instance) => (instance.chartVersion = '1.22.0')),
+    ]) {
+      expect(dnsEndpoints(tf)).toEqual([]);
+      expect((tf.removed as Json[]).map((r) => r.from)).toContainEqual(
+        expect.stringMatching(
+          /^kubernetes_manifest\.external-dns-crds_customresourcedefinition-dnsendpoints/,
+        ),
+      );
+    }
+  });
+});
+
 describe('an upgrade from v3.4.3 to v3.5.0', () => {
   const [before, after] = [withVersion('v3.4.3'), withVersion('v3.5.0')];
   const changes = planChanges(before, after);

@@ -61,6 +61,7 @@ describe('the HCL rendering for review', () => {
       'moved',
       'output',
       'provider',
+      'removed',
       'resource',
       'terraform',
     ]);

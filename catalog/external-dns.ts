@@ -4,6 +4,9 @@
  * v0.21.0 (the ExternalDNS release it runs). Updating to a new upstream release edits this file.
  */
 
+import { crds } from './manifest-files';
+import type { PinnedManifestFile } from './manifest-files';
+
 export const EXTERNAL_DNS_CHART = {
   repository: 'https://kubernetes-sigs.github.io/external-dns/',
   name: 'external-dns',
@@ -29,6 +32,18 @@ interface ExternalDnsReleaseFacts {
    * 93-95).
    */
   readonly gatewaySources: Readonly<Record<string, { resource: string; version: string }>>;
+  /**
+   * The DNSEndpoint CRD the `crd` source reads, from the chart's `crds/` folder: Helm installs it
+   * on a release's first install and never upgrades it.
+   */
+  readonly dnsEndpointCrd: PinnedManifestFile;
+}
+
+/** The CRD of the `crd` source's DNSEndpoint objects. */
+export const DNS_ENDPOINT_CRD = 'dnsendpoints.externaldns.k8s.io';
+
+function chartFile(tag: string, path: string): string {
+  return `https://raw.githubusercontent.com/kubernetes-sigs/external-dns/${tag}/charts/external-dns/${path}`;
 }
 
 const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
@@ -42,6 +57,13 @@ const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
       'gateway-tlsroute': { resource: 'tlsroutes', version: 'v1alpha2' },
       'gateway-tcproute': { resource: 'tcproutes', version: 'v1alpha2' },
       'gateway-udproute': { resource: 'udproutes', version: 'v1alpha2' },
+    },
+    dnsEndpointCrd: {
+      name: 'dnsendpoints',
+      url: chartFile('external-dns-helm-chart-1.21.1', `crds/${DNS_ENDPOINT_CRD}.yaml`),
+      // sha256 of the file at the tag (git show <tag>:charts/external-dns/crds/<file> | sha256sum).
+      sha256: '96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe',
+      documents: crds(DNS_ENDPOINT_CRD),
     },
   },
 };

@@ -9,6 +9,7 @@ import type {
   LbcRelease,
   PinnedFile,
 } from '../catalog/aws-load-balancer-controller';
+import type { PinnedManifestFile } from '../catalog/manifest-files';
 import type { Partition } from '../catalog/partitions';
 import type { BackendConfig, CredentialsConfig } from './schema';
 import type { LbcChartOptions } from '../modules/aws-load-balancer-controller/chart-values';
@@ -229,6 +230,11 @@ export interface ResolvedExternalDns {
   readonly values: Readonly<Record<string, unknown>>;
   /** Who deploys the chart: this project, or another tool given the IAM and values. */
   readonly deploy: ChartDeploy;
+  /**
+   * The DNSEndpoint CRD at the chart's version, where the instance reads the `crd` source and
+   * the chart version is catalogued (otherwise the chart's first install brings it, as Helm does).
+   */
+  readonly dnsEndpointCrd?: PinnedManifestFile;
   /** Route 53 permissions in this account, or through a role in the DNS account. */
   readonly route53:
     { readonly kind: 'local' } | ({ readonly kind: 'cross-account' } & CrossAccountAccess);

@@ -335,6 +335,8 @@ export function resolveExternalDns(
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,
     recordTypes: instance.recordTypes,
     managedTypes: managedRecordTypes(instance.recordTypes, release.defaultManagedRecordTypes),
+    dnsEndpointCrd:
+      instance.sources.includes('crd') && release.catalogued ? release.dnsEndpointCrd : undefined,
     txtAffix:
       instance.txtPrefix !== undefined
         ? { prefix: instance.txtPrefix }

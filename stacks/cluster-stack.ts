@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedCluster, WorkloadIdentityMode } from '../config/model';
 import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controller';
 import { ControllerCrds } from '../modules/aws-load-balancer-controller/crds';
+import { externalDnsCrds } from '../modules/external-dns/crds';
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
@@ -99,6 +100,7 @@ export class ClusterStack extends ProjectStack {
     // and on destroy ExternalDNS goes first, while the LBC can still clean up.
     const controllerRelease = this.loadBalancerController?.release;
     const afterController = controllerRelease ? [controllerRelease] : [];
+    const dnsEndpointCrds = externalDnsCrds(this, cluster.externalDns);
     this.externalDns = cluster.externalDns.map(
       (instance) =>
         new ExternalDns(this, `external-dns-${instance.name}`, {
@@ -108,10 +110,14 @@ export class ClusterStack extends ProjectStack {
           partition: cluster.partition,
           identity: identities.of(instance.identity),
           roleOptions: cluster.roleOptions,
-          // Gateway API sources fail at start-up without their CRDs.
-          dependsOn: instance.sources.some((source) => source.startsWith('gateway-'))
-            ? [...afterController, ...crds.gatewayManifests]
-            : afterController,
+          // Gateway API and crd sources fail at start-up without their CRDs.
+          dependsOn: [
+            ...afterController,
+            ...(instance.sources.some((source) => source.startsWith('gateway-'))
+              ? crds.gatewayManifests
+              : []),
+            ...(instance.dnsEndpointCrd ? dnsEndpointCrds : []),
+          ],
         }),
     );
     identities.finish();
