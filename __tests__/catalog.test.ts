@@ -8,7 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUED_LBC_VERSIONS, lbcRelease } from '../catalog/aws-load-balancer-controller';
 import { POLICY_SHA256 } from '../catalog/aws-load-balancer-controller/iam-policies';
-import { LBC_RELEASES } from '../catalog/aws-load-balancer-controller/releases';
+import {
+  LBC_RELEASES,
+  chartCrdNames,
+  gatewayCrdNames,
+} from '../catalog/aws-load-balancer-controller/releases';
+import { parseAllDocuments } from 'yaml';
 import {
   DEFAULT_EXTERNAL_DNS_CHART_VERSION,
   EXTERNAL_DNS_FLAGS,
@@ -58,6 +63,35 @@ describe('the AWS Load Balancer Controller catalog', () => {
         expect(checksums).toContain(
           `| ${version} | \`${facts.gatewayCrds}\` | \`${facts.chartCrds}\` |`,
         );
+      }
+    },
+  );
+
+  upstreamIt(
+    'names the CRDs of the upstream files wherever a copy is shared (chart crds.yaml, gateway-crds.yaml)',
+    () => {
+      const names = (file: string) =>
+        parseAllDocuments(readFileSync(file, 'utf8'))
+          .map((document) => document.toJS())
+          .filter((object) => object?.kind === 'CustomResourceDefinition')
+          .map((object) => object.metadata.name)
+          .sort();
+      const shared = join(UPSTREAM, 'aws-load-balancer-controller');
+      const compared = CATALOGUED_LBC_VERSIONS.filter((version) =>
+        existsSync(join(shared, version, 'chart-crds', 'crds.yaml')),
+      );
+      expect(compared.length).toBeGreaterThan(0);
+      for (const version of compared) {
+        expect([version, names(join(shared, version, 'chart-crds', 'crds.yaml'))]).toEqual([
+          version,
+          [...chartCrdNames(version)].sort(),
+        ]);
+        const gateway = join(shared, version, 'crd-gateway', 'gateway-crds.yaml');
+        if (existsSync(gateway))
+          expect([version, names(gateway)]).toEqual([
+            version,
+            [...gatewayCrdNames(version)].sort(),
+          ]);
       }
     },
   );
