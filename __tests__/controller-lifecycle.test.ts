@@ -31,6 +31,7 @@ import {
   configIssues,
   configWith,
   exampleRaw,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -124,7 +125,6 @@ describe.each(['v2.13.4', 'v2.16.0', 'v2.17.1', 'v3.4.3', 'v3.5.0'])('controller
 });
 
 describe('one object of a pinned file, picked by Terraform', () => {
-  const haveTerraform = terraformEval('1') !== undefined;
   (haveTerraform ? it : it.skip)(
     'by kind and name, without a header part, status or creationTimestamp',
     () => {
@@ -201,8 +201,6 @@ describe('a CRD that would drop a version the cluster stores objects in', () => 
       expect(crd.lifecycle.precondition).toHaveLength(gatewayApi ? 2 : 1);
     }
   });
-
-  const haveTerraform = terraformEval('1') !== undefined;
   (haveTerraform ? it : it.skip)(
     'stops the plan only while the cluster stores a version the document lacks (evaluated by Terraform)',
     () => {
@@ -269,8 +267,6 @@ describe('a Gateway API CRD older than the one in the cluster', () => {
     expect(preconditions).toHaveLength(2);
     expect(notDowngraded.error_message).toContain('set gatewayApi.version to');
   });
-
-  const haveTerraform = terraformEval('1') !== undefined;
   (haveTerraform ? it : it.skip)(
     'stops the plan only when the cluster has a newer release (evaluated by Terraform)',
     () => {
@@ -434,7 +430,6 @@ const gatewayClass = (name: string, controllerName: string) => ({
 const preconditions = (resource: Json): { condition: string; error_message: string }[] =>
   resource.lifecycle?.precondition ?? [];
 const inner = (interpolation: string) => interpolation.slice(2, -1);
-const haveTerraform = terraformEval('1') !== undefined;
 const withTerraform = haveTerraform ? it : it.skip;
 
 describe("the controller's Gateway API feature gates", () => {

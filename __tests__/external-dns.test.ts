@@ -10,6 +10,7 @@ import {
   configWith,
   coreExampleRaw,
   EXAMPLE_PATH,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -512,7 +513,6 @@ describe('the TXT owner id on day 2', () => {
       ),
     );
   };
-  const haveTerraform = terraformEval('1') !== undefined;
   const withTerraform = haveTerraform ? it : it.skip;
 
   withTerraform('passes on a first install and with the same owner id', () => {

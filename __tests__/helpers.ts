@@ -140,9 +140,13 @@ export function terraformEval(expression: string): unknown {
 const PROVIDER_MIRROR = '/opt/tf-plugins';
 const AWS_IN_MIRROR = join(PROVIDER_MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
 
+/** Whether Terraform is on this machine (the tests that let it evaluate expressions need it). */
+export const haveTerraform = !spawnSync('terraform', ['version'], {
+  env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+}).error;
+
 /** Whether Terraform and the mirrored AWS provider are on this machine. */
-export const haveAwsProvider =
-  existsSync(AWS_IN_MIRROR) && !spawnSync('terraform', ['version']).error;
+export const haveAwsProvider = haveTerraform && existsSync(AWS_IN_MIRROR);
 
 /** `it` where Terraform and the mirrored AWS provider are on this machine, else `it.skip`. */
 export const withAwsProvider = haveAwsProvider ? it : it.skip;

@@ -14,6 +14,7 @@ import {
   addressOf,
   configIssues,
   configWith,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -222,8 +223,6 @@ describe('existing installs: a controller installed before by Helm, eksctl or an
       );
     }
   });
-
-  const haveTerraform = terraformEval('1') !== undefined;
   (haveTerraform ? it : it.skip)(
     'only where the Deployment of that release exists (evaluated by Terraform)',
     () => {
@@ -297,36 +296,36 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
       'existing-service-account',
     );
   });
-
-  const haveTerraform = terraformEval('1') !== undefined;
   /** A service account as the lookup returns it. */
   const account = (annotations: Record<string, string> = {}) => [
     { metadata: { name: 'aws-load-balancer-controller', namespace: 'kube-system', annotations } },
   ];
   const ROLE = 'arn:aws:iam::111122223333:role/edge-demo-aws-load-balancer-controller';
-  /** Evaluates a condition with the lookup's objects, the locals and the role ARN given. */
-  const evaluate = (tf: Json, condition: string, objects: Json[]) => {
+  /** A condition with the lookup's objects, the locals and the role ARN given (not evaluated). */
+  const given = (tf: Json, condition: string, objects: Json[]) => {
     let expression = condition.replace(/^\$\{([\s\S]*)\}$/, '$1');
     for (const [name, value] of Object.entries(tf.locals as Json))
       expression = expression.replaceAll(
         `local.${name}`,
         `(${(value as string).replace(/^\$\{([\s\S]*)\}$/, '$1')})`,
       );
-    return terraformEval(
-      expression
-        .replaceAll(`${lookupOf(tf)}.objects`, JSON.stringify(objects))
-        .replace(/aws_iam_role\.[\w-]+\.arn/g, JSON.stringify(ROLE)),
-    );
+    return `(${expression
+      .replaceAll(`${lookupOf(tf)}.objects`, JSON.stringify(objects))
+      .replace(/aws_iam_role\.[\w-]+\.arn/g, JSON.stringify(ROLE))})`;
   };
+  /** Every expression in one Terraform run (each run costs a process). */
+  const evaluated = (expressions: string[]) =>
+    terraformEval(`[${expressions.join(', ')}]`) as unknown[];
   const preconditions = (tf: Json, objects: Json[]) =>
-    (releaseOf(tf).lifecycle.precondition as Json[])
+    `[${(releaseOf(tf).lifecycle.precondition as Json[])
       .filter((p) => p.error_message.includes('service account'))
-      .map((p) => evaluate(tf, p.condition, objects));
+      .map((p) => given(tf, p.condition, objects))
+      .join(', ')}]`;
   const warns = (tf: Json, objects: Json[]) => {
     const [check] = Object.entries(tf.check as Json)
       .filter(([name]) => name.includes('existing-service-account'))
       .map(([, block]) => block);
-    return !evaluate(tf, check.assert[0].condition, objects);
+    return `!${given(tf, check.assert[0].condition, objects)}`;
   };
 
   (haveTerraform ? it : it.skip)(
@@ -336,23 +335,19 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
         'meta.helm.sh/release-name': 'aws-load-balancer-controller',
         'meta.helm.sh/release-namespace': 'kube-system',
       };
-      expect(preconditions(irsa, [])).toEqual([false, true]);
-      expect(preconditions(irsa, account(helmMade))).toEqual([true, false]);
-      expect(
-        preconditions(irsa, account({ ...helmMade, 'helm.sh/resource-policy': 'keep' })),
-      ).toEqual([true, true]);
-      expect(preconditions(irsa, account({ 'app.kubernetes.io/managed-by': 'eksctl' }))).toEqual([
-        true,
-        true,
-      ]);
-      // A release of that name in another namespace is another release.
-      expect(
-        preconditions(irsa, account({ ...helmMade, 'meta.helm.sh/release-namespace': 'other' })),
-      ).toEqual([true, true]);
-      // Another release's service account is not this release's to delete.
-      expect(
-        preconditions(irsa, account({ ...helmMade, 'meta.helm.sh/release-name': 'other' })),
-      ).toEqual([true, true]);
+      const cases: [Json[], boolean[]][] = [
+        [[], [false, true]],
+        [account(helmMade), [true, false]],
+        [account({ ...helmMade, 'helm.sh/resource-policy': 'keep' }), [true, true]],
+        [account({ 'app.kubernetes.io/managed-by': 'eksctl' }), [true, true]],
+        // A release of that name in another namespace is another release.
+        [account({ ...helmMade, 'meta.helm.sh/release-namespace': 'other' }), [true, true]],
+        // Another release's service account is not this release's to delete.
+        [account({ ...helmMade, 'meta.helm.sh/release-name': 'other' }), [true, true]],
+      ];
+      expect(evaluated(cases.map(([objects]) => preconditions(irsa, objects)))).toEqual(
+        cases.map(([, expected]) => expected),
+      );
     },
   );
 
@@ -360,16 +355,19 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
     'warn while its IRSA annotation is not what the identity needs (evaluated by Terraform)',
     () => {
       const annotated = (role: string) => account({ 'eks.amazonaws.com/role-arn': role });
-      expect(warns(irsa, annotated(ROLE))).toBe(false);
-      expect(warns(irsa, annotated('arn:aws:iam::111122223333:role/eksctl-made'))).toBe(true);
-      expect(warns(irsa, account())).toBe(true);
-      // With Pod Identity, an IRSA annotation wins over the association.
-      expect(warns(podIdentity, account())).toBe(false);
-      expect(warns(podIdentity, annotated('arn:aws:iam::111122223333:role/eksctl-made'))).toBe(
-        true,
+      const cases: [Json, Json[], boolean][] = [
+        [irsa, annotated(ROLE), false],
+        [irsa, annotated('arn:aws:iam::111122223333:role/eksctl-made'), true],
+        [irsa, account(), true],
+        // With Pod Identity, an IRSA annotation wins over the association.
+        [podIdentity, account(), false],
+        [podIdentity, annotated('arn:aws:iam::111122223333:role/eksctl-made'), true],
+        // A missing service account is the preconditions' to report.
+        [irsa, [], false],
+      ];
+      expect(evaluated(cases.map(([tf, objects]) => warns(tf, objects)))).toEqual(
+        cases.map(([, , expected]) => expected),
       );
-      // A missing service account is the preconditions' to report.
-      expect(warns(irsa, [])).toBe(false);
     },
   );
 });
