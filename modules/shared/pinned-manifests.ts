@@ -1,7 +1,11 @@
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { BUNDLE_VERSION_ANNOTATION, GATEWAY_API_GROUP } from '../../catalog/gateway-api';
+import {
+  BUNDLE_VERSION_ANNOTATION,
+  GATEWAY_API_GROUP,
+  GATEWAY_API_VERSIONS,
+} from '../../catalog/gateway-api';
 import type { ManifestDocument, PinnedManifestFile } from '../../catalog/manifest-files';
 import { Token } from 'cdktf';
 import {
@@ -178,7 +182,7 @@ function releaseNotDowngraded(
     // Terraform's || does not short-circuit: a version that is missing or not vX.Y.Z fails the
     // comparison, and try() makes that "nothing to compare".
     condition: `\${try(${releaseNumber(live)} <= ${releaseNumber(applied)}, true)}`,
-    errorMessage: `The cluster's ${document.name} is from Gateway API \${${live}}, newer than the \${${applied}} this release would apply: CRDs are never downgraded (the newer fields would be dropped, and from v1.5.0 the safe-upgrades admission policy refuses it). Keep them: set gatewayApi.version to \${${live}}.`,
+    errorMessage: `The cluster's ${document.name} is from Gateway API \${${live}}, newer than the \${${applied}} this release would apply: CRDs are never downgraded (the newer fields would be dropped, and from v1.5.0 the safe-upgrades admission policy refuses it). Keep them: set gatewayApi.version to \${${live}} (catalogued: ${GATEWAY_API_VERSIONS.join(', ')}; a newer release needs a newer eks-edge).`,
   };
 }
 
