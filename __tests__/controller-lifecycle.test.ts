@@ -221,8 +221,18 @@ describe('a CRD that would drop a version the cluster stores objects in', () => 
         given(condition, ['v1beta1'], []),
         given(condition, ['v1beta1'], other),
         given(`\${${message}}`, ['v1beta1'], live(['v1beta1', 'v1'])),
+        // CRDs of different shapes in one cluster (the provider gives each its own type).
+        given(condition, ['v1beta1'], [...differentShape, ...live(['v1beta1', 'v1'])]),
       ];
-      expect(terraformEval(`[${cases.join(', ')}]`)).toEqual([false, true, true, true, true, 'v1']);
+      expect(terraformEval(`[${cases.join(', ')}]`)).toEqual([
+        false,
+        true,
+        true,
+        true,
+        true,
+        'v1',
+        false,
+      ]);
     },
   );
 });
@@ -282,6 +292,8 @@ describe('a Gateway API CRD older than the one in the cluster', () => {
         given(condition, 'v1.6.0', live('v1.6.0-rc.1')),
         given(condition, 'v1.3.0', live()),
         given(condition, 'v1.3.0', []),
+        // CRDs of different shapes in one cluster (the provider gives each its own type).
+        given(condition, 'v1.3.0', [...differentShape, ...live('v1.6.0')]),
       ];
       expect(terraformEval(`[${cases.join(', ')}]`)).toEqual([
         false,
@@ -293,6 +305,7 @@ describe('a Gateway API CRD older than the one in the cluster', () => {
         true,
         true,
         true,
+        false,
       ]);
     },
   );
@@ -430,6 +443,13 @@ const gatewayClass = (name: string, controllerName: string) => ({
 const preconditions = (resource: Json): { condition: string; error_message: string }[] =>
   resource.lifecycle?.precondition ?? [];
 const inner = (interpolation: string) => interpolation.slice(2, -1);
+/** A CRD whose type differs from the others' (free-form schema parts): the lookups must cope. */
+const differentShape = [
+  {
+    metadata: { name: 'other.example.com', labels: { team: 'x' } },
+    spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object' } } }] },
+  },
+];
 const withTerraform = haveTerraform ? it : it.skip;
 
 describe("the controller's Gateway API feature gates", () => {
@@ -501,6 +521,13 @@ describe("the controller's Gateway API feature gates", () => {
     expect(holds([])).toBe(true);
     expect(holds([gatewayClass('istio', 'istio.io/gateway-controller')])).toBe(true);
     expect(holds([gatewayClass('public-alb', 'gateway.k8s.aws/alb')])).toBe(false);
+    // GatewayClasses of different shapes (one with a status) in one cluster.
+    expect(
+      holds([
+        { ...gatewayClass('istio', 'istio.io/gateway-controller'), status: { conditions: [] } },
+        gatewayClass('public-alb', 'gateway.k8s.aws/alb'),
+      ]),
+    ).toBe(false);
     const message = withLiveObjects(
       `"${guardOf(off, 'ALBGatewayAPI').error_message}"`,
       'gatewayclass',
@@ -673,6 +700,9 @@ function runGuard(
         'case "$1 $2" in',
         '  sts*) echo "AKIA SECRET TOKEN" ;;',
         `  resourcegroupstaggingapi*) cat "${dir}/listed.txt" ;;`,
+        '  eks*) [ -n "${FAIL_EKS:-}" ] && exit 254 ;;',
+        'esac',
+        'case "$1 $2" in',
         '  "eks get-token") echo k8s-aws-v1.token ;;',
         '  "eks describe-cluster") case "$*" in',
         '    *endpoint*) echo https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com ;;',
@@ -684,14 +714,20 @@ function runGuard(
     );
     chmodSync(join(dir, 'aws'), 0o755);
     if (objects) {
+      // `error: …` makes kubectl fail for that kind, with that message.
       for (const [kind, lines] of Object.entries(objects))
-        writeFileSync(join(dir, `objects-${kind}.txt`), lines);
+        writeFileSync(
+          join(dir, `${lines.startsWith('error: ') ? 'error' : 'objects'}-${kind}.txt`),
+          lines,
+        );
       writeFileSync(
         join(dir, 'kubectl'),
         [
           '#!/bin/sh',
           `echo "kubectl $*" >> "${dir}/calls.txt"`,
+          `[ -n "\${KUBECONFIG_SEEN:-}" ] && cat "$2" >> "${dir}/calls.txt"`,
           'for arg in "$@"; do',
+          `  [ -f "${dir}/error-$arg.txt" ] && { cat "${dir}/error-$arg.txt" >&2; exit 1; }`,
           `  [ -f "${dir}/objects-$arg.txt" ] && cat "${dir}/objects-$arg.txt"`,
           'done',
           'exit 0',
@@ -774,10 +810,45 @@ describe('the destroy guard', () => {
     expect(run.out).toContain('services shop/api');
     expect(run.out).toContain('gateways.gateway.networking.k8s.io gateway-system/public');
     expect(run.out).not.toContain('shop/plain');
-    expect(run.calls).toContain(
-      'kubectl --server=https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com --token=k8s-aws-v1.token',
-    );
     expect(run.calls).toContain('eks get-token --region eu-west-1 --cluster-name edge-demo');
+    // Its own kubeconfig: the token is in no command line.
+    expect(run.calls).toMatch(/kubectl --kubeconfig \S+ --request-timeout=10s get /);
+    expect(run.calls).not.toContain('k8s-aws-v1.token');
+  });
+
+  it('writes the kubeconfig with the cluster endpoint, its authority and the token', () => {
+    const run = runGuard('', { KUBECONFIG_SEEN: '1' }, {});
+    expect(run.calls).toContain('server: https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com');
+    expect(run.calls).toContain('token: k8s-aws-v1.token');
+    expect(run.calls).toMatch(/certificate-authority-data: \S+/);
+  });
+
+  it('says so, and checks AWS only, when the cluster cannot be listed', () => {
+    const denied = runGuard('', {}, { 'ingresses.networking.k8s.io': 'error: Unauthorized\n' });
+    expect(denied.status).toBe(0);
+    expect(denied.out).toContain(
+      'eks-edge: kubectl could not list ingresses.networking.k8s.io (error: Unauthorized): the Kubernetes objects the controller manages are not checked',
+    );
+    const unreachable = runGuard('', { FAIL_EKS: '1' }, {});
+    expect(unreachable.status).toBe(0);
+    expect(unreachable.out).toContain('the cluster could not be reached with aws eks');
+    // Still stopped by what is left in AWS.
+    expect(runGuard(LEFT, { FAIL_EKS: '1' }, {}).status).toBe(1);
+  });
+
+  it('skips a kind the cluster does not serve (no Gateway API)', () => {
+    const run = runGuard(
+      '',
+      {},
+      {
+        'gateways.gateway.networking.k8s.io':
+          'error: the server doesn\'t have a resource type "gateways"\n',
+        services: 'shop/api ["service.k8s.aws/resources"]\n',
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.out).toContain('services shop/api');
+    expect(run.out).not.toContain('could not list');
   });
 
   it('says when kubectl is missing that only the AWS resources were checked', () => {

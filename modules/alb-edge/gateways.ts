@@ -11,7 +11,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ImportIfExists, ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import type { AlbSettings } from './alb-settings';
-import { MANAGED_BY_LABEL } from '../shared/kubernetes-object';
+import { MANAGED_BY_LABEL, foundObjects } from '../shared/kubernetes-object';
 import type { KubernetesObject } from '../shared/kubernetes-object';
 
 export interface AlbGatewayClassProps {
@@ -167,7 +167,7 @@ export class AlbGateway extends Construct {
     new ImportIfExists(this, 'adopt-configuration', {
       to: `${this.configuration.terraformResourceType}.${this.configuration.friendlyUniqueId}`,
       importId: `apiVersion=${apiVersion},kind=LoadBalancerConfiguration,namespace=${props.namespace},name=${props.name}`,
-      exists: `length(${objects} == null ? [] : ${objects}) > 0`,
+      exists: `length(${foundObjects(objects)}) > 0`,
     });
     for (const otherId of Object.values(CONFIGURATION_ID).filter(
       (c) => c !== CONFIGURATION_ID[apiVersion],

@@ -33,37 +33,60 @@ if [ -n "\${ROLE_ARN:-}" ]; then
   set -- $(aws sts assume-role --role-arn "$ROLE_ARN" --role-session-name eks-edge-destroy-guard --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
   export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"
 fi
-objects() {
-  command -v kubectl >/dev/null 2>&1 || return 0
-  endpoint=$(aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.endpoint --output text)
-  token=$(aws eks get-token \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --cluster-name "$CLUSTER" --query status.token --output text)
-  authority=$(mktemp)
-  aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.certificateAuthority.data --output text | base64 -d > "$authority"
-  for kind in ingresses.networking.k8s.io services gateways.gateway.networking.k8s.io; do
-    kubectl --server="$endpoint" --token="$token" --certificate-authority="$authority" \\
-      get "$kind" --all-namespaces \\
-      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.metadata.finalizers}{"\\n"}{end}' 2>/dev/null |
-      grep -E '${FINALIZERS}' | sed "s|^\\([^ ]*\\) .*|$kind \\1|" || true
-  done
-  rm -f "$authority"
+kube=unknown
+kubeconfig=""
+listing=$(mktemp)
+trap 'rm -f "$kubeconfig" "$listing"' EXIT
+unchecked() {
+  kube=no
+  echo "eks-edge: $1: the Kubernetes objects the controller manages are not checked, only its load balancers and target groups." >&2
 }
-left() {
-  objects
+# A kubeconfig of its own (mode 600), so that the token is in no command line.
+connect() {
+  command -v kubectl >/dev/null 2>&1 || { unchecked "kubectl is not installed"; return 0; }
+  endpoint=$(aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.endpoint --output text) &&
+    authority=$(aws eks describe-cluster \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --name "$CLUSTER" --query cluster.certificateAuthority.data --output text) &&
+    token=$(aws eks get-token \${PROFILE:+--profile "$PROFILE"} --region "$REGION" --cluster-name "$CLUSTER" --query status.token --output text) ||
+    { unchecked "the cluster could not be reached with aws eks describe-cluster and get-token"; return 0; }
+  kubeconfig=$(mktemp)
+  printf 'apiVersion: v1\\nkind: Config\\nclusters:\\n- name: eks\\n  cluster:\\n    server: %s\\n    certificate-authority-data: %s\\nusers:\\n- name: eks\\n  user:\\n    token: %s\\ncontexts:\\n- name: eks\\n  context: {cluster: eks, user: eks}\\ncurrent-context: eks\\n' \\
+    "$endpoint" "$authority" "$token" > "$kubeconfig"
+  kube=yes
+}
+objects() {
+  [ "$kube" = yes ] || return 0
+  for kind in ingresses.networking.k8s.io services gateways.gateway.networking.k8s.io; do
+    if ! listed=$(kubectl --kubeconfig "$kubeconfig" --request-timeout=10s get "$kind" --all-namespaces \\
+      -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.metadata.finalizers}{"\\n"}{end}' 2>&1); then
+      case "$listed" in
+        *"doesn't have a resource type"*) continue ;; # no Gateway API in the cluster
+      esac
+      unchecked "kubectl could not list $kind ($listed)"
+      return 0
+    fi
+    printf '%s\\n' "$listed" | grep -E '${FINALIZERS}' | sed "s|^\\([^ ]*\\) .*|$kind \\1|" || true
+  done
+}
+connect
+resources() {
   aws resourcegroupstaggingapi get-resources \${PROFILE:+--profile "$PROFILE"} --region "$REGION" \\
     --tag-filters "Key=${LBC_CLUSTER_TAG},Values=$CLUSTER" \\
     --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup \\
     --query 'ResourceTagMappingList[].[ResourceARN, join(\`, \`, Tags[?ends_with(Key, \`/stack\`)].join(\`=\`, [Key, Value]))]' \\
     --output text
 }
+# In this shell, not a subshell: a kubectl that fails once is not asked again.
+poll() {
+  objects > "$listing"
+  remaining=$(cat "$listing"; resources)
+}
 waited=0
-remaining=$(left)
+poll
 while [ -n "$remaining" ] && [ "$waited" -lt "\${WAIT_SECONDS:-180}" ]; do
   sleep 15
   waited=$((waited + 15))
-  remaining=$(left)
+  poll
 done
-command -v kubectl >/dev/null 2>&1 ||
-  echo "eks-edge: kubectl is not installed: the Kubernetes objects the controller manages are not checked, only its load balancers and target groups."
 if [ -z "$remaining" ]; then
   echo "eks-edge: no load balancer or target group of cluster $CLUSTER is left; the controller may go."
   exit 0

@@ -19,7 +19,7 @@ const byVersion = (a: string, b: string) => {
  * version, pinned by sha256, for the instances this project deploys: the chart ships it in
  * `crds/`, which Helm installs on a release's first install and never upgrades. An existing one
  * (from such a first install) is adopted. With instances of several chart versions, the newest
- * one's. When no instance needs it any more, it is released, never deleted: its objects are the
+ * one's. When no instance needs it any more, it is released, not deleted: its objects are the
  * applications'. Returns what the instances reading it must wait for.
  */
 export function externalDnsCrds(

@@ -1,5 +1,6 @@
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import type { Construct } from 'constructs';
+import { foundObjects } from '../shared/kubernetes-object';
 
 export interface TxtOwnerGuardProps {
   readonly releaseName: string;
@@ -36,7 +37,7 @@ export function txtOwnerGuard(
   id: string,
   props: TxtOwnerGuardProps,
 ): DataKubernetesResources {
-  const objects = '(self.objects == null ? [] : self.objects)';
+  const objects = foundObjects('self.objects');
   return new DataKubernetesResources(scope, id, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

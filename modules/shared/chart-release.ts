@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { ChartRef } from '../../config/model';
 import { chartValues, valuesYaml } from './chart-values';
 import type { HelmValues } from './chart-values';
+import { foundObjects } from './kubernetes-object';
 
 export interface ChartReleaseProps {
   readonly releaseName: string;
@@ -110,6 +111,6 @@ function adoptExistingRelease(
   new ImportIfExists(scope, `${id}-adopt`, {
     to: `${Release.tfResourceType}.${release.friendlyUniqueId}`,
     importId: `${props.namespace}/${props.releaseName}`,
-    exists: `length(${objects} == null ? [] : ${objects}) > 0`,
+    exists: `length(${foundObjects(objects)}) > 0`,
   });
 }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IRSA_ROLE_ANNOTATION } from '../../catalog/eks';
 import type { ServiceAccountRef, WorkloadServiceAccount } from '../../config/model';
 import { CheckBlock } from './terraform-blocks';
+import { foundObjects } from './kubernetes-object';
 
 export interface ExistingServiceAccountProps {
   readonly serviceAccount: ServiceAccountRef;
@@ -47,7 +48,7 @@ export class ExistingServiceAccount extends Construct {
       fieldSelector: `metadata.name=${name}`,
     });
     const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
-    const found = `(${objects} == null ? [] : ${objects})`;
+    const found = foundObjects(objects);
     const annotation = (key: string) =>
       `try(${found}[0].metadata.annotations[${JSON.stringify(key)}], "")`;
     const ownRelease = `${annotation(HELM_RELEASE_NAME)} == ${JSON.stringify(props.releaseName)} && ${annotation(HELM_RELEASE_NAMESPACE)} == ${JSON.stringify(namespace)}`;

@@ -2,6 +2,7 @@ import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kub
 import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CRD_API_VERSION } from '../../catalog/manifest-files';
+import { foundObjects } from './kubernetes-object';
 
 /** A cluster-scoped custom kind: the lookup lists every object of it, in no namespace. */
 export interface ClusterScopedKind {
@@ -47,7 +48,7 @@ export class LiveObjects extends Construct {
       kind: kind.kind,
       count: Token.asNumber(`\${${definitions} == null ? 0 : min(length(${definitions}), 1)}`),
     });
-    this.objects = `flatten([for lookup in ${address(lookup)} : lookup.objects == null ? [] : lookup.objects])`;
+    this.objects = `flatten([for lookup in ${address(lookup)} : ${foundObjects('lookup.objects')}])`;
   }
 
   /** A Terraform expression: the names of the objects for which `condition(object)` holds. */

@@ -16,6 +16,7 @@ import {
   resourceAddress,
 } from './terraform-blocks';
 import { verifiedDownload } from './verified-download';
+import { foundObjects } from './kubernetes-object';
 
 export interface PinnedManifestsProps {
   /** The files to apply now, each downloaded at plan time and accepted only with its sha256. */
@@ -76,7 +77,7 @@ export class PinnedManifests extends Construct {
         );
         // A plain address, not a token: the HCL of the import blocks is written outside cdktf.
         const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
-        existing.set(key, `(${objects} == null ? [] : ${objects})`);
+        existing.set(key, foundObjects(objects));
       }
       return existing.get(key) ?? '[]';
     };
