@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { TAKES_DEFAULT_TAGS } from './fixtures/force-new';
-import { configWith, haveAwsProvider, plainTerraform, synthesize } from './helpers';
+import { configWith, haveAwsProvider, haveTerraform, plainTerraform, synthesize } from './helpers';
 import type { Json } from './helpers';
 import { planChanges } from './plan';
 
@@ -106,6 +106,40 @@ describe('the plan classifier', () => {
       );
     expect(plan(tagged({ team: 'a' }), tagged({ team: 'b' }))).toEqual(['update aws_iam_role.r']);
     expect(plan(tagged({ team: 'a' }), tagged({ team: 'a' }))).toEqual([]);
+  });
+});
+
+describe('a move from the instances of a for_each resource', () => {
+  const before = stack({
+    terraform_data: { bundle: { for_each: '${toset(["a", "b"])}', input: '${each.key}' } },
+  });
+  const after = stack(
+    { terraform_data: { a: { input: 'a' }, b: { input: 'b' } } },
+    {
+      moved: [
+        { from: 'terraform_data.bundle["a"]', to: 'terraform_data.a' },
+        { from: 'terraform_data.bundle["b"]', to: 'terraform_data.b' },
+      ],
+    },
+  );
+
+  it('destroys and creates nothing, for the classifier', () => {
+    expect(plan(before, after)).toEqual([]);
+  });
+
+  (haveTerraform ? it : it.skip)('destroys and creates nothing, for Terraform', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-edge-moved-'));
+    try {
+      const terraform = plainTerraform(dir);
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(before));
+      expect(terraform('apply', '-auto-approve', '-input=false', '-no-color').status).toBe(0);
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(after));
+      const run = terraform('plan', '-input=false', '-no-color', '-detailed-exitcode');
+      expect(run.stdout).toContain('has moved to terraform_data.a');
+      expect(run.stdout).toContain('0 to add, 0 to change, 0 to destroy');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -245,7 +279,29 @@ function terraformActions(cases: readonly Case[]): string[] {
         name_prefix: '',
       },
     };
+    const role = {
+      type: 'aws_iam_role',
+      before: { name: 'r', assume_role_policy: '{"Version":"2012-10-17","Statement":[]}' },
+      computed: {
+        id: 'r',
+        arn: 'arn:aws:iam::111122223333:role/r',
+        unique_id: 'AROAEXAMPLE',
+        path: '/',
+        max_session_duration: 3600,
+        force_detach_policies: false,
+        managed_policy_arns: [],
+        inline_policy: [],
+        tags: {},
+        tags_all: {},
+      },
+    };
     const cases: [string, Case, string][] = [
+      [
+        "a role's path and session duration written out at the provider's defaults",
+        { ...role, config: { ...role.before, path: '/', max_session_duration: 3600 } },
+        'no-op',
+      ],
+      ['a role path', { ...role, config: { ...role.before, path: '/eks-edge/' } }, 'replace'],
       ['a tag value', { ...tag, config: { ...tag.before, value: '2' } }, 'update'],
       ['a tag key', { ...tag, config: { ...tag.before, key: 'other' } }, 'replace'],
       [

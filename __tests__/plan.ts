@@ -5,7 +5,7 @@
  * or orphan (the whole stack left the app, so nothing would plan its resources again).
  */
 import type { Json } from './helpers';
-import { FORCE_NEW, TAKES_DEFAULT_TAGS } from './fixtures/force-new';
+import { FORCE_NEW, PROVIDER_DEFAULTS, TAKES_DEFAULT_TAGS } from './fixtures/force-new';
 
 export type Change = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'orphan';
 
@@ -41,10 +41,15 @@ function valueAt(body: Json, path: string): unknown {
     );
 }
 
-/** The object's own arguments, without meta-arguments and without what `ignored` lists. */
-function argumentsOf(body: Json, ignored: readonly string[] = []): Json {
+/**
+ * The object's own arguments, without meta-arguments and without what `ignored` lists; an
+ * argument left out stands at the provider's default, as Terraform compares it.
+ */
+function argumentsOf(body: Json, ignored: readonly string[] = [], type = ''): Json {
   return Object.fromEntries(
-    Object.entries(body).filter(([key]) => !META.has(key) && !ignored.includes(key)),
+    Object.entries({ ...PROVIDER_DEFAULTS[type], ...body }).filter(
+      ([key]) => !META.has(key) && !ignored.includes(key),
+    ),
   );
 }
 
@@ -75,16 +80,20 @@ function planStack(
     const target = moved.get(address) ?? address;
     const next = now.get(target);
     const type = address.split('.')[0];
+    // A for_each resource whose instances moved elsewhere (`moved { from = a["k"] }`) is gone
+    // from its address without a destroy.
+    if (!next && [...moved.keys()].some((from) => from.startsWith(`${address}[`))) continue;
     if (!next) {
       changes.set(address, released.has(address) ? 'forget' : 'delete');
       continue;
     }
     // Terraform plans only what the new configuration's ignore_changes does not list.
     const ignored: string[] = next.lifecycle?.ignore_changes ?? [];
-    if (same(argumentsOf(body, ignored), argumentsOf(next, ignored))) continue;
+    const [was, is] = [argumentsOf(body, ignored, type), argumentsOf(next, ignored, type)];
+    if (same(was, is)) continue;
     const forceNew = (FORCE_NEW[type] ?? [])
       .filter((path) => !ignored.includes(path.split('.')[0]))
-      .some((path) => !same(valueAt(body, path), valueAt(next, path)));
+      .some((path) => !same(valueAt(was, path), valueAt(is, path)));
     changes.set(target, forceNew ? 'replace' : 'update');
   }
   // A resource that reads a changed data source (a policy document, say) is updated through it.
@@ -114,7 +123,10 @@ function planStack(
         changes.set(address, 'update');
     }
   }
-  const targets = new Set([...old.keys()].map((a) => moved.get(a) ?? a));
+  const targets = new Set([
+    ...[...old.keys()].map((a) => moved.get(a) ?? a),
+    ...[...moved].filter(([from]) => old.has(from.replace(/\[.*\]$/, ''))).map(([, to]) => to),
+  ]);
   for (const address of now.keys()) if (!targets.has(address)) changes.set(address, 'create');
   // A force-new argument that refers to a resource being made anew changes with it.
   for (let changed = true; changed;) {
