@@ -5,7 +5,6 @@ import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/m
 import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
-import { existingServiceAccountChecks } from '../shared/existing-service-account';
 import type { HelmValues } from '../shared/chart-values';
 import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
@@ -105,23 +104,16 @@ export class AwsLoadBalancerController extends Construct {
       defaultValues: LBC_DEFAULT_VALUES,
       timeoutSeconds: 600,
       dependsOn: [...this.identity.grants, ...props.crds],
-      // Only a release this project deploys sets the feature gates and uses the service account:
-      // only then are they checked.
+      // Only a release this project deploys sets the feature gates: only then are they checked.
       preconditions:
         controller.deploy === 'helm'
-          ? [
-              ...gatewayGateGuard(this, {
-                featureGates: controller.featureGates,
-                edgeStackName: props.edgeStackName,
-              }),
-              ...existingServiceAccountChecks(
-                this,
-                controller.releaseName,
-                controller.serviceAccount,
-                this.identity,
-              ),
-            ]
+          ? gatewayGateGuard(this, {
+              featureGates: controller.featureGates,
+              edgeStackName: props.edgeStackName,
+            })
           : [],
+      serviceAccount: controller.serviceAccount,
+      identity: this.identity,
     };
     this.chartValues = releaseValues(chart);
     this.release = chartDeployment(this, 'release', controller.deploy, chart);

@@ -1,5 +1,6 @@
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { Construct } from 'constructs';
+import { compareVersions } from '../../catalog/aws-load-balancer-controller';
 import { DNS_ENDPOINT_CRD } from '../../catalog/external-dns';
 import { crds } from '../../catalog/manifest-files';
 import type { ResolvedExternalDns } from '../../config/model';
@@ -8,11 +9,8 @@ import { PinnedManifests } from '../shared/pinned-manifests';
 /** Construct id: part of the object's Terraform address, which must never change. */
 const ID = 'external-dns-crds';
 
-/** `1.21.1` before `1.22.0`. */
-const byVersion = (a: string, b: string) => {
-  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-  return x.map((part, i) => part - (y[i] ?? 0)).find((d) => d !== 0) ?? 0;
-};
+/** Chart versions (`1.21.1`) in the order of releases. */
+const byVersion = (a: string, b: string) => compareVersions(`v${a}`, `v${b}`);
 
 /**
  * The DNSEndpoint CRD that ExternalDNS's `crd` source reads, applied by the project at the chart's

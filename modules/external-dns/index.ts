@@ -9,7 +9,6 @@ import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
 import type { HelmValues } from '../shared/chart-values';
-import { existingServiceAccountChecks } from '../shared/existing-service-account';
 import { externalDnsChartValues } from './chart-values';
 import { hostedZoneArn, route53AccessStatements } from './route53-policy';
 import { txtOwnerGuard } from './txt-owner-guard';
@@ -104,15 +103,8 @@ export class ExternalDns extends Construct {
       userValues: instance.values,
       timeoutSeconds: 300,
       dependsOn: [...this.identity.grants, ...props.dependsOn],
-      preconditions:
-        instance.deploy === 'helm'
-          ? existingServiceAccountChecks(
-              this,
-              instance.releaseName,
-              instance.serviceAccount,
-              this.identity,
-            )
-          : [],
+      serviceAccount: instance.serviceAccount,
+      identity: this.identity,
     };
     this.chartValues = releaseValues(chart);
     this.release = chartDeployment(this, 'release', instance.deploy, chart);

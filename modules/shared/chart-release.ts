@@ -4,7 +4,8 @@ import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kub
 import { ImportIfExists, ReleasedResource, pathFromStack } from './terraform-blocks';
 import { literalStrings } from './terraform-string';
 import type { Construct } from 'constructs';
-import type { ChartRef } from '../../config/model';
+import type { ChartRef, WorkloadServiceAccount } from '../../config/model';
+import { existingServiceAccountChecks } from './existing-service-account';
 import { chartValues, valuesYaml } from './chart-values';
 import type { HelmValues } from './chart-values';
 import { foundObjects } from './kubernetes-object';
@@ -25,6 +26,10 @@ export interface ChartReleaseProps {
   readonly dependsOn: ITerraformDependable[];
   /** What the plan checks before it may change the release. */
   readonly preconditions?: { readonly condition: string; readonly errorMessage: string }[];
+  /** The workload's service account: one the chart does not create is checked before the release. */
+  readonly serviceAccount: WorkloadServiceAccount;
+  /** The workload's identity, which says what the service account's IRSA annotation must hold. */
+  readonly identity: { readonly irsaRoleArn?: string };
 }
 
 /** The values a release of the chart gets (strings as Terraform must read them literally). */
@@ -67,6 +72,10 @@ export function chartDeployment(
  * on it really can use it), rolled back on failure, with a bounded history.
  */
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
+  const preconditions = [
+    ...(props.preconditions ?? []),
+    ...existingServiceAccountChecks(scope, props.releaseName, props.serviceAccount, props.identity),
+  ];
   const release = new Release(scope, id, {
     name: props.releaseName,
     repository: props.chart.repository,
@@ -80,8 +89,8 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     cleanupOnFail: true,
     maxHistory: 10,
     dependsOn: props.dependsOn,
-    lifecycle: props.preconditions?.length
-      ? { precondition: props.preconditions.map((p) => ({ ...p })) }
+    lifecycle: preconditions.length
+      ? { precondition: preconditions.map((p) => ({ ...p })) }
       : undefined,
   });
   adoptExistingRelease(scope, id, release, props);
