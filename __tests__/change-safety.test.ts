@@ -144,9 +144,10 @@ export const EDITS: Edit[] = [
     askedFor: 'the removed groups, gateways and logs',
   },
   {
-    name: 'move the state from local files to S3',
+    // The roles' owner tag names the new state (see docs/operations.md, Who owns a role name).
+    name: 'move the state from local files to S3 (with `cdktf deploy --migrate-state`)',
     edit: (raw) => (raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1' }),
-    plan: [],
+    plan: ['update aws_iam_role ×3'],
   },
   {
     name: 'change the TXT owner id, migrating the records',

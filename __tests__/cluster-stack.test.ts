@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
+import { ROLE_OWNER_TAGS } from '../config/naming';
 import {
   addressOf,
   configIssues,
@@ -637,7 +638,7 @@ describe('an identity switch', () => {
 });
 
 describe('moving the state from local files to S3', () => {
-  it('changes the backend block of every stack, and the Terraform it needs, and nothing else', () => {
+  it('changes the backend block of every stack, the Terraform it needs and the state tag of each role, nothing else', () => {
     const local = synthesize(configWith(() => undefined));
     const s3 = synthesize(
       configWith(
@@ -656,6 +657,16 @@ describe('moving the state from local files to S3', () => {
       expect(s3[stack].terraform.backend).toHaveProperty('s3');
       // S3-native locking (use_lockfile) needs Terraform 1.10.
       expect(s3[stack].terraform.required_version).toBe('>= 1.10');
+      // The roles name the state they belong to (an update in place), and their name claim
+      // compares it (a check, not a change): see role-ownership.test.ts.
+      const roles = (tf: Json) => Object.values(tf.resource?.aws_iam_role ?? {}) as Json[];
+      const location = `s3://acme-tf-state/eks-edge/${stack}.tfstate`;
+      for (const role of roles(s3[stack])) {
+        expect(role.tags[ROLE_OWNER_TAGS.state]).toBe(location);
+        expect(role.lifecycle.precondition[0].condition).toContain(`"${location}"`);
+        delete role.tags[ROLE_OWNER_TAGS.state];
+      }
+      for (const role of [...roles(s3[stack]), ...roles(local[stack])]) delete role.lifecycle;
       expect(withoutBackend(s3[stack])).toEqual(withoutBackend(local[stack]));
     }
   });

@@ -172,3 +172,39 @@ export function plainTerraform(dir: string) {
   };
   return (...args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
 }
+
+/** An `override_data` block of a `terraform test` run: the answer of a data source. */
+export function overrideData(target: string, values: Json): string {
+  // HCL object syntax takes JSON as it is.
+  return `  override_data {\n    target = ${target}\n    values = ${JSON.stringify(values)}\n  }`;
+}
+
+/**
+ * Runs `terraform test` once on `module` (an AWS-only configuration, as JSON) with the AWS provider
+ * mocked: one `run` per case (loading the provider's schema takes seconds, so cases share one
+ * run of Terraform). Returns each run's outcome by name, and the whole output.
+ */
+export function terraformTest(
+  module: Json,
+  runs: string[],
+): { outcomes: Record<string, string>; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-test-'));
+  try {
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(module));
+    writeFileSync(join(dir, 'cases.tftest.hcl'), ['mock_provider "aws" {}', ...runs].join('\n\n'));
+    const terraform = plainTerraform(dir);
+    const init = terraform('init', '-backend=false', '-input=false', '-no-color');
+    if (init.status !== 0) throw new Error(init.stderr);
+    const test = terraform('test', '-no-color');
+    const output = `${test.stdout}${test.stderr}`;
+    const outcomes = Object.fromEntries(
+      [...output.matchAll(/run "([\w-]+)"\.\.\. (\w+)/g)].map(([, name, outcome]) => [
+        name,
+        outcome,
+      ]),
+    );
+    return { outcomes, output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

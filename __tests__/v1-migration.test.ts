@@ -5,15 +5,18 @@
  * evaluated by Terraform itself (`terraform test` with a mocked AWS provider and the data sources'
  * answers given), where Terraform and the mirrored provider are on the machine.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   LBC_CLUSTER_TAG,
   SHARED_BACKEND_RULE_DESCRIPTION,
   V1_CLUSTER_TAG,
 } from '../catalog/aws-load-balancer-controller';
-import { configWith, plainTerraform, synthesizeCluster, withAwsProvider } from './helpers';
+import {
+  configWith,
+  overrideData,
+  synthesizeCluster,
+  terraformTest,
+  withAwsProvider,
+} from './helpers';
 import type { Json } from './helpers';
 
 const clusterStack = (migrateFromV1: boolean): Json =>
@@ -51,8 +54,6 @@ const ARN = 'arn:aws:ec2:eu-west-1:111122223333';
 const ELB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333';
 const mapping = (arn: string, tags: Json) => ({ resource_arn: arn, tags, compliance_details: [] });
 const v1Tags = { [V1_CLUSTER_TAG]: 'edge-demo' };
-// HCL object syntax takes JSON as it is.
-const hcl = (value: unknown) => JSON.stringify(value);
 
 /** Merges the checks of several stacks into one module (their names must differ). */
 function merged(modules: Json[]): Json {
@@ -67,32 +68,10 @@ function merged(modules: Json[]): Json {
   return result;
 }
 
-/**
- * Runs `terraform test` once on the checks alone (loading the AWS provider's schema takes
- * seconds): one `run` per case, each giving the data sources' answers and expecting the check to
- * warn (`expect_failures`) or not, and asserting the local that lists what to do. Returns each
- * run's outcome by name.
- */
-function terraformTest(module: Json, runs: string[]): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'eks-edge-v1-'));
-  try {
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(module));
-    writeFileSync(join(dir, 'checks.tftest.hcl'), ['mock_provider "aws" {}', ...runs].join('\n\n'));
-    const terraform = plainTerraform(dir);
-    const init = terraform('init', '-backend=false', '-input=false', '-no-color');
-    if (init.status !== 0) throw new Error(init.stderr);
-    const test = terraform('test', '-no-color');
-    const output = `${test.stdout}${test.stderr}`;
-    const outcomes = Object.fromEntries(
-      [...output.matchAll(/run "([\w-]+)"\.\.\. (\w+)/g)].map(([, name, outcome]) => [
-        name,
-        outcome,
-      ]),
-    );
-    return Object.keys(outcomes).length > 0 ? outcomes : { output };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Each run's outcome, or Terraform's output where none could be read. */
+function outcomesOrOutput(module: Json, runs: string[]): Record<string, string> {
+  const { outcomes, output } = terraformTest(module, runs);
+  return Object.keys(outcomes).length > 0 ? outcomes : { output };
 }
 
 describe('the v1 migration checks', () => {
@@ -132,10 +111,8 @@ describe('the v1 migration checks', () => {
   const offChecks = JSON.parse(
     JSON.stringify(checksAlone(notMigrating)).replaceAll('_v1-migration_', '_v1-migration-off_'),
   );
-  const override = (target: string, values: Json) =>
-    `  override_data {\n    target = ${target}\n    values = ${hcl(values)}\n  }`;
   const v1Made = (module: Json, mappings: Json[]) =>
-    override(dataAddress(module, 'aws_resourcegroupstaggingapi_resources'), {
+    overrideData(dataAddress(module, 'aws_resourcegroupstaggingapi_resources'), {
       resource_tag_mapping_list: mappings,
     });
   /** A `run` block: the data sources' answers and assertions, and the checks that must warn. */
@@ -158,9 +135,11 @@ describe('the v1 migration checks', () => {
         mapping(`${ELB_ARN}:loadbalancer/app/k8s-shop/1`, v1Tags),
       ]),
       // The node group, and the v1 group itself, admit traffic from the v1 group.
-      override(dataAddress(module, 'aws_security_groups'), { ids: ['sg-0node', 'sg-0v1'] }),
-      override(dataAddress(module, 'aws_vpc_security_group_rules'), { ids: Object.keys(rules) }),
-      ...Object.entries(rules).map(([id, values]) => override(`${rule}["${id}"]`, values)),
+      overrideData(dataAddress(module, 'aws_security_groups'), { ids: ['sg-0node', 'sg-0v1'] }),
+      overrideData(dataAddress(module, 'aws_vpc_security_group_rules'), {
+        ids: Object.keys(rules),
+      }),
+      ...Object.entries(rules).map(([id, values]) => overrideData(`${rule}["${id}"]`, values)),
     ];
     const from = (source: string | null, description = '', isEgress = false) => ({
       security_group_id: 'sg-0node',
@@ -213,7 +192,7 @@ describe('the v1 migration checks', () => {
   // Two runs (each plan costs), each with one module's check failing and the other's passing.
   let outcomes: Record<string, string> | undefined;
   const outcomesOf = () =>
-    (outcomes ??= terraformTest(merged([migratingChecks, offChecks]), [
+    (outcomes ??= outcomesOrOutput(merged([migratingChecks, offChecks]), [
       run(
         'undescribed_rules_and_all_taken_over',
         [...migratingCase.undescribed, ...notMigratingCase.allTakenOver],

@@ -11,6 +11,7 @@ import type {
 } from '../catalog/aws-load-balancer-controller';
 import type { PinnedManifestFile } from '../catalog/manifest-files';
 import type { Partition } from '../catalog/partitions';
+import type { RoleOwner } from './naming';
 import type { BackendConfig, CredentialsConfig } from './schema';
 import type { LbcChartOptions } from '../modules/aws-load-balancer-controller/chart-values';
 import type { ChartDeploy } from '../modules/shared/chart-release';
@@ -29,6 +30,8 @@ export interface RoleOptions {
   readonly path: string;
   readonly maxSessionDuration: number;
   readonly permissionsBoundary?: string;
+  /** The deployment the stack's roles belong to: written on each role and checked at plan. */
+  readonly owner: RoleOwner;
 }
 
 /** An AWS account as one stack sees it. */

@@ -4,13 +4,14 @@
  * recreates) the live object, so every rule here is pinned by tests.
  */
 import { createHash } from 'node:crypto';
-import type { ClusterConfig } from './schema';
+import type { BackendConfig, ClusterConfig } from './schema';
 
 /** IAM role and policy names: 64 characters for roles; policies allow 128 (see below). */
 export const IAM_ROLE_NAME_LIMIT = 64;
 const IAM_POLICY_NAME_LIMIT = 128;
 const S3_BUCKET_NAME_LIMIT = 63;
 const SECURITY_GROUP_NAME_LIMIT = 255;
+const TAG_VALUE_LIMIT = 256;
 
 /**
  * Joins name parts with "-" and keeps the result within an AWS name limit. A name that is too long
@@ -44,7 +45,7 @@ export const HELM_RELEASE_NAME_LIMIT = 53;
 
 export const DNS_STACK_NAME = 'dns';
 
-/** `<environment>-<clusterName>`: the cluster stack (and its state key). */
+/** `<environment>-<clusterName>`: the cluster stack (and its state file). */
 export function clusterStackName(cluster: Omit<ClusterIdentity, 'namePrefix'>): string {
   return `${cluster.environment}-${cluster.clusterName}`;
 }
@@ -93,10 +94,10 @@ export function accessLogBucketName(cluster: {
   return boundedName([base, 'alb-logs', cluster.accountId, cluster.region], S3_BUCKET_NAME_LIMIT);
 }
 
-/** The IngressClass (and IngressClassParams) of an ALB group. */
 /** Label on each Gateway naming its ALB group: ExternalDNS instances select Gateways by it. */
 export const ALB_GROUP_LABEL = 'eks-edge/alb-group';
 
+/** The IngressClass (and IngressClassParams) of an ALB group. */
 export function ingressClassName(group: string): string {
   return `alb-${group}`;
 }
@@ -112,4 +113,47 @@ export function roleArn(
   name: string,
 ): string {
   return `arn:${account.partition}:iam::${account.accountId}:role${path}${name}`;
+}
+
+/** The state file of a stack with local state, in the backend's directory. */
+export function localStateFile(stackName: string): string {
+  return `terraform.${stackName}.tfstate`;
+}
+
+/** The S3 key of a stack's state. */
+export function s3StateKey(keyPrefix: string, stackName: string): string {
+  return `${keyPrefix}/${stackName}.tfstate`;
+}
+
+/** Tag on the controller's IAM policies: the controller release their document is from. */
+export const CONTROLLER_VERSION_TAG = 'eks-edge/controller-version';
+
+/**
+ * Tags on every IAM role the project creates, naming the deployment that owns it: its stack and,
+ * with S3 state, where that state lives. IAM role names are unique per account, so a plan-time
+ * check compares them with those of an existing role of the same name (see role-name-claim.ts).
+ */
+export const ROLE_OWNER_TAGS = { stack: 'eks-edge/stack', state: 'eks-edge/state' } as const;
+
+/** Tag keys the project writes itself; configurations may not set them. */
+export const PROJECT_TAG_KEYS: readonly string[] = [
+  CONTROLLER_VERSION_TAG,
+  ROLE_OWNER_TAGS.stack,
+  ROLE_OWNER_TAGS.state,
+];
+
+/**
+ * The deployment a stack's roles belong to. Local state has no location that tells two
+ * deployments apart (every checkout has the same relative path), so only S3 state is named.
+ */
+export interface RoleOwner {
+  readonly stack: string;
+  /** `s3://<bucket>/<key>` of the stack's state; absent with local state. */
+  readonly state?: string;
+}
+
+export function roleOwner(stackName: string, backend: BackendConfig): RoleOwner {
+  if (backend.type === 'local') return { stack: stackName };
+  const location = `s3://${backend.bucket}/${s3StateKey(backend.keyPrefix, stackName)}`;
+  return { stack: stackName, state: boundedName([location], TAG_VALUE_LIMIT) };
 }

@@ -16,14 +16,20 @@ import type {
   ResolvedExternalDns,
   RoleOptions,
 } from './model';
-import { DNS_STACK_NAME, clusterStackName, namedCluster } from './naming';
+import {
+  DNS_STACK_NAME,
+  clusterStackName,
+  ROLE_OWNER_TAGS,
+  namedCluster,
+  roleOwner,
+} from './naming';
 import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
 import type { LocalExternalDns } from './resolve-controllers';
 import { isWithinDomain } from '../modules/external-dns/route53-policy';
 import { checkCrossAccountMember, resolveCrossAccount } from './resolve-dns-account';
 import type { CheckedMember, CrossAccountMember } from './resolve-dns-account';
 import { resolveEdge } from './resolve-edge';
-import type { ClusterConfig, Config } from './schema';
+import type { BackendConfig, ClusterConfig, Config } from './schema';
 
 /** What the configuration had of well-formed parts, when the whole did not pass the schema. */
 export interface PartialConfig {
@@ -133,7 +139,7 @@ function resolveCluster(
   if (tagCount > MAX_USER_TAGS) {
     issues.add(
       `${path}.tags`,
-      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds one of its own (eks-edge/controller-version on the controller's policy); keep at most ${MAX_USER_TAGS}`,
+      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds two of its own to each IAM role (${ROLE_OWNER_TAGS.stack} and ${ROLE_OWNER_TAGS.state}); keep at most ${MAX_USER_TAGS}`,
     );
   }
   return {
@@ -148,7 +154,11 @@ function resolveCluster(
     credentials: cluster.credentials,
     tags: { ...config.tags, ...cluster.tags },
     backend: cluster.backend ?? config.backend,
-    roleOptions: roleOptions(config, cluster.accountId),
+    roleOptions: roleOptions(config, {
+      accountId: cluster.accountId,
+      stackName: clusterStackName(cluster),
+      backend: cluster.backend ?? config.backend,
+    }),
     vpcId: cluster.vpcId,
     stackName: clusterStackName(cluster),
     oidcProvider: existingOidc
@@ -189,8 +199,8 @@ function withExcludedZones(instances: LocalExternalDns[]): LocalExternalDns[] {
   });
 }
 
-/** AWS allows 50 tags per resource; the controller's policy carries one of this project's own. */
-const MAX_USER_TAGS = 49;
+/** AWS allows 50 tags per resource; each IAM role carries the project's owner tags besides. */
+const MAX_USER_TAGS = 50 - Object.keys(ROLE_OWNER_TAGS).length;
 
 /**
  * Two instances of a cluster on one zone must read different objects: otherwise both write the
@@ -451,9 +461,21 @@ function checkRegions(config: Config, issues: Issues): void {
 }
 
 /** What every role the project creates in `accountId` gets. */
-function roleOptions(config: Config, accountId: string): RoleOptions {
+function roleOptions(
+  config: Config,
+  account: {
+    readonly accountId: string;
+    readonly stackName: string;
+    readonly backend: BackendConfig;
+  },
+): RoleOptions {
   const { path, maxSessionDuration, permissionsBoundaries } = config.iamRoles;
-  return { path, maxSessionDuration, permissionsBoundary: permissionsBoundaries[accountId] };
+  return {
+    path,
+    maxSessionDuration,
+    permissionsBoundary: permissionsBoundaries[account.accountId],
+    owner: roleOwner(account.stackName, account.backend),
+  };
 }
 
 /** Each permissions boundary is for an account of the configuration, in its partition. */
@@ -564,7 +586,11 @@ export function resolveConfig(
     credentials: dnsAccount.credentials,
     tags: config.tags,
     backend: dnsAccount.backend ?? config.backend,
-    roleOptions: roleOptions(config, dnsAccount.accountId),
+    roleOptions: roleOptions(config, {
+      accountId: dnsAccount.accountId,
+      stackName: DNS_STACK_NAME,
+      backend: dnsAccount.backend ?? config.backend,
+    }),
     stackName: DNS_STACK_NAME,
     roles: crossAccount.roles,
   };

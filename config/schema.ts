@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { DEFAULT_EXTERNAL_DNS_CHART_VERSION, externalDnsRelease } from '../catalog/external-dns';
 import { labelKeyProblem, labelValueProblem } from './label-selector';
+import { PROJECT_TAG_KEYS } from './naming';
 
 /** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
 const CREATE_SERVICE_ACCOUNT =
@@ -176,6 +177,9 @@ const tags = named(
       z.regex(TAG_CHARACTERS, `may hold only ${TAG_CHARACTERS_TEXT}`),
       z.refine((key) => !key.toLowerCase().startsWith('aws:'), {
         message: 'must not start with "aws:" (reserved for AWS)',
+      }),
+      z.refine((key) => !PROJECT_TAG_KEYS.includes(key), {
+        message: `must not be a tag this project writes (${PROJECT_TAG_KEYS.join(', ')})`,
       }),
     ),
     z
@@ -728,7 +732,7 @@ export const clusterSchema = z.strictObject({
     ),
     {
       description:
-        "Prefix of this cluster's AWS names (IAM roles and policies, ALB security groups, the default log bucket). IAM names are unique per account: set it when the same cluster name is deployed from two configurations into one account. Changing it replaces those objects.",
+        "Prefix of this cluster's AWS names (IAM roles and policies, ALB security groups, the default log bucket). IAM names are unique per account: set it when the same cluster name is deployed from two configurations or regions into one account (a plan stops when a role of the name belongs to another deployment: docs/operations.md, Who owns a role name). Changing it replaces those objects.",
       defaultText: '`clusterName`',
     },
   ),
@@ -849,7 +853,7 @@ export const dnsAccountSchema = z.strictObject({
       ),
       'external-dns-cross-account',
     ),
-    'Name of the shared role (with `sharedRole`). Two configurations sharing one DNS account need distinct names.',
+    'Name of the shared role (with `sharedRole`). Two configurations sharing one DNS account need distinct names (a plan stops when the role belongs to another deployment with S3 state).',
   ),
   sharedRole: setting(
     z._default(z.boolean(), false),

@@ -12,6 +12,7 @@ import { Fn, LocalBackend, S3Backend } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { BackendConfig, CredentialsConfig, StackAccount } from '../config/model';
+import { localStateFile, s3StateKey } from '../config/naming';
 
 /** The AWS provider for one account; `allowed_account_ids` stops a plan against the wrong account. */
 export function awsProvider(scope: Construct, props: StackAccount): AwsProvider {
@@ -38,13 +39,13 @@ export function stackBackend(
 ): void {
   if (backend.type === 'local') {
     new LocalBackend(stack, {
-      path: posix.join('../../..', backend.directory, `terraform.${stackName}.tfstate`),
+      path: posix.join('../../..', backend.directory, localStateFile(stackName)),
     });
     return;
   }
   const s3 = new S3Backend(stack, {
     bucket: backend.bucket,
-    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    key: s3StateKey(backend.keyPrefix, stackName),
     region: backend.region,
     encrypt: true,
     profile: backend.profile,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { LbcRelease } from '../../catalog/aws-load-balancer-controller';
 import type { Partition } from '../../config/model';
+import { CONTROLLER_VERSION_TAG } from '../../config/naming';
 import { VerifiedUpstreamPolicy } from '../shared/verified-upstream-policy';
 
 export interface LbcIamPoliciesProps {
@@ -23,7 +24,7 @@ export class LbcIamPolicies extends Construct {
     const { release } = props;
     // The version goes in a tag, not the description: a changed description replaces an IAM
     // policy (detach, delete, create), leaving the running controller without permissions.
-    const versionTags = { 'eks-edge/controller-version': release.version };
+    const versionTags = { [CONTROLLER_VERSION_TAG]: release.version };
     this.controller = new VerifiedUpstreamPolicy(this, 'controller', {
       name: props.names.policy,
       description: `AWS Load Balancer Controller: upstream ${release.policy.file} at the controller's release tag`,

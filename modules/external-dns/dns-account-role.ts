@@ -29,10 +29,9 @@ export class DnsAccountRole extends Construct {
     });
     const callerAccounts = [...new Set(role.callers.map((c) => c.callerAccountId))];
     this.role = new IamRole(this, 'role', {
-      name: role.name,
       description: `ExternalDNS from ${callerAccounts.join(', ')}: records in the zones it names`,
       assumeRolePolicy: trust.json,
-      ...roleSettings(props.roleOptions),
+      ...roleSettings(this, role.name, props.roleOptions),
     });
     const access = new DataAwsIamPolicyDocument(this, 'route53-access', {
       statement: dnsRoleAccessStatements(partition, role.grants),

@@ -1,19 +1,29 @@
 import type { IamRole, IamRoleConfig } from '@cdktf/provider-aws/lib/iam-role';
 import type { TerraformResourceLifecycle } from 'cdktf';
+import type { Construct } from 'constructs';
 import type { RoleOptions } from '../../config/model';
+import { roleNameClaim } from './role-name-claim';
 
 /**
- * The arguments every role of the project takes from `iamRoles`: its path, session duration and
- * the permissions boundary of its account. Their defaults are IAM's, so a configuration without
- * `iamRoles` changes nothing on existing roles.
+ * The arguments every role of the project takes from `iamRoles` and its stack: its name, path,
+ * session duration and the permissions boundary of its account (their defaults are IAM's, so a
+ * configuration without `iamRoles` changes nothing on existing roles), and the claim of its name
+ * for the stack's deployment.
  */
 export function roleSettings(
+  scope: Construct,
+  name: string,
   options: RoleOptions,
-): Pick<IamRoleConfig, 'path' | 'maxSessionDuration' | 'permissionsBoundary'> {
+): Pick<
+  IamRoleConfig,
+  'name' | 'path' | 'maxSessionDuration' | 'permissionsBoundary' | 'tags' | 'lifecycle'
+> {
   return {
+    name,
     path: options.path,
     maxSessionDuration: options.maxSessionDuration,
     permissionsBoundary: options.permissionsBoundary,
+    ...roleNameClaim(scope, name, options.owner),
   };
 }
 

@@ -116,10 +116,9 @@ export class WorkloadIdentity extends Construct {
             sessionTags: !props.targetRole?.disableSessionTags,
           });
     this.role = new IamRole(this, 'role', {
-      name: props.roleName,
       description: `Workload identity of ${who}`,
       assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', { statement: [trust] }).json,
-      ...roleSettings(props.roleOptions),
+      ...roleSettings(this, props.roleName, props.roleOptions),
     });
     this.policyTargets = [{ role: this.role.name }];
     if (mechanism.mode === 'irsa') {
