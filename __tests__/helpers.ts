@@ -190,7 +190,7 @@ export function terraformTest(
 ): { outcomes: Record<string, string>; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'eks-edge-test-'));
   try {
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(module));
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(module, null, 1));
     writeFileSync(join(dir, 'cases.tftest.hcl'), ['mock_provider "aws" {}', ...runs].join('\n\n'));
     const terraform = plainTerraform(dir);
     const init = terraform('init', '-backend=false', '-input=false', '-no-color');

@@ -88,100 +88,103 @@ describe('IAM role ownership', () => {
   });
 
   describe('stops a plan that would create a role another deployment owns', () => {
-    const s3Stack = withBackend(S3);
-    const localStack = JSON.parse(
-      // The same stack with local state, as another module of the same test.
-      JSON.stringify(withBackend()).replaceAll('existing-roles_', 'local-existing-roles_'),
-    );
-    /** The lookups and the controller's role alone (its trust is not what is tested). */
-    const alone = (tf: Json, key: string): Json => {
-      const [roleId, role] = Object.entries(tf.resource.aws_iam_role as Json).find(
-        ([, body]) => body.name === ROLE,
-      )!;
-      return {
-        data: { aws_iam_roles: tf.data.aws_iam_roles, aws_iam_role: tf.data.aws_iam_role },
-        resource: { [`${roleId}-${key}`]: { ...role, assume_role_policy: '{}' } },
-      };
-    };
-    const s3 = alone(s3Stack, 's3');
-    const local = alone(localStack, 'local');
-    const module = {
-      terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } },
-      provider: { aws: [{ region: 'eu-west-1' }] },
-      data: {
-        aws_iam_roles: { ...s3.data.aws_iam_roles, ...local.data.aws_iam_roles },
-        aws_iam_role: { ...s3.data.aws_iam_role, ...local.data.aws_iam_role },
-      },
-      resource: { aws_iam_role: { ...s3.resource, ...local.resource } },
-    };
-    const address = (part: Json, type: string) =>
-      `${type}.${Object.keys(part.data?.[type] ?? part.resource)[0]}`;
-
-    /** A plan where a role named like the controller's exists with `tags` (or none exists). */
-    const run = (name: string, tags: Json | undefined, failing: Json[]) => {
-      const answers = [s3, local].flatMap((part) => [
-        overrideData(`data.${address(part, 'aws_iam_roles')}`, { names: tags ? [ROLE] : [] }),
-        overrideData(`data.${address(part, 'aws_iam_role')}`, { tags: tags ?? {} }),
-      ]);
-      const expected = failing.map((part) => `aws_iam_role.${Object.keys(part.resource)[0]}`);
-      return [
-        `run "${name}" {`,
-        '  command = plan',
-        ...answers,
-        ...(expected.length > 0 ? [`  expect_failures = [${expected.join(', ')}]`] : []),
-        '}',
-      ].join('\n');
-    };
     const prod = { [ROLE_OWNER_TAGS.stack]: 'prod-edge-demo' };
     const staging = { [ROLE_OWNER_TAGS.stack]: 'staging-edge-demo' };
     const elsewhere = 's3://acme-terraform-state/other-team/prod-edge-demo.tfstate';
+    /** What exists under the controller's role name (undefined: nothing), by case. */
+    const CASES: Record<string, Json | undefined> = {
+      'none-exists': undefined,
+      'own-role': { ...prod, [ROLE_OWNER_TAGS.state]: PROD_STATE },
+      untagged: {},
+      'another-stack': { ...staging, [ROLE_OWNER_TAGS.state]: PROD_STATE },
+      'another-stack-from-local-state': staging,
+      'same-stack-in-other-s3-state': { ...prod, [ROLE_OWNER_TAGS.state]: elsewhere },
+      'same-stack-from-local-state': prod,
+    };
+    const stacks = { s3: withBackend(S3), local: withBackend() };
 
-    let result: ReturnType<typeof terraformTest> | undefined;
-    const outcomes = () =>
-      (result ??= terraformTest(module, [
-        run('none_exists', undefined, []),
-        run('own_role', { ...prod, [ROLE_OWNER_TAGS.state]: PROD_STATE }, []),
-        run('untagged_role', {}, []),
-        run('another_stack', { ...staging, [ROLE_OWNER_TAGS.state]: PROD_STATE }, [s3, local]),
-        run('local_state_of_another_stack', staging, [s3, local]),
-        run('same_stack_in_other_s3_state', { ...prod, [ROLE_OWNER_TAGS.state]: elsewhere }, [s3]),
-        run('same_stack_from_local_state', prod, []),
-        // Not expected to fail: shows the message.
-        run('message', { ...staging, [ROLE_OWNER_TAGS.state]: elsewhere }, []),
-      ]));
+    /**
+     * One copy per case and backend of the stack's lookups and the controller's role alone (its
+     * trust is not what is tested), each with its own answers: one plan evaluates every case.
+     */
+    const copies = Object.entries(CASES).flatMap(([name, tags]) =>
+      Object.entries(stacks).map(([backend, tf]) => {
+        const prefix = `${name}-${backend}`;
+        const [roleId, role] = Object.entries(tf.resource.aws_iam_role as Json).find(
+          ([, body]) => body.name === ROLE,
+        )!;
+        const renamed: Json = JSON.parse(
+          JSON.stringify({
+            data: { aws_iam_roles: tf.data.aws_iam_roles, aws_iam_role: tf.data.aws_iam_role },
+            role: { ...role, assume_role_policy: '{}' },
+          }).replaceAll('existing-roles_', `${prefix}_existing-roles_`),
+        );
+        const dataAddress = (type: string) => `data.${type}.${Object.keys(renamed.data[type])[0]}`;
+        return {
+          name,
+          backend,
+          data: renamed.data,
+          resource: { [`${prefix}_${roleId}`]: renamed.role },
+          answers: [
+            overrideData(dataAddress('aws_iam_roles'), { names: tags ? [ROLE] : [] }),
+            overrideData(dataAddress('aws_iam_role'), { tags: tags ?? {} }),
+          ],
+        };
+      }),
+    );
+    const merged = (type: string) =>
+      Object.assign({}, ...copies.map((copy) => copy.data[type])) as Json;
+    const module = {
+      terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } },
+      provider: { aws: [{ region: 'eu-west-1' }] },
+      data: { aws_iam_roles: merged('aws_iam_roles'), aws_iam_role: merged('aws_iam_role') },
+      resource: { aws_iam_role: Object.assign({}, ...copies.map((copy) => copy.resource)) },
+    };
+
+    /** The cases and backends whose role's precondition failed, and the plan's output. */
+    let result: { stopped: string[]; output: string } | undefined;
+    const plan = () => {
+      if (result) return result;
+      const run = ['run "plan" {', '  command = plan', ...copies.flatMap((c) => c.answers), '}'];
+      const { output } = terraformTest(module, [run.join('\n')]);
+      const failed = new Set(
+        [...output.matchAll(/in resource\.aws_iam_role\.([\w-]+)\.lifecycle/g)].map(([, id]) => id),
+      );
+      const stopped = copies
+        .filter((copy) => failed.has(Object.keys(copy.resource)[0]))
+        .map((copy) => `${copy.name} (${copy.backend})`);
+      return (result = { stopped, output: output.replace(/[\s│]+/g, ' ') });
+    };
+
+    withAwsProvider('stops only at roles of another deployment', () => {
+      expect(plan().stopped).toEqual([
+        'another-stack (s3)',
+        'another-stack (local)',
+        'another-stack-from-local-state (s3)',
+        'another-stack-from-local-state (local)',
+        // With local state, this stack's own name is all it can compare.
+        'same-stack-in-other-s3-state (s3)',
+      ]);
+    });
 
     withAwsProvider('passes a role that is missing, its own, or untagged', () => {
-      expect(outcomes().outcomes).toMatchObject({
-        none_exists: 'pass',
-        own_role: 'pass',
-        untagged_role: 'pass',
-      });
+      for (const name of ['none-exists', 'own-role', 'untagged'])
+        expect(plan().stopped.filter((stop) => stop.startsWith(`${name} `))).toEqual([]);
     });
 
-    withAwsProvider('stops at a role of another stack, whatever its state', () => {
-      expect(outcomes().outcomes).toMatchObject({
-        another_stack: 'pass',
-        local_state_of_another_stack: 'pass',
-      });
+    withAwsProvider('passes a role of this stack tagged from local state (the move to S3)', () => {
+      expect(plan().stopped.filter((stop) => stop.startsWith('same-stack-from-local'))).toEqual([]);
     });
-
-    withAwsProvider(
-      'stops at a role of the same stack in other S3 state, and passes one from local state',
-      () => {
-        expect(outcomes().outcomes).toMatchObject({
-          same_stack_in_other_s3_state: 'pass',
-          same_stack_from_local_state: 'pass',
-        });
-      },
-    );
 
     withAwsProvider('says whose role it is, and what to change', () => {
-      expect(outcomes().outcomes.message).toBe('fail');
-      const text = outcomes().output.replace(/[\s│]+/g, ' ');
-      expect(text).toContain(
-        `IAM role ${ROLE} already exists and belongs to another eks-edge deployment: stack staging-edge-demo (state ${elsewhere}).`,
+      const message = (owner: string) =>
+        `IAM role ${ROLE} already exists and belongs to another eks-edge deployment: ${owner}.`;
+      expect(plan().output).toContain(message(`stack prod-edge-demo (state ${elsewhere})`));
+      expect(plan().output).toContain(message('stack staging-edge-demo (state local)'));
+      expect(plan().output).toContain('Give this cluster another namePrefix');
+      expect(plan().output).toContain(
+        `aws iam untag-role --role-name ${ROLE} --tag-keys eks-edge/stack eks-edge/state`,
       );
-      expect(text).toContain('Give this cluster another namePrefix');
     });
   });
 });
