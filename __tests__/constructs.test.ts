@@ -36,7 +36,12 @@ function identity(mechanism: IdentityMechanism): Json {
       mechanism,
       serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
       roleName: 'edge-demo-aws-load-balancer-controller',
-      roleOptions: { path: '/', maxSessionDuration: 3600, owner: { stack: 'prod-edge-demo' } },
+      roleOptions: {
+        path: '/',
+        maxSessionDuration: 3600,
+        owner: { stack: 'prod-edge-demo' },
+        renamedBy: 'clusters[0].namePrefix',
+      },
     });
     made.attachPolicy('controller', `arn:aws:iam::${ACCOUNT}:policy/controller`);
   });

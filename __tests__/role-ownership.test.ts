@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
-import { ROLE_OWNER_TAGS } from '../config/naming';
+import { PROJECT_TAG_KEYS, ROLE_OWNER_TAGS } from '../config/naming';
 import {
   configIssues,
   configWith,
@@ -33,6 +33,12 @@ const CROSS_ACCOUNT_PATH = join(__dirname, '..', 'config', 'cross-account.exampl
 const crossAccountRaw = (): Json => parse(readFileSync(CROSS_ACCOUNT_PATH, 'utf8'));
 const crossAccount = synthesize(loadConfig(CROSS_ACCOUNT_PATH));
 
+const RESERVED = `must not be a tag this project writes (${PROJECT_TAG_KEYS.join(', ')})`;
+
+/** The provider's Go (RE2) pattern as a JavaScript one: its leading `(?i)` as the `i` flag. */
+const goPattern = (pattern: string) =>
+  pattern.startsWith('(?i)') ? new RegExp(pattern.slice(4), 'i') : new RegExp(pattern);
+
 describe('IAM role ownership', () => {
   it('every role of every stack carries its deployment and a precondition on its name', () => {
     const stacks = { ...crossAccount, s3: withBackend(S3) };
@@ -45,6 +51,16 @@ describe('IAM role ownership', () => {
         expect(claim.error_message).toContain(`IAM role ${role.name} already exists`);
       }
     }
+    // The stop names what renames the roles: the cluster's prefix, or in the DNS account what
+    // its role names are made of.
+    const message = (tf: Json) => resources(tf, 'aws_iam_role')[0].lifecycle.precondition[0];
+    expect(message(stacks.s3).error_message).toContain('(clusters[0].namePrefix)');
+    expect(message(crossAccount['staging-edge-staging']).error_message).toContain(
+      '(clusters[1].namePrefix)',
+    );
+    expect(message(crossAccount.dns).error_message).toContain(
+      "(the environment or clusterName of the role's cluster (or dnsAccount.sharedRole",
+    );
     expect(resources(stacks.s3, 'aws_iam_role')[0].tags[ROLE_OWNER_TAGS.state]).toBe(PROD_STATE);
     expect(resources(crossAccount.dns, 'aws_iam_role')[0].tags).toEqual({
       [ROLE_OWNER_TAGS.stack]: 'dns',
@@ -64,9 +80,12 @@ describe('IAM role ownership', () => {
         continue;
       }
       expect(lists).toHaveLength(1);
-      const pattern = new RegExp(lists[0].name_regex as string);
+      const pattern = goPattern(lists[0].name_regex as string);
       for (const name of names) expect(pattern.test(name)).toBe(true);
+      // IAM role names are unique without regard to case.
+      expect(pattern.test(names[0].toUpperCase())).toBe(true);
       expect(pattern.test(`${names[0]}x`)).toBe(false);
+      expect(pattern.test(`x${names[0]}`)).toBe(false);
     }
     const shared = 'external-dns.shared+1';
     const dns = synthesize(
@@ -75,31 +94,36 @@ describe('IAM role ownership', () => {
         crossAccountRaw(),
       ),
     ).dns;
-    const pattern = new RegExp(dataSources(dns, 'aws_iam_roles')[0].name_regex as string);
+    const pattern = goPattern(dataSources(dns, 'aws_iam_roles')[0].name_regex as string);
     expect(pattern.test(shared)).toBe(true);
     expect(pattern.test('external-dnsxshared+1')).toBe(false);
     expect(pattern.test('external-dns.sharedd1')).toBe(false);
   });
 
-  it('refuses configured tags that would overwrite the owner tags', () => {
-    expect(configIssues((raw) => (raw.tags = { [ROLE_OWNER_TAGS.stack]: 'mine' }))).toEqual([
-      expect.stringMatching(/^tags: key "eks-edge\/stack": must not be a tag this project writes/),
-    ]);
+  it('refuses configured tags that would overwrite its own, in any case (IAM ignores it)', () => {
+    const keys = [...PROJECT_TAG_KEYS, 'EKS-Edge/Stack'];
+    const tags = Object.fromEntries(keys.map((key) => [key, 'mine']));
+    expect(configIssues((raw) => (raw.tags = tags))).toEqual(
+      keys.map((key) => `tags: key "${key}": ${RESERVED}`),
+    );
   });
 
   describe('stops a plan that would create a role another deployment owns', () => {
     const prod = { [ROLE_OWNER_TAGS.stack]: 'prod-edge-demo' };
     const staging = { [ROLE_OWNER_TAGS.stack]: 'staging-edge-demo' };
     const elsewhere = 's3://acme-terraform-state/other-team/prod-edge-demo.tfstate';
-    /** What exists under the controller's role name (undefined: nothing), by case. */
+    /** The tags of the role of the controller's name (undefined: none exists), by case. */
     const CASES: Record<string, Json | undefined> = {
       'none-exists': undefined,
-      'own-role': { ...prod, [ROLE_OWNER_TAGS.state]: PROD_STATE },
+      // Replaced by the tags this copy's role writes itself (see below).
+      'own-role': {},
       untagged: {},
       'another-stack': { ...staging, [ROLE_OWNER_TAGS.state]: PROD_STATE },
       'another-stack-from-local-state': staging,
       'same-stack-in-other-s3-state': { ...prod, [ROLE_OWNER_TAGS.state]: elsewhere },
       'same-stack-from-local-state': prod,
+      // IAM names are unique without regard to case.
+      'another-stack-other-case': { ...staging, name: ROLE.toUpperCase() },
     };
     const stacks = { s3: withBackend(S3), local: withBackend() };
 
@@ -125,10 +149,15 @@ describe('IAM role ownership', () => {
           backend,
           data: renamed.data,
           resource: { [`${prefix}_${roleId}`]: renamed.role },
-          answers: [
-            overrideData(dataAddress('aws_iam_roles'), { names: tags ? [ROLE] : [] }),
-            overrideData(dataAddress('aws_iam_role'), { tags: tags ?? {} }),
-          ],
+          answers: (() => {
+            // `name`: the existing role's name as IAM spells it (by default the controller's).
+            const { name: listed = ROLE, ...roleTags } =
+              name === 'own-role' ? role.tags : (tags ?? {});
+            return [
+              overrideData(dataAddress('aws_iam_roles'), { names: tags ? [listed] : [] }),
+              overrideData(dataAddress('aws_iam_role'), { tags: roleTags }),
+            ];
+          })(),
         };
       }),
     );
@@ -141,8 +170,8 @@ describe('IAM role ownership', () => {
       resource: { aws_iam_role: Object.assign({}, ...copies.map((copy) => copy.resource)) },
     };
 
-    /** The cases and backends whose role's precondition failed, and the plan's output. */
-    let result: { stopped: string[]; output: string } | undefined;
+    /** The cases and backends whose role's precondition failed, the errors and the output. */
+    let result: { stopped: string[]; errors: number; output: string } | undefined;
     const plan = () => {
       if (result) return result;
       const run = ['run "plan" {', '  command = plan', ...copies.flatMap((c) => c.answers), '}'];
@@ -153,7 +182,8 @@ describe('IAM role ownership', () => {
       const stopped = copies
         .filter((copy) => failed.has(Object.keys(copy.resource)[0]))
         .map((copy) => `${copy.name} (${copy.backend})`);
-      return (result = { stopped, output: output.replace(/[\s│]+/g, ' ') });
+      const errors = output.match(/^\s*Error: /gm)?.length ?? 0;
+      return (result = { stopped, errors, output: output.replace(/[\s│]+/g, ' ') });
     };
 
     withAwsProvider('stops only at roles of another deployment', () => {
@@ -162,9 +192,14 @@ describe('IAM role ownership', () => {
         'another-stack (local)',
         'another-stack-from-local-state (s3)',
         'another-stack-from-local-state (local)',
-        // With local state, this stack's own name is all it can compare.
         'same-stack-in-other-s3-state (s3)',
+        // A role claimed from S3 state belongs to that location, also for a stack with local state.
+        'same-stack-in-other-s3-state (local)',
+        'another-stack-other-case (s3)',
+        'another-stack-other-case (local)',
       ]);
+      // Nothing else failed: every error is one of these stops.
+      expect(plan().errors).toBe(plan().stopped.length);
     });
 
     withAwsProvider('passes a role that is missing, its own, or untagged', () => {
@@ -181,7 +216,9 @@ describe('IAM role ownership', () => {
         `IAM role ${ROLE} already exists and belongs to another eks-edge deployment: ${owner}.`;
       expect(plan().output).toContain(message(`stack prod-edge-demo (state ${elsewhere})`));
       expect(plan().output).toContain(message('stack staging-edge-demo (state local)'));
-      expect(plan().output).toContain('Give this cluster another namePrefix');
+      expect(plan().output).toContain(
+        'Give its roles other names (clusters[0].namePrefix) or remove the other deployment.',
+      );
       expect(plan().output).toContain(
         `aws iam untag-role --role-name ${ROLE} --tag-keys eks-edge/stack eks-edge/state`,
       );

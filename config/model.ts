@@ -32,6 +32,8 @@ export interface RoleOptions {
   readonly permissionsBoundary?: string;
   /** The deployment the stack's roles belong to: written on each role and checked at plan. */
   readonly owner: RoleOwner;
+  /** What gives the stack's roles other names, for the plan's stop on a name another owns. */
+  readonly renamedBy: string;
 }
 
 /** An AWS account as one stack sees it. */

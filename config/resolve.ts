@@ -158,6 +158,7 @@ function resolveCluster(
       accountId: cluster.accountId,
       stackName: clusterStackName(cluster),
       backend: cluster.backend ?? config.backend,
+      renamedBy: `${path}.namePrefix`,
     }),
     vpcId: cluster.vpcId,
     stackName: clusterStackName(cluster),
@@ -467,6 +468,7 @@ function roleOptions(
     readonly accountId: string;
     readonly stackName: string;
     readonly backend: BackendConfig;
+    readonly renamedBy: string;
   },
 ): RoleOptions {
   const { path, maxSessionDuration, permissionsBoundaries } = config.iamRoles;
@@ -475,6 +477,7 @@ function roleOptions(
     maxSessionDuration,
     permissionsBoundary: permissionsBoundaries[account.accountId],
     owner: roleOwner(account.stackName, account.backend),
+    renamedBy: account.renamedBy,
   };
 }
 
@@ -590,6 +593,10 @@ export function resolveConfig(
       accountId: dnsAccount.accountId,
       stackName: DNS_STACK_NAME,
       backend: dnsAccount.backend ?? config.backend,
+      // Per-instance roles are named after the cluster's stack; the shared one by its setting.
+      renamedBy: dnsAccount.sharedRole
+        ? 'dnsAccount.sharedRoleName'
+        : "the environment or clusterName of the role's cluster (or dnsAccount.sharedRole with a sharedRoleName of its own)",
     }),
     stackName: DNS_STACK_NAME,
     roles: crossAccount.roles,

@@ -178,7 +178,8 @@ const tags = named(
       z.refine((key) => !key.toLowerCase().startsWith('aws:'), {
         message: 'must not start with "aws:" (reserved for AWS)',
       }),
-      z.refine((key) => !PROJECT_TAG_KEYS.includes(key), {
+      // IAM compares tag keys without case: `EKS-Edge/Stack` would take the owner tag's place.
+      z.refine((key) => !PROJECT_TAG_KEYS.includes(key.toLowerCase()), {
         message: `must not be a tag this project writes (${PROJECT_TAG_KEYS.join(', ')})`,
       }),
     ),
@@ -853,7 +854,7 @@ export const dnsAccountSchema = z.strictObject({
       ),
       'external-dns-cross-account',
     ),
-    'Name of the shared role (with `sharedRole`). Two configurations sharing one DNS account need distinct names (a plan stops when the role belongs to another deployment with S3 state).',
+    'Name of the shared role (with `sharedRole`). Two configurations sharing one DNS account need distinct names (a plan stops when the role belongs to another configuration whose DNS stack keeps its state in S3).',
   ),
   sharedRole: setting(
     z._default(z.boolean(), false),

@@ -23,7 +23,7 @@ export function roleSettings(
     path: options.path,
     maxSessionDuration: options.maxSessionDuration,
     permissionsBoundary: options.permissionsBoundary,
-    ...roleNameClaim(scope, name, options.owner),
+    ...roleNameClaim(scope, name, options),
   };
 }
 
