@@ -119,7 +119,7 @@ export function addressOf(tf: Json, type: string, body: Json): string {
  * its value, or `undefined` when there is no terraform binary here.
  */
 export function terraformEval(expression: string): unknown {
-  if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).error) return undefined;
+  if (!haveTerraform) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'eks-edge-console-'));
   try {
     writeFileSync(join(dir, 'main.tf'), 'locals {}\n');
