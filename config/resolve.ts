@@ -405,10 +405,14 @@ function checkAcrossClusters(
  */
 function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): void {
   const claims = clusters.flatMap((cluster) => {
-    const iam = (kind: string, name: string) => ({
-      key: `IAM ${kind} ${name} in account ${cluster.accountId}`,
-      cluster,
-    });
+    /** `key` names the object; objects of the same `same` clash. */
+    const named = (key: string, same = key) => ({ key, same, cluster });
+    // IAM names are unique without regard to case: `Edge-…` and `edge-…` are one name.
+    const iam = (kind: string, name: string) =>
+      named(
+        `IAM ${kind} ${name} in account ${cluster.accountId}`,
+        `IAM ${kind} ${name.toLowerCase()} in account ${cluster.accountId}`,
+      );
     const lbc = cluster.loadBalancerController;
     return [
       ...(lbc
@@ -427,17 +431,18 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
         .map((i) => iam('policy', i.names.policy)),
       ...cluster.edge.albGroups.flatMap((g) =>
         g.securityGroup
-          ? [{ key: `security group ${g.securityGroup.name} in ${cluster.vpcId}`, cluster }]
+          ? [named(`security group ${g.securityGroup.name} in ${cluster.vpcId}`)]
           : [],
       ),
       ...(cluster.edge.accessLogs
-        ? [{ key: `S3 bucket ${cluster.edge.accessLogs.bucketName}`, cluster }]
+        ? [named(`S3 bucket ${cluster.edge.accessLogs.bucketName}`)]
         : []),
     ];
   });
-  for (const [key, claimed] of groupBy(claims, (c) => c.key)) {
+  for (const claimed of groupBy(claims, (c) => c.same).values()) {
     const owners = [...new Set(claimed.map((c) => c.cluster))];
     if (owners.length < 2) continue;
+    const key = [...new Set(claimed.map((c) => c.key))].join(' / ');
     issues.add(
       owners.map((o) => `${o.path}.namePrefix`).join(', '),
       `${key} would be made by ${owners.map((o) => o.stackName).join(' and ')}: give each cluster its own namePrefix (or bucketName)`,
