@@ -364,18 +364,23 @@ function checkAcrossClusters(
   config: Config,
   issues: Issues,
 ): void {
-  issues.addDuplicates(
-    'clusters',
-    clusters.map((c) => c.stackName),
-    (name) =>
-      `environment + clusterName ${name} appears more than once: each cluster needs its own stack name`,
-  );
+  // Compared without case: on macOS and Windows, stacks named alike share a folder in cdktf.out
+  // and a local state file, and their DNS-account roles would share an IAM name.
+  for (const named of groupBy(clusters, (c) => c.stackName.toLowerCase()).values()) {
+    if (named.length < 2) continue;
+    const names = [...new Set(named.map((c) => c.stackName))].join(', ');
+    issues.add(
+      'clusters',
+      `environment + clusterName ${names} appears more than once (stack names are compared without case): each cluster needs its own stack name`,
+    );
+  }
   // Stack names share one namespace: a cluster stack may not take an edge stack's or the DNS stack's name.
-  const others = new Set([
-    ...clusters.map((c) => c.edge.stackName),
-    ...(config.dnsAccount ? [DNS_STACK_NAME] : []),
-  ]);
-  for (const cluster of clusters.filter((c) => others.has(c.stackName))) {
+  const others = new Set(
+    [...clusters.map((c) => c.edge.stackName), ...(config.dnsAccount ? [DNS_STACK_NAME] : [])].map(
+      (name) => name.toLowerCase(),
+    ),
+  );
+  for (const cluster of clusters.filter((c) => others.has(c.stackName.toLowerCase()))) {
     issues.add(
       `${cluster.path}.environment`,
       `the stack name ${cluster.stackName} (environment-clusterName) is already the name of another stack of this configuration; choose another environment or cluster name`,
