@@ -13,10 +13,8 @@ import { main } from '../main';
 import { BAD_CONFIGS } from './fixtures/bad-configs';
 import type { BadConfig } from './fixtures/bad-configs';
 import { labelSelectorProblem } from '../config/label-selector';
-import { configIssues, configWith, exampleRaw } from './helpers';
+import { configIssues, configWith, crossAccountRaw, exampleRaw } from './helpers';
 import type { Json } from './helpers';
-
-const CROSS_ACCOUNT = join(__dirname, '..', 'config', 'cross-account.example.yaml');
 
 interface Run {
   readonly code: number;
@@ -50,8 +48,7 @@ function fileOf(bad: BadConfig, dir: string): string {
   const path = join(dir, 'config.yaml');
   if (bad.file !== undefined) writeFileSync(path, bad.file);
   else {
-    const raw =
-      bad.base === 'cross-account' ? parse(readFileSync(CROSS_ACCOUNT, 'utf8')) : exampleRaw();
+    const raw = bad.base === 'cross-account' ? crossAccountRaw() : exampleRaw();
     bad.change?.(raw);
     writeFileSync(path, stringify(raw));
   }
@@ -173,7 +170,7 @@ const LIBRARY_WORDING = /Too (small|big)|Invalid input|expected (string|number|o
 describe('random edits of the examples', () => {
   const bases = {
     example: exampleRaw(),
-    'cross-account': parse(readFileSync(CROSS_ACCOUNT, 'utf8')),
+    'cross-account': crossAccountRaw(),
   };
   const value = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),

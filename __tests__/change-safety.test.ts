@@ -7,13 +7,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { configWith, exampleRaw, synthesize } from './helpers';
+import { configWith, crossAccountRaw, exampleRaw, synthesize } from './helpers';
 import type { Json } from './helpers';
 import { planChanges, summarize } from './plan';
-
-const crossAccountRaw = (): Json =>
-  parse(readFileSync(join(__dirname, '..', 'config', 'cross-account.example.yaml'), 'utf8'));
 
 const SUBNETS = [
   'subnet-0a1b2c3d4e5f60001',

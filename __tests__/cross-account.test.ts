@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import {
   configIssues,
   configWith,
+  CROSS_ACCOUNT_PATH,
+  crossAccountRaw,
   EXAMPLE_PATH,
   resourceAt,
   resources,
@@ -13,9 +13,6 @@ import {
 import type { Json } from './helpers';
 import { evaluate, iamPolicyFrom } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
-
-const CROSS_ACCOUNT_PATH = join(__dirname, '..', 'config', 'cross-account.example.yaml');
-const crossAccountRaw = (): Json => parse(readFileSync(CROSS_ACCOUNT_PATH, 'utf8'));
 
 const DNS_ACCOUNT = '999988887777';
 const PROD_ACCOUNT = '111122223333';

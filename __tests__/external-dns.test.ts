@@ -9,6 +9,7 @@ import {
   configIssues,
   configWith,
   coreExampleRaw,
+  CROSS_ACCOUNT_PATH,
   EXAMPLE_PATH,
   haveTerraform,
   resourceAt,
@@ -415,9 +416,7 @@ describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () =>
   });
 
   it('accepts the values of every instance of both examples and of a customised instance', () => {
-    const crossAccount = Object.values(
-      synthesize(loadConfig(join(__dirname, '..', 'config', 'cross-account.example.yaml'))),
-    );
+    const crossAccount = Object.values(synthesize(loadConfig(CROSS_ACCOUNT_PATH)));
     const customised = synthesizeCluster(
       withInstances({
         ...publicInstance(),

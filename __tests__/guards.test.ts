@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../config/load';
 import { buildApp } from '../stacks/app';
-import { EXAMPLE_PATH } from './helpers';
+import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH } from './helpers';
 
 const ROOT = join(__dirname, '..');
 
@@ -130,7 +130,7 @@ function synthesizeExample(configPath: string): { outdir: string; files: Map<str
   return { outdir, files };
 }
 
-const EXAMPLES = [EXAMPLE_PATH, join(ROOT, 'config', 'cross-account.example.yaml')];
+const EXAMPLES = [EXAMPLE_PATH, CROSS_ACCOUNT_PATH];
 
 describe.each(EXAMPLES.map((path) => [relative(ROOT, path), path]))(
   'the synthesized %s',

@@ -13,6 +13,13 @@ export type Json = Record<string, any>;
 
 export const EXAMPLE_PATH = join(__dirname, '..', 'config', 'example.yaml');
 
+export const CROSS_ACCOUNT_PATH = join(__dirname, '..', 'config', 'cross-account.example.yaml');
+
+/** The cross-account example as a raw object, ready to be changed by a test. */
+export function crossAccountRaw(): Json {
+  return parse(readFileSync(CROSS_ACCOUNT_PATH, 'utf8'));
+}
+
 /** The built-in example as a raw object, ready to be changed by a test. */
 export function exampleRaw(): Json {
   return parse(readFileSync(EXAMPLE_PATH, 'utf8'));

@@ -4,17 +4,18 @@
  * restricted instance may write its TXT registry names and nothing beside them; reads stay in the
  * instance's zones.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { txtRecordName } from '../modules/external-dns/route53-policy';
-import { configIssues, configWith, exampleRaw, resourceAt, synthesize } from './helpers';
+import {
+  configIssues,
+  configWith,
+  crossAccountRaw,
+  exampleRaw,
+  resourceAt,
+  synthesize,
+} from './helpers';
 import type { Json } from './helpers';
 import { evaluate, iamPolicyFrom } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
-
-const crossAccountRaw = (): Json =>
-  parse(readFileSync(join(__dirname, '..', 'config', 'cross-account.example.yaml'), 'utf8'));
 
 const DNS_ACCOUNT = '999988887777';
 const PROD_ACCOUNT = '111122223333';

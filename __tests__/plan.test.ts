@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { TAKES_DEFAULT_TAGS } from './fixtures/force-new';
-import { configWith, haveAwsProvider, haveTerraform, plainTerraform, synthesize } from './helpers';
+import {
+  configWith,
+  crossAccountRaw,
+  haveAwsProvider,
+  haveTerraform,
+  plainTerraform,
+  synthesize,
+} from './helpers';
 import type { Json } from './helpers';
 import { planChanges } from './plan';
 
@@ -147,10 +154,7 @@ describe('the resource types that take default tags', () => {
   it('are the AWS types the stacks emit whose provider binding has tagsAll', async () => {
     const configs = [
       configWith(() => undefined),
-      configWith(
-        () => undefined,
-        parse(readFileSync(join(ROOT, 'config/cross-account.example.yaml'), 'utf8')),
-      ),
+      configWith(() => undefined, crossAccountRaw()),
       ...readdirSync(join(ROOT, 'config/scenarios')).map((file) =>
         configWith(
           () => undefined,

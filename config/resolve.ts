@@ -366,9 +366,9 @@ function checkAcrossClusters(
 ): void {
   // Compared without case: on macOS and Windows, stacks named alike share a folder in cdktf.out
   // and a local state file, and their DNS-account roles would share an IAM name.
-  for (const named of groupBy(clusters, (c) => c.stackName.toLowerCase()).values()) {
-    if (named.length < 2) continue;
-    const names = [...new Set(named.map((c) => c.stackName))].join(', ');
+  for (const alike of groupBy(clusters, (c) => c.stackName.toLowerCase()).values()) {
+    if (alike.length < 2) continue;
+    const names = [...new Set(alike.map((c) => c.stackName))].join(', ');
     issues.add(
       'clusters',
       `environment + clusterName ${names} appears more than once (stack names are compared without case): each cluster needs its own stack name`,

@@ -143,32 +143,33 @@ export class ClusterStack extends ProjectStack {
       ...cluster.externalDns.map((instance, i) => [instance, this.externalDns[i]] as const),
     ];
     if (workloads.length === 0) return;
-    new TerraformOutput(this, 'workload_identities', {
-      description:
-        'Per release: the IAM role (none with node-role), its service account and the service-account annotations the chart must set',
-      value: Object.fromEntries(
-        workloads.map(([settings, workload]) => [
-          settings.releaseName,
-          {
-            // A node-role workload has no role of its own.
-            ...(workload.identity.role ? { role_arn: workload.identity.role.arn } : {}),
-            namespace: settings.serviceAccount.namespace,
-            service_account: settings.serviceAccount.name,
-            service_account_annotations: workload.identity.serviceAccountAnnotations,
-          },
-        ]),
-      ),
-    });
-    new TerraformOutput(this, 'chart_values', {
-      description:
-        'Per release: the chart (repository, name, version) and the values this project gives it; with deploy iam-only, give them to the tool that deploys it',
-      value: Object.fromEntries(
-        workloads.map(([settings, workload]) => [
-          settings.releaseName,
-          { ...settings.chart, deployed_by: settings.deploy, values: workload.chartValues },
-        ]),
-      ),
-    });
+    type Workload = (typeof workloads)[number];
+    /** An output with one entry per release. */
+    const perRelease = (id: string, description: string, entry: (w: Workload) => unknown) =>
+      new TerraformOutput(this, id, {
+        description,
+        value: Object.fromEntries(workloads.map((w) => [w[0].releaseName, entry(w)])),
+      });
+    perRelease(
+      'workload_identities',
+      'Per release: the IAM role (none with node-role), its service account and the service-account annotations the chart must set',
+      ([settings, workload]) => ({
+        // A node-role workload has no role of its own.
+        ...(workload.identity.role ? { role_arn: workload.identity.role.arn } : {}),
+        namespace: settings.serviceAccount.namespace,
+        service_account: settings.serviceAccount.name,
+        service_account_annotations: workload.identity.serviceAccountAnnotations,
+      }),
+    );
+    perRelease(
+      'chart_values',
+      'Per release: the chart (repository, name, version) and the values this project gives it; with deploy iam-only, give them to the tool that deploys it',
+      ([settings, workload]) => ({
+        ...settings.chart,
+        deployed_by: settings.deploy,
+        values: workload.chartValues,
+      }),
+    );
   }
 }
 
