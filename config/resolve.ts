@@ -142,6 +142,8 @@ function resolveCluster(
       `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds two of its own to each IAM role (${ROLE_OWNER_TAGS.stack} and ${ROLE_OWNER_TAGS.state}); keep at most ${MAX_USER_TAGS}`,
     );
   }
+  const stackName = clusterStackName(cluster);
+  const backend = cluster.backend ?? config.backend;
   return {
     path,
     config: cluster,
@@ -153,15 +155,15 @@ function resolveCluster(
     clusterArn: `arn:${partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.clusterName}`,
     credentials: cluster.credentials,
     tags: { ...config.tags, ...cluster.tags },
-    backend: cluster.backend ?? config.backend,
+    backend,
     roleOptions: roleOptions(config, {
       accountId: cluster.accountId,
-      stackName: clusterStackName(cluster),
-      backend: cluster.backend ?? config.backend,
+      stackName,
+      backend,
       renamedBy: `${path}.namePrefix`,
     }),
     vpcId: cluster.vpcId,
-    stackName: clusterStackName(cluster),
+    stackName,
     oidcProvider: existingOidc
       ? modes.includes('irsa')
         ? { kind: 'existing', arn: existingOidc }
@@ -592,17 +594,18 @@ export function resolveConfig(
   if (issues.count > 0 || !dnsAccount)
     return issues.result(() => assemble(drafts, subnetTags, [], new Map(), issues.warnings));
   const crossAccount = resolveCrossAccount(dnsAccount, config.iamRoles.path, members, issues);
+  const backend = dnsAccount.backend ?? config.backend;
   const account: ResolvedDnsAccount = {
     accountId: dnsAccount.accountId,
     region: dnsAccount.region,
     partition: partitionOf(dnsAccount.region),
     credentials: dnsAccount.credentials,
     tags: config.tags,
-    backend: dnsAccount.backend ?? config.backend,
+    backend,
     roleOptions: roleOptions(config, {
       accountId: dnsAccount.accountId,
       stackName: DNS_STACK_NAME,
-      backend: dnsAccount.backend ?? config.backend,
+      backend,
       // Per-instance roles are named after the cluster's stack; the shared one by its setting.
       renamedBy: dnsAccount.sharedRole
         ? 'dnsAccount.sharedRoleName'
