@@ -38,7 +38,7 @@ import {
   terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
-import { planChanges, summarize } from './plan';
+import { planChanges, summarize } from '../review/plan';
 
 const withVersion = (version: string, change: (raw: Json) => void = () => undefined) =>
   synthesize(
@@ -368,11 +368,11 @@ describe('an upgrade from v3.4.3 to v3.5.0', () => {
   const changes = planChanges(before, after);
 
   it('upgrades every CRD in place and adds the new ones: nothing is replaced or deleted', () => {
-    expect(changes.filter((c) => ['replace', 'delete', 'orphan'].includes(c.change))).toEqual([]);
+    expect(changes.filter((c) => ['replace', 'delete', 'orphan'].includes(c.action))).toEqual([]);
     const crds = changes.filter(
       (c) => c.type === 'kubernetes_manifest' && c.stack === 'prod-edge-demo',
     );
-    expect(crds.filter((c) => c.change === 'create').map((c) => c.address)).toEqual(
+    expect(crds.filter((c) => c.action === 'import-if-exists').map((c) => c.address)).toEqual(
       expect.arrayContaining([
         expect.stringContaining('tcproutes'),
         expect.stringContaining('udproutes'),
@@ -384,8 +384,11 @@ describe('an upgrade from v3.4.3 to v3.5.0', () => {
     const edge = changes.filter(
       (c) => c.stack === 'prod-edge-demo-edge' && c.type === 'kubernetes_manifest',
     );
-    expect(summarize(edge)).toEqual(['create kubernetes_manifest', 'forget kubernetes_manifest']);
-    const created = edge.find((c) => c.change === 'create')?.address;
+    expect(summarize(edge)).toEqual([
+      'forget kubernetes_manifest',
+      'import-if-exists kubernetes_manifest',
+    ]);
+    const created = edge.find((c) => c.action === 'import-if-exists')?.address;
     const adopt = (after['prod-edge-demo-edge'].import as Json[]).find((i) => i.to === created);
     expect(adopt?.for_each).toContain(
       'apiVersion=gateway.k8s.aws/v1,kind=LoadBalancerConfiguration,namespace=gateway-system,name=public',
@@ -398,8 +401,8 @@ describe('a rollback from v3.5.0 to v2.17.1', () => {
 
   it('deletes no CRD: the ones the older Gateway API lacks are released, with every object of their kinds kept', () => {
     const changes = planChanges(before, after).filter((c) => c.type === 'kubernetes_manifest');
-    expect(changes.filter((c) => ['replace', 'delete'].includes(c.change))).toEqual([]);
-    const released = changes.filter((c) => c.change === 'forget').map((c) => c.address);
+    expect(changes.filter((c) => ['replace', 'delete'].includes(c.action))).toEqual([]);
+    const released = changes.filter((c) => c.action === 'forget').map((c) => c.address);
     for (const name of [
       'backendtlspolicies',
       'listenersets',

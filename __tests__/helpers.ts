@@ -7,9 +7,11 @@ import { parse } from 'yaml';
 import { TerraformStack } from 'cdktf';
 import { ConfigError, validateConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
+import type { Side } from '../review/preview';
 import { buildApp } from '../stacks/app';
 
-export type Json = Record<string, any>;
+export type { Json } from '../review/terraform-json';
+import type { Json } from '../review/terraform-json';
 
 export const EXAMPLE_PATH = join(__dirname, '..', 'config', 'example.yaml');
 
@@ -83,6 +85,15 @@ export function synthesize(config: ResolvedConfig): Record<string, Json> {
     synthesized.set(key, text);
   }
   return JSON.parse(text);
+}
+
+/**
+ * A configuration synthesized as one side of a preview (review/preview.ts): its stacks, in the
+ * order the app makes them, which is their deploy order (DNS, then each cluster and its edge).
+ */
+export function sideOf(config: ResolvedConfig, label = 'test'): Side {
+  const stacks = synthesize(config);
+  return { label, stacks, order: Object.keys(stacks), warnings: config.warnings };
 }
 
 /** The cluster stack of a single-cluster configuration. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { TAKES_DEFAULT_TAGS } from './fixtures/force-new';
+import { TAKES_DEFAULT_TAGS } from '../catalog/provider-schemas';
 import {
   configWith,
   crossAccountRaw,
@@ -16,7 +16,7 @@ import {
   synthesize,
 } from './helpers';
 import type { Json } from './helpers';
-import { planChanges } from './plan';
+import { planChanges } from '../review/plan';
 
 const ROOT = join(__dirname, '..');
 const stack = (resource: Json, extra: Json = {}): Json => ({ resource, ...extra });
@@ -27,7 +27,7 @@ const role = (name: string, description = 'd') => ({
 });
 const plan = (before: Json, after: Json) =>
   planChanges({ s: before }, after === undefined ? {} : { s: after }).map(
-    (c) => `${c.change} ${c.address}`,
+    (c) => `${c.action} ${c.address}`,
   );
 
 describe('the plan classifier', () => {
@@ -84,7 +84,11 @@ describe('the plan classifier', () => {
         moved: [{ from: 'aws_ec2_tag.c', to: 'aws_ec2_tag.z' }],
       },
     );
-    expect(plan(before, after)).toEqual(['delete aws_ec2_tag.a', 'forget aws_ec2_tag.b']);
+    expect(plan(before, after)).toEqual([
+      'delete aws_ec2_tag.a',
+      'forget aws_ec2_tag.b',
+      'move aws_ec2_tag.z',
+    ]);
   });
 
   it('updates a resource whose data source changed, and orphans the resources of a stack that left the app', () => {
@@ -97,7 +101,7 @@ describe('the plan classifier', () => {
         stack({ aws_iam_role: { r: role('a') } }, { data: doc('y') }),
       ),
     ).toEqual(['update aws_iam_role.r']);
-    expect(planChanges({ s: stack({ aws_iam_role: { r: role('a') } }) }, {})[0].change).toBe(
+    expect(planChanges({ s: stack({ aws_iam_role: { r: role('a') } }) }, {})[0].action).toBe(
       'orphan',
     );
   });
@@ -337,7 +341,7 @@ function terraformActions(cases: readonly Case[]): string[] {
           planChanges(
             { s: { resource: { [c.type]: { r: c.before } } } },
             { s: { resource: { [c.type]: { r: c.config } } } },
-          )[0]?.change ?? 'no-op',
+          )[0]?.action ?? 'no-op',
       );
       expect(byClassifier).toEqual(actual);
     }, 60_000);

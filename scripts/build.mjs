@@ -9,7 +9,7 @@ import { buildSync } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const SOURCE_DIRS = ['catalog', 'config', 'modules', 'stacks', 'scripts'];
+const SOURCE_DIRS = ['catalog', 'config', 'modules', 'stacks', 'review', 'scripts'];
 const OUT = 'dist';
 
 function* typescriptFiles(dir) {

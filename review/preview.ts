@@ -1,0 +1,136 @@
+/**
+ * The change preview: what deploying one synth of the app over another does to live resources,
+ * per stack in deploy order, from the synthesized Terraform alone. Its parts are the plan
+ * classifier (review/plan.ts), the IAM grants, the chart values and the CRDs.
+ */
+import type { CrdChanges } from './crds';
+import { crdChanges } from './crds';
+import type { PolicyChange } from './iam-digest';
+import { policyChanges } from './iam-digest';
+import type { Action, PlannedChange } from './plan';
+import { ACTIONS, DISRUPTIVE, planChanges } from './plan';
+import type { ReleaseChange } from './releases';
+import { releaseChanges } from './releases';
+import type { SynthesizedStacks } from './terraform-json';
+
+/** One synth of the app: its stacks and their deploy order. */
+export interface Side {
+  /** What it is, for the reader: `config/example.yaml at main (3f2a1c0)`. */
+  readonly label: string;
+  readonly stacks: SynthesizedStacks;
+  /** Stack names, each after the stacks it depends on. */
+  readonly order: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface StackPreview {
+  readonly stack: string;
+  /** `new` (only after), `removed` (only before: its resources are orphaned), or `kept`. */
+  readonly status: 'new' | 'removed' | 'kept';
+  readonly account?: string;
+  readonly counts: Partial<Record<Action, number>>;
+  readonly disruptive: boolean;
+  readonly verdict: string;
+  readonly changes: readonly PlannedChange[];
+  readonly iam: readonly PolicyChange[];
+  readonly releases: readonly ReleaseChange[];
+  readonly crds: CrdChanges;
+}
+
+export interface Preview {
+  /** The shape of this object (docs/reviewing.md); raised when it changes incompatibly. */
+  readonly formatVersion: 1;
+  readonly before: string;
+  readonly after: string;
+  readonly disruptive: boolean;
+  readonly verdict: string;
+  /** Every planned change, stacks in deploy order. */
+  readonly changes: readonly PlannedChange[];
+  readonly stacks: readonly StackPreview[];
+  readonly warnings: readonly string[];
+}
+
+/** Stacks of both sides: the after side's deploy order, then the stacks that left it. */
+function stackOrder(before: Side, after: Side): string[] {
+  return [...after.order, ...before.order.filter((stack) => !after.order.includes(stack))];
+}
+
+function countsOf(changes: readonly PlannedChange[]): Partial<Record<Action, number>> {
+  const counts: Partial<Record<Action, number>> = {};
+  for (const action of ACTIONS) {
+    const n = changes.filter((c) => c.action === action).length;
+    if (n > 0) counts[action] = n;
+  }
+  return counts;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `2 create, 1 update; replaces 1, deletes 2` style counts. */
+function countText(counts: Partial<Record<Action, number>>): string {
+  return ACTIONS.filter((a) => counts[a])
+    .map((a) => `${counts[a]} ${a}`)
+    .join(', ');
+}
+
+function verdictOf(changes: readonly PlannedChange[], crds?: readonly CrdChanges[]): string {
+  if (changes.length === 0) return 'no change';
+  const disruptive = changes.filter((c) => DISRUPTIVE.has(c.action));
+  const deletedCrds = (crds ?? []).flatMap((c) => c.gone.filter((g) => g.action === 'delete'));
+  const counts = countText(countsOf(changes));
+  if (disruptive.length === 0) return `${counts}: nothing live is replaced or deleted`;
+  const crdText =
+    deletedCrds.length > 0
+      ? `, including ${plural(deletedCrds.length, 'CRD')} with every object of its kind`
+      : '';
+  return `DISRUPTIVE: ${counts}: ${plural(disruptive.length, 'live object')} replaced, deleted or orphaned${crdText}`;
+}
+
+function accountOf(stacks: SynthesizedStacks, stack: string): string | undefined {
+  return stacks[stack]?.provider?.aws?.[0]?.allowed_account_ids?.[0];
+}
+
+export function preview(before: Side, after: Side): Preview {
+  const order = stackOrder(before, after);
+  const changes = planChanges(before.stacks, after.stacks, order);
+  const stacks = order.map((stack): StackPreview => {
+    const [was, is] = [before.stacks[stack], after.stacks[stack]];
+    const own = changes.filter((c) => c.stack === stack);
+    const crds = crdChanges(stack, was, is, own);
+    return {
+      stack,
+      status: !was ? 'new' : !is ? 'removed' : 'kept',
+      account: accountOf(after.stacks, stack) ?? accountOf(before.stacks, stack),
+      counts: countsOf(own),
+      disruptive: own.some((c) => DISRUPTIVE.has(c.action)),
+      verdict: verdictOf(own, [crds]),
+      changes: own,
+      iam: policyChanges(stack, was, is),
+      releases: releaseChanges(stack, was, is),
+      crds,
+    };
+  });
+  const changed = stacks.filter((s) => s.changes.length > 0).length;
+  const overall = verdictOf(
+    changes,
+    stacks.map((s) => s.crds),
+  );
+  return {
+    formatVersion: 1,
+    before: before.label,
+    after: after.label,
+    disruptive: changes.some((c) => DISRUPTIVE.has(c.action)),
+    verdict:
+      changes.length === 0
+        ? `no change in ${plural(stacks.length, 'stack')}`
+        : `${overall} (in ${changed} of ${plural(stacks.length, 'stack')})`,
+    changes,
+    stacks,
+    warnings: after.warnings,
+  };
+}
+
+/** The exit code that gates CI: 2 where something live is replaced, deleted or orphaned. */
+export function exitCodeOf(result: Preview, allowDisruptive: boolean): 0 | 2 {
+  return result.disruptive && !allowDisruptive ? 2 : 0;
+}
