@@ -81,7 +81,7 @@ function verdictOf(changes: readonly PlannedChange[], crds?: readonly CrdChanges
   if (disruptive.length === 0) return `${counts}: nothing live is replaced or deleted`;
   const crdText =
     deletedCrds.length > 0
-      ? `, including ${plural(deletedCrds.length, 'CRD')} with every object of its kind`
+      ? `, including ${plural(deletedCrds.length, 'CRD')} with every object of ${deletedCrds.length === 1 ? 'its kind' : 'their kinds'}`
       : '';
   return `DISRUPTIVE: ${counts}: ${plural(disruptive.length, 'live object')} replaced, deleted or orphaned${crdText}`;
 }

@@ -1,0 +1,109 @@
+/**
+ * The pull-request job of docs/reviewing.md, end to end: `scripts/preview-pull-request.sh` in a
+ * throwaway git repository holding this project, on two commits, with a stand-in GitHub CLI that
+ * records what it was asked to post. The base side is built and synthesized from the base commit
+ * (a temporary worktree), so this is also the test of `npm run preview -- --git`.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+
+const ROOT = join(__dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'eks-edge-preview-ci-'));
+const repo = join(dir, 'repo');
+const posted = join(dir, 'gh-calls');
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(command, args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+}
+
+function git(...args: string[]) {
+  const result = run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+function commitEdit(message: string, edit: (raw: any) => void) {
+  const file = join(repo, 'config', 'example.yaml');
+  const raw = parse(readFileSync(file, 'utf8'));
+  edit(raw);
+  writeFileSync(file, stringify(raw));
+  git('commit', '-qam', message);
+}
+
+const job = (env: NodeJS.ProcessEnv) =>
+  run('bash', ['scripts/preview-pull-request.sh'], {
+    PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+    ...env,
+  });
+
+beforeAll(() => {
+  // The project as it stands in this checkout (tracked and new files), committed as the base.
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  for (const file of listed.stdout.split('\n').filter(Boolean)) {
+    mkdirSync(dirname(join(repo, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(repo, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
+  writeFileSync(join(repo, '.gitignore'), 'node_modules\ndist\ncdktf.out\npreview.md\n');
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(
+    join(dir, 'bin', 'gh'),
+    `#!/usr/bin/env bash\necho "$*" >> '${posted}'\ncp "\${@: -1}" '${posted}.body'\n`,
+  );
+  chmodSync(join(dir, 'bin', 'gh'), 0o755);
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the pull-request preview job', () => {
+  it('posts the report of a change that replaces nothing, and passes', () => {
+    commitEdit('sync the public zone', (raw) => (raw.clusters[0].externalDns[0].policy = 'sync'));
+    const result = job({ BASE_REF: 'HEAD~1', PR_NUMBER: '7', GH_TOKEN: 'token' });
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.status).toBe(0);
+    const report = readFileSync(join(repo, 'preview.md'), 'utf8');
+    expect(report).toContain('## eks-edge preview');
+    expect(report).toContain('config/example.yaml at HEAD~1');
+    expect(report).toContain('| update | `helm_release.external-dns-public_release_6705A20F` |');
+    expect(report).toContain('- policy: "upsert-only"\n+ policy: "sync"');
+    expect(report).toContain('nothing live is replaced or deleted');
+    expect(readFileSync(posted, 'utf8')).toBe('pr comment 7 --edit-last --body-file preview.md\n');
+    expect(readFileSync(`${posted}.body`, 'utf8')).toBe(report);
+  }, 60_000);
+
+  it('fails with exit 2 where the change replaces something live, and lists it', () => {
+    commitEdit('move the private instance', (raw) => {
+      raw.clusters[0].externalDns[1].namespace = 'dns';
+    });
+    const result = job({ BASE_REF: 'HEAD~1' });
+    expect(result.status).toBe(2);
+    const report = readFileSync(join(repo, 'preview.md'), 'utf8');
+    expect(report).toContain(
+      '| **replace** | `helm_release.external-dns-private_release_F4C21977` | namespace changed',
+    );
+    expect(report).toContain('⚠️ DISRUPTIVE');
+    expect(result.stderr).toContain('--allow-disruptive');
+  }, 60_000);
+});
