@@ -44,6 +44,7 @@ const APP = join(ROOT, 'dist', 'main.js');
 const FLOOR = join(ROOT, 'dist', 'scripts', 'bench-floor.js');
 const RSS_PRELOAD = join(ROOT, 'dist', 'scripts', 'bench-rss.js');
 const EXAMPLE = join(ROOT, 'config', 'example.yaml');
+const PREVIEW = join(ROOT, 'dist', 'scripts', 'preview.js');
 
 export const TARGETS = {
   exampleTimeVsFloor: 3,
@@ -56,6 +57,7 @@ export const TARGETS = {
   rejectionVsBareNode: 2,
   largeRejectionClusters: 1000,
   largeRejectionMs: 3000,
+  previewVsSynth: 2.5,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -358,6 +360,8 @@ export interface BenchReport {
     readonly rejectMs: number;
     readonly largeRejectMs: number;
   };
+  /** `npm run preview` of the example against itself with one edit, against one synth of it. */
+  readonly preview: { readonly synthMs: number; readonly previewMs: number };
   readonly targets: TargetResult[];
 }
 
@@ -404,6 +408,7 @@ function evaluateTargets(
   floor: ScenarioResult,
   scenarios: readonly ScenarioResult[],
   rejection: BenchReport['rejection'],
+  preview: BenchReport['preview'],
 ): TargetResult[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const example = byId.get('example');
@@ -470,6 +475,12 @@ function evaluateTargets(
     actual: ms(rejection.largeRejectMs),
     pass: rejection.largeRejectMs <= TARGETS.largeRejectionMs,
   });
+  const previewRatio = preview.previewMs / preview.synthMs;
+  targets.push({
+    target: `preview of the example with one edit ≤ ${TARGETS.previewVsSynth}× its synth`,
+    actual: `${ms(preview.previewMs)} vs ${ms(preview.synthMs)} = ${times(previewRatio)}`,
+    pass: previewRatio <= TARGETS.previewVsSynth,
+  });
   return targets;
 }
 
@@ -519,6 +530,32 @@ function measureRejection(workDir: string, runs: number): BenchReport['rejection
   }
   const rejectLarge = [0, 1, 2].map(() => time([APP, '--config', large], 1));
   return { bareNodeMs: median(bare), rejectMs: median(reject), largeRejectMs: median(rejectLarge) };
+}
+
+/**
+ * Median wall time of `node dist/scripts/preview.js <example> <example with one edit>` (both
+ * sides synthesized, classified and printed) and of one synth of the example, run alternately.
+ */
+function measurePreview(workDir: string, runs: number): BenchReport['preview'] {
+  const edited = join(workDir, 'example-edited.yaml');
+  const raw = parse(readFileSync(EXAMPLE, 'utf8'));
+  raw.clusters[0].loadBalancerController.replicaCount = 3;
+  writeFileSync(edited, stringify(raw));
+  const time = (args: string[], env: Record<string, string>): number => {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, args, { cwd: ROOT, env: childEnv(env) });
+    if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${child.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const synth: number[] = [];
+  const preview: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    synth.push(
+      time([APP, '--config', EXAMPLE], { CDKTF_OUTDIR: join(workDir, `preview-out-${i}`) }),
+    );
+    preview.push(time([PREVIEW, EXAMPLE, edited], {}));
+  }
+  return { synthMs: median(synth), previewMs: median(preview) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +646,7 @@ export function formatReport(report: BenchReport): string {
 // ---------------------------------------------------------------------------------------------
 
 export function runBench(options: BenchOptions, progress: (text: string) => void): BenchReport {
-  for (const file of [APP, FLOOR, RSS_PRELOAD]) {
+  for (const file of [APP, FLOOR, RSS_PRELOAD, PREVIEW]) {
     if (!existsSync(file))
       throw new Error(
         `${relative(ROOT, file)} is missing: run \`node scripts/build.mjs\` first (npm run bench does)`,
@@ -680,6 +717,8 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
     }));
     progress('rejecting a bad configuration');
     const rejection = measureRejection(workDir, floorScenario.runs);
+    progress('previewing an edit of the example');
+    const preview = measurePreview(workDir, floorScenario.runs);
     const cpuList = cpus();
     return {
       node: process.version,
@@ -688,7 +727,8 @@ export function runBench(options: BenchOptions, progress: (text: string) => void
       floor,
       scenarios: results,
       rejection,
-      targets: evaluateTargets(floor, results, rejection),
+      preview,
+      targets: evaluateTargets(floor, results, rejection, preview),
     };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
