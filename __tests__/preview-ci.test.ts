@@ -106,4 +106,21 @@ describe('the pull-request preview job', () => {
     expect(report).toContain('⚠️ DISRUPTIVE');
     expect(result.stderr).toContain('--allow-disruptive');
   }, 60_000);
+
+  it('previews a change of eks-edge itself: the base side is synthesized with the base code', () => {
+    // A code change alone (the configuration stays): the policy description is force-new.
+    const file = join(repo, 'modules', 'aws-load-balancer-controller', 'iam-policy.ts');
+    const code = readFileSync(file, 'utf8');
+    const changed = code.replace("at the controller's release tag", 'at the release tag');
+    expect(changed).not.toBe(code);
+    writeFileSync(file, changed);
+    git('commit', '-qam', 'reword the policy description');
+    const result = job({ BASE_REF: 'HEAD~1', ALLOW_DISRUPTIVE: 'true' });
+    expect(result.status).toBe(0);
+    const report = readFileSync(join(repo, 'preview.md'), 'utf8');
+    expect(report).toContain(
+      '| **replace** | `aws_iam_policy.aws-load-balancer-controller_iam_controller_policy_FF29617E` | description changed',
+    );
+    expect(result.stderr).toContain('allowed by --allow-disruptive');
+  }, 60_000);
 });

@@ -50,6 +50,21 @@ export interface Preview {
   readonly warnings: readonly string[];
 }
 
+/** How a stack's changes are listed: what destroys first, then the rest, each by address. */
+const LISTING: readonly Action[] = [
+  'delete',
+  'replace',
+  'orphan',
+  'update',
+  'move',
+  'forget',
+  'import-if-exists',
+  'create',
+];
+
+const listed = (a: PlannedChange, b: PlannedChange) =>
+  LISTING.indexOf(a.action) - LISTING.indexOf(b.action) || (a.address < b.address ? -1 : 1);
+
 /** Stacks of both sides: the after side's deploy order, then the stacks that left it. */
 function stackOrder(before: Side, after: Side): string[] {
   return [...after.order, ...before.order.filter((stack) => !after.order.includes(stack))];
@@ -92,7 +107,9 @@ function accountOf(stacks: SynthesizedStacks, stack: string): string | undefined
 
 export function preview(before: Side, after: Side): Preview {
   const order = stackOrder(before, after);
-  const changes = planChanges(before.stacks, after.stacks, order);
+  const changes = order.flatMap((stack) =>
+    planChanges(before.stacks, after.stacks, [stack]).sort(listed),
+  );
   const stacks = order.map((stack): StackPreview => {
     const [was, is] = [before.stacks[stack], after.stacks[stack]];
     const own = changes.filter((c) => c.stack === stack);
