@@ -207,7 +207,12 @@ export function resolveExternalDns(
       );
     }
   });
-  const domainFilters = instance.domainFilters ?? instance.zones.map((zone) => zone.name);
+  // In a canonical order, as subnets and CIDRs are: reordering the zones or filters of the file
+  // means nothing, and must not change the container's arguments (which rolls the pods).
+  const zones = [...instance.zones].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  const domainFilters = [...(instance.domainFilters ?? zones.map((zone) => zone.name))].sort();
   (instance.domainFilters ?? []).forEach((filter, index) => {
     if (
       instance.zones.length > 0 &&
@@ -323,7 +328,7 @@ export function resolveExternalDns(
         : { mode: instance.identity },
     serviceAccount,
     names: { role: names.role, policy: names.policy },
-    zones: instance.zones,
+    zones,
     zoneType: instance.zoneType,
     domainFilters,
     policy: instance.policy,
@@ -353,7 +358,7 @@ export function resolveExternalDns(
   const managed = externalDnsChartValues({
     instance: resolved,
     region: cluster.region,
-    zoneIds: instance.zones.map((zone) => zone.id ?? PLAN_TIME),
+    zoneIds: zones.map((zone) => zone.id ?? PLAN_TIME),
     serviceAccountAnnotations: identityAnnotations(instance.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
   });

@@ -18,10 +18,13 @@ export interface PolicyHolder {
 const list = (value: unknown): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
-/** ` when StringEquals aws:SourceAccount = 1111 and …`, conditions sorted. */
+/**
+ * ` when StringEquals aws:SourceAccount = 1111 and …`: conditions and their values sorted, since
+ * IAM reads both as sets.
+ */
 function conditionText(conditions: readonly Json[]): string {
   const parts = conditions
-    .map((c) => `${c.test} ${c.variable} = ${list(c.values).join(' | ')}`)
+    .map((c) => `${c.test} ${c.variable} = ${list(c.values).sort().join(' | ')}`)
     .sort();
   return parts.length > 0 ? ` when ${parts.join(' and ')}` : '';
 }
