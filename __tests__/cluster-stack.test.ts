@@ -217,7 +217,11 @@ describe('controller versions and partitions', () => {
   });
 
   it('an uncatalogued version uses the checksum the user gave', () => {
-    const tf = withLbc({ version: 'v3.9.0', policySha256: 'c'.repeat(64) });
+    const tf = withLbc({
+      version: 'v3.9.0',
+      policySha256: 'c'.repeat(64),
+      chartCrdsSha256: 'd'.repeat(64),
+    });
     expect(lbcRelease(tf).version).toBe('3.9.0');
     expect(policyDownload(tf, 'controller').lifecycle.postcondition[1].condition).toContain(
       'c'.repeat(64),

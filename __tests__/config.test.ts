@@ -262,6 +262,7 @@ describe('a bad configuration', () => {
           version: 'v2.18.0',
           chartVersion: '1.18.0',
           policySha256: 'b'.repeat(64),
+          chartCrdsSha256: 'c'.repeat(64),
         }),
       coreExampleRaw(),
     );

@@ -30,6 +30,7 @@ import {
   addressOf,
   configIssues,
   configWith,
+  dataSources,
   exampleRaw,
   haveTerraform,
   resourceAt,
@@ -347,11 +348,28 @@ describe('the DNSEndpoint CRD of the ExternalDNS crd source', () => {
     expect(other.depends_on).not.toContain(`kubernetes_manifest.${name}`);
   });
 
+  it('is never dropped for a chart outside the catalog: the crd source is refused there, naming the catalogued charts', () => {
+    expect(
+      configIssues((raw) => {
+        Object.assign(raw.clusters[0].externalDns[0], { chartVersion: '1.22.0' });
+        raw.clusters[0].externalDns[0].sources.push('crd');
+      }),
+    ).toEqual([
+      'clusters[0].externalDns[0].sources: crd needs the DNSEndpoint CRD of chart 1.22.0, which this project applies from the catalog and the catalog does not have: use a catalogued chartVersion (1.21.1), or remove crd',
+    ]);
+  });
+
+  it('says at every synth what a chart outside the catalog runs without', () => {
+    const config = configWith((raw) => (raw.clusters[0].externalDns[0].chartVersion = '1.22.0'));
+    expect(config.warnings).toEqual([
+      'clusters[0].externalDns[0].chartVersion: 1.22.0 is outside the built-in catalog (1.21.1): this project assumes what chart 1.21.1 (ExternalDNS v0.21.0) does — its flags, what each source watches, the default record types — and does not check the chart values against that chart',
+    ]);
+  });
+
   it('is released, never deleted, when no instance this project deploys reads it', () => {
     for (const tf of [
       synthesize(configWith(() => undefined))['prod-edge-demo'],
       withCrdSource((instance) => (instance.deploy = 'iam-only')),
-      withCrdSource((instance) => (instance.chartVersion = '1.22.0')),
     ]) {
       expect(dnsEndpoints(tf)).toEqual([]);
       expect((tf.removed as Json[]).map((r) => r.from)).toContainEqual(
@@ -978,25 +996,42 @@ describe('the destroy guard of a controller the configuration turns off', () => 
 });
 
 describe('CRDs of a configuration without a known controller version', () => {
-  it('keeps the chart CRDs of a controller outside the catalog, also with unusedCrds: delete', () => {
-    const tf = synthesize(
-      configWith((raw) => {
-        noGateway(raw);
-        Object.assign(raw.clusters[0].loadBalancerController, {
-          version: 'v3.6.0',
-          policySha256: 'a'.repeat(64),
-        });
-        raw.clusters[0].unusedCrds = 'delete';
-      }),
-    )['prod-edge-demo'];
-    const released = (tf.removed as Json[]).map((block) => block.from);
-    expect(released).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining('customresourcedefinition-targetgroupbindings'),
-      ]),
+  const outsideCatalog =
+    (extra: Json = {}) =>
+    (raw: Json) => {
+      noGateway(raw);
+      Object.assign(raw.clusters[0].loadBalancerController, {
+        version: 'v3.6.0',
+        policySha256: 'a'.repeat(64),
+        ...extra,
+      });
+    };
+
+  it('manages the chart CRDs of a controller outside the catalog, pinned by the sha256 the user sets', () => {
+    const config = configWith(outsideCatalog({ chartCrdsSha256: 'b'.repeat(64) }));
+    const tf = synthesize(config)['prod-edge-demo'];
+    const crdFile = resourceAt(tf, 'http', 'controller-crds/file-crds');
+    expect(crdFile.url).toBe(
+      'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.6.0/helm/aws-load-balancer-controller/crds/crds.yaml',
     );
-    const guard = resourceAt(tf, 'terraform_data', 'crd-deletion-guard');
-    expect(JSON.stringify(guard)).not.toContain('IngressClassParams');
+    expect(JSON.stringify(crdFile.lifecycle.postcondition)).toContain('b'.repeat(64));
+    expect(dataSources(tf, 'http').length).toBeGreaterThan(0);
+    const crdNames = Object.keys(tf.resource.kubernetes_manifest).filter((a) =>
+      a.startsWith('controller-crds_customresourcedefinition-'),
+    );
+    expect(crdNames).toHaveLength(4);
+    // Said at every synth: what runs without the catalog's checks.
+    expect(config.warnings).toEqual([
+      expect.stringMatching(
+        /^clusters\[0\]\.loadBalancerController\.version: v3\.6\.0 is outside the built-in catalog \(v2\.13\.4 – v3\.5\.0\): .*the CRDs applied are the ones v3\.5\.0 knows of .*; Gateway API is not available$/,
+      ),
+    ]);
+  });
+
+  it('refuses a controller outside the catalog without the sha256 of its chart CRDs, naming the file', () => {
+    expect(configIssues(outsideCatalog())).toEqual([
+      "clusters[0].loadBalancerController.chartCrdsSha256: controller version v3.6.0 is not in the built-in catalog; set chartCrdsSha256 to the sha256 of helm/aws-load-balancer-controller/crds/crds.yaml at tag v3.6.0 (Helm never upgrades the chart's CRDs, so this project applies them from that file), or choose a catalogued version",
+    ]);
   });
 
   it('synthesizes the deletion check also for a cluster with no workload at all', () => {

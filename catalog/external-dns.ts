@@ -70,6 +70,8 @@ const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
 
 export const DEFAULT_EXTERNAL_DNS_CHART_VERSION = '1.21.1';
 
+export const CATALOGUED_EXTERNAL_DNS_CHARTS = Object.keys(RELEASES);
+
 export interface ExternalDnsRelease extends ExternalDnsReleaseFacts {
   readonly chart: { readonly repository: string; readonly name: string; readonly version: string };
   /**

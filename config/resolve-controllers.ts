@@ -4,6 +4,7 @@
  * with the checks between their settings.
  */
 import {
+  CATALOGUED_LBC_VERSIONS,
   ALB_GROUP_NAME_ANNOTATION,
   DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES_SINCE,
@@ -13,7 +14,11 @@ import {
 } from '../catalog/aws-load-balancer-controller';
 import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
-import { externalDnsRelease } from '../catalog/external-dns';
+import {
+  CATALOGUED_EXTERNAL_DNS_CHARTS,
+  DEFAULT_EXTERNAL_DNS_CHART_VERSION,
+  externalDnsRelease,
+} from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { IRSA_ROLE_ANNOTATION } from '../catalog/eks';
 import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
@@ -74,6 +79,14 @@ export function resolveLoadBalancerController(
   if (!release.ok) {
     issues.addUnder(path, release.problems);
     return undefined;
+  }
+  // Said at every synth: what a version outside the catalog runs without.
+  const { cataloguedAs } = release.value;
+  if (!CATALOGUED_LBC_VERSIONS.includes(lbc.version)) {
+    issues.warn(
+      `${path}.version`,
+      `${lbc.version} is outside the built-in catalog (${CATALOGUED_LBC_VERSIONS.at(0)} – ${CATALOGUED_LBC_VERSIONS.at(-1)}): its policy and chart CRDs are checked only against the sha256 you set; the CRDs applied are the ones ${cataloguedAs ?? 'the catalog'} knows of (a CRD new in ${lbc.version} is installed by Helm on first install and never upgraded); Gateway API is not available`,
+    );
   }
   const gatewaySupport = release.value.gatewayApi;
   const gatewayApi =
@@ -318,6 +331,19 @@ export function resolveExternalDns(
     createdByChart: instance.createServiceAccount,
   };
   const release = externalDnsRelease(instance.chartVersion);
+  if (!release.catalogued) {
+    // Said at every synth: what a chart outside the catalog runs without.
+    issues.warn(
+      `${path}.chartVersion`,
+      `${instance.chartVersion} is outside the built-in catalog (${CATALOGUED_EXTERNAL_DNS_CHARTS.join(', ')}): this project assumes what chart ${DEFAULT_EXTERNAL_DNS_CHART_VERSION} (ExternalDNS ${release.appVersion}) does — its flags, what each source watches, the default record types — and does not check the chart values against that chart`,
+    );
+    if (instance.sources.includes('crd')) {
+      issues.add(
+        `${path}.sources`,
+        `crd needs the DNSEndpoint CRD of chart ${instance.chartVersion}, which this project applies from the catalog and the catalog does not have: use a catalogued chartVersion (${CATALOGUED_EXTERNAL_DNS_CHARTS.join(', ')}), or remove crd`,
+      );
+    }
+  }
   const resolved: LocalExternalDns = {
     name: instance.name,
     releaseName: names.release,
@@ -340,8 +366,7 @@ export function resolveExternalDns(
     recordNames: instance.restrictRecordNames ? domainFilters : undefined,
     recordTypes: instance.recordTypes,
     managedTypes: managedRecordTypes(instance.recordTypes, release.defaultManagedRecordTypes),
-    dnsEndpointCrd:
-      instance.sources.includes('crd') && release.catalogued ? release.dnsEndpointCrd : undefined,
+    dnsEndpointCrd: instance.sources.includes('crd') ? release.dnsEndpointCrd : undefined,
     txtAffix:
       instance.txtPrefix !== undefined
         ? { prefix: instance.txtPrefix }

@@ -485,6 +485,11 @@ export const loadBalancerControllerSchema = z.strictObject({
     description: 'Only for a version outside the catalog with `migrateFromV1`.',
     defaultText: 'from the catalog',
   }),
+  chartCrdsSha256: setting(z.optional(sha256), {
+    description:
+      "Only for a version outside the catalog: sha256 of the chart's `crds/crds.yaml` at that tag. Helm never upgrades the chart's CRDs, so this project applies them from that file; the CRDs it manages are those of the newest catalogued release (a CRD new in that version is left to Helm's first install).",
+    defaultText: 'from the catalog',
+  }),
   identity: setting(
     z._default(z.enum(['irsa', 'pod-identity']), 'irsa'),
     'How the controller gets AWS credentials.',

@@ -77,10 +77,13 @@ export interface LbcRelease {
   readonly migrationPolicy?: LbcPolicy;
   /**
    * The chart's own CRDs at the tag (IngressClassParams, TargetGroupBinding, …): Helm installs
-   * them once and never upgrades them, so the project applies them itself. Absent for versions
-   * outside the catalog.
+   * them once and never upgrades them, so the project applies them itself. For a version outside
+   * the catalog, pinned by the sha256 the user gives, holding the CRDs the newest catalogued
+   * release knows of (`cataloguedAs`).
    */
-  readonly chartCrds?: PinnedManifestFile;
+  readonly chartCrds: PinnedManifestFile;
+  /** For a version outside the catalog: the newest catalogued release whose facts it assumes. */
+  readonly cataloguedAs?: string;
   /** Absent for releases without (stable) Gateway API support. */
   readonly gatewayApi?: LbcGatewaySupport;
 }
@@ -93,9 +96,15 @@ export interface LbcReleaseRequest {
   readonly chartVersion?: string;
   readonly policySha256?: string;
   readonly migrationPolicySha256?: string;
+  readonly chartCrdsSha256?: string;
 }
 
-const OVERRIDES = ['chartVersion', 'policySha256', 'migrationPolicySha256'] as const;
+const OVERRIDES = [
+  'chartVersion',
+  'policySha256',
+  'migrationPolicySha256',
+  'chartCrdsSha256',
+] as const;
 
 export const CATALOGUED_LBC_VERSIONS = Object.keys(LBC_RELEASES).sort(compareVersions);
 
@@ -171,6 +180,12 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
         message: `controller version ${request.version} is not in the built-in catalog; set the chart version that ships it (charts before 3.0.0 are numbered 1.x)`,
       });
     }
+    if (!request.chartCrdsSha256) {
+      problems.push({
+        setting: 'chartCrdsSha256',
+        message: `controller version ${request.version} is not in the built-in catalog; set chartCrdsSha256 to the sha256 of helm/aws-load-balancer-controller/crds/crds.yaml at tag ${request.version} (Helm never upgrades the chart's CRDs, so this project applies them from that file), or choose a catalogued version`,
+      });
+    }
     if (request.migrateFromV1 && !migrationSha256) {
       problems.push({
         setting: 'migrationPolicySha256',
@@ -178,7 +193,9 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
       });
     }
   }
-  if (problems.length > 0 || !chartVersion || !policySha256) return { ok: false, problems };
+  const chartCrdsSha256 = facts?.chartCrds ?? request.chartCrdsSha256;
+  if (problems.length > 0 || !chartVersion || !policySha256 || !chartCrdsSha256)
+    return { ok: false, problems };
   const pinned = (file: LbcPolicyFile, sha256: string): LbcPolicy => ({
     file,
     url: policyUrl(request.version, file),
@@ -194,12 +211,17 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
         request.migrateFromV1 && migrationSha256
           ? pinned(MIGRATION_POLICY_FILE, migrationSha256)
           : undefined,
-      chartCrds: facts && {
+      chartCrds: {
         name: 'crds',
         url: `${repositoryAt(request.version)}/helm/aws-load-balancer-controller/crds/crds.yaml`,
-        sha256: facts.chartCrds,
+        sha256: chartCrdsSha256,
         documents: crds(...chartCrdNames(request.version)),
       },
+      cataloguedAs: facts
+        ? undefined
+        : [...CATALOGUED_LBC_VERSIONS]
+            .reverse()
+            .find((v) => compareVersions(v, request.version) <= 0),
       gatewayApi: gatewaySupport(request.version),
     },
   };
