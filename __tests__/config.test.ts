@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { ConfigError, configPathFrom, loadConfig } from '../config/load';
-import { configIssues, configWith, coreExampleRaw, EXAMPLE_PATH, exampleRaw } from './helpers';
+import {
+  configIssues,
+  configWith,
+  coreExampleRaw,
+  crossAccountRaw,
+  EXAMPLE_PATH,
+  exampleRaw,
+} from './helpers';
 import type { Json } from './helpers';
 
 const cluster = (raw: Json): Json => raw.clusters[0];
@@ -435,5 +442,46 @@ describe('names', () => {
         /^clusters\[0\]\.externalDns\[0\]\.name: makes the Helm release name external-dns-p+ \(54 characters\); Helm allows 53/,
       ),
     );
+  });
+});
+
+describe('stacks in several accounts without credentials', () => {
+  const warningsOf = (change: (raw: Json) => void) =>
+    configWith(change, crossAccountRaw()).warnings.filter((w) => w.includes('credentials'));
+
+  it('are named at synth when ambient credentials cannot reach them all', () => {
+    expect(
+      warningsOf((raw) => {
+        delete raw.dnsAccount.credentials;
+        delete raw.clusters[1].credentials;
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^clusters\[1\]: the stacks of 2 accounts give no credentials: staging-edge-staging and staging-edge-staging-edge \(account 444455556666, clusters\[1\]\); dns \(account 999988887777, dnsAccount\)\. .*allowed_account_ids.*credentials\.assumeRoleArn/,
+      ),
+    ]);
+  });
+
+  it('are not warned about where at most one account relies on ambient credentials', () => {
+    expect(warningsOf(() => undefined)).toEqual([]);
+    expect(warningsOf((raw) => delete raw.clusters[1].credentials)).toEqual([]);
+    // Two clusters in one account, neither with credentials: one set reaches both.
+    expect(
+      configWith((raw) => {
+        const second = structuredClone(raw.clusters[0]);
+        Object.assign(second, { environment: 'staging', clusterName: 'edge-staging' });
+        second.subnets.roleTagOwnedBy = Object.fromEntries(
+          [...second.subnets.public, ...second.subnets.private].map((id: string) => [
+            id,
+            'prod-edge-demo',
+          ]),
+        );
+        second.externalDns = [];
+        delete second.albGroups;
+        delete second.gatewayApi;
+        delete second.accessLogs;
+        raw.clusters.push(second);
+      }).warnings.filter((w) => w.includes('credentials')),
+    ).toEqual([]);
   });
 });

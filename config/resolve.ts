@@ -19,6 +19,7 @@ import type {
 import {
   DNS_STACK_NAME,
   clusterStackName,
+  edgeStackName,
   ROLE_OWNER_TAGS,
   namedCluster,
   roleOwner,
@@ -473,6 +474,39 @@ function checkRegions(config: Config, issues: Issues): void {
   }
 }
 
+/**
+ * Every provider pins its stack's account (`allowed_account_ids`), and one set of ambient
+ * credentials reaches one account: where stacks of several accounts give no `credentials`, the
+ * plans of all but one of those accounts will stop. Said at synth, naming them.
+ */
+function checkAmbientCredentials(config: Config, issues: Issues): void {
+  const stacks = [
+    ...config.clusters.map((cluster, c) => ({
+      path: `clusters[${c}]`,
+      stacks: `${clusterStackName(cluster)} and ${edgeStackName(cluster)}`,
+      accountId: cluster.accountId,
+      credentials: cluster.credentials,
+    })),
+    ...(config.dnsAccount
+      ? [
+          {
+            path: 'dnsAccount',
+            stacks: DNS_STACK_NAME,
+            accountId: config.dnsAccount.accountId,
+            credentials: config.dnsAccount.credentials,
+          },
+        ]
+      : []),
+  ].filter((stack) => !stack.credentials);
+  const accounts = [...new Set(stacks.map((stack) => stack.accountId))];
+  if (accounts.length < 2) return;
+  const listed = stacks.map((s) => `${s.stacks} (account ${s.accountId}, ${s.path})`).join('; ');
+  issues.warn(
+    stacks[0].path,
+    `the stacks of ${accounts.length} accounts give no credentials: ${listed}. One set of ambient credentials reaches one account, and every stack's provider allows only its own account, so the plans of the others will stop (allowed_account_ids). Set credentials.profile or credentials.assumeRoleArn on each of these (or run each account's stacks with its own credentials)`,
+  );
+}
+
 /** What every role the project creates in `accountId` gets. */
 function roleOptions(
   config: Config,
@@ -574,6 +608,7 @@ export function resolveConfig(
   checkAcrossClusters(drafts, config, issues);
   checkPermissionsBoundaries(config, issues);
   checkRegions(config, issues);
+  checkAmbientCredentials(config, issues);
   if (config.dnsAccount) {
     const zones = config.dnsAccount.zones;
     issues.addDuplicates(
