@@ -485,3 +485,55 @@ describe('stacks in several accounts without credentials', () => {
     ).toEqual([]);
   });
 });
+
+describe('ExternalDNS instances of different clusters on one zone', () => {
+  const sharedZoneWarnings = (change: (raw: Json) => void) =>
+    configWith(change, crossAccountRaw()).warnings.filter((w) => w.includes('same names'));
+
+  it('are warned about where both may change the same names, naming both and what separates them', () => {
+    expect(
+      sharedZoneWarnings((raw) => delete raw.clusters[0].externalDns[0].excludeDomains),
+    ).toEqual([
+      "clusters[1].externalDns[0]: (staging-edge-staging, policy upsert-only) may change the same names as clusters[0].externalDns[0] (prod-edge-prod, policy upsert-only) in zone example.com (staging.example.com): only the TXT ownership records keep the two from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider",
+    ]);
+  });
+
+  it('are not warned about where their names are kept apart', () => {
+    // The example: prod excludes staging's subdomain.
+    expect(sharedZoneWarnings(() => undefined)).toEqual([]);
+    // Filters that do not overlap.
+    expect(
+      sharedZoneWarnings((raw) => {
+        delete raw.clusters[0].externalDns[0].excludeDomains;
+        raw.clusters[0].externalDns[0].domainFilters = ['www.example.com'];
+      }),
+    ).toEqual([]);
+    // Zones of one name in two accounts, each looked up in its own account: two zones.
+    const twoAccounts = configWith((raw) => {
+      const second = structuredClone(raw.clusters[0]);
+      Object.assign(second, {
+        environment: 'staging',
+        clusterName: 'edge-staging',
+        accountId: '444455556666',
+        vpcId: 'vpc-0b1b2c3d4e5f60718',
+        subnets: { public: ['subnet-0b1b2c3d4e5f60001'] },
+      });
+      second.externalDns = [
+        { name: 'private', zones: [{ name: 'internal.example.com', private: true }] },
+      ];
+      delete second.albGroups;
+      delete second.gatewayApi;
+      delete second.accessLogs;
+      raw.clusters.push(second);
+    });
+    expect(twoAccounts.warnings.filter((w) => w.includes('same names'))).toEqual([]);
+  });
+
+  it('refuses an excludeDomains entry outside the domain filters', () => {
+    expect(
+      configIssues((raw) => (raw.clusters[0].externalDns[0].excludeDomains = ['example.org'])),
+    ).toEqual([
+      "clusters[0].externalDns[0].excludeDomains[0]: example.org is not inside the instance's domain filters (example.com): there is nothing to exclude",
+    ]);
+  });
+});

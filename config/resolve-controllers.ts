@@ -226,6 +226,14 @@ export function resolveExternalDns(
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
   const domainFilters = [...(instance.domainFilters ?? zones.map((zone) => zone.name))].sort();
+  instance.excludeDomains.forEach((name, index) => {
+    if (!domainFilters.some((filter) => isWithinDomain(name, filter.replace(/^\*\./, '')))) {
+      issues.add(
+        `${path}.excludeDomains[${index}]`,
+        `${name} is not inside the instance's domain filters (${domainFilters.join(', ')}): there is nothing to exclude`,
+      );
+    }
+  });
   (instance.domainFilters ?? []).forEach((filter, index) => {
     if (
       instance.zones.length > 0 &&
@@ -377,8 +385,8 @@ export function resolveExternalDns(
     values: instance.values,
     deploy: instance.deploy,
     albGroups: instance.albGroups,
-    // Filled in with the cluster's other instances (resolve.ts).
-    excludeDomains: [],
+    // Completed with the zones of the cluster's other instances (resolve.ts).
+    excludeDomains: [...instance.excludeDomains].sort(),
   };
   const managed = externalDnsChartValues({
     instance: resolved,

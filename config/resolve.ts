@@ -199,7 +199,10 @@ function withExcludedZones(instances: LocalExternalDns[]): LocalExternalDns[] {
         (zone) =>
           !own.has(zone) && instance.domainFilters.some((filter) => isWithinDomain(zone, filter)),
       );
-    return { ...instance, excludeDomains: [...new Set(excluded)].sort() };
+    return {
+      ...instance,
+      excludeDomains: [...new Set([...instance.excludeDomains, ...excluded])].sort(),
+    };
   });
 }
 
@@ -475,6 +478,69 @@ function checkRegions(config: Config, issues: Issues): void {
 }
 
 /**
+ * Instances of different clusters on one zone read different clusters, so no annotation filter
+ * keeps them apart: where their domain filters overlap (less what they exclude), both may write
+ * the same names, and only the TXT ownership records stop one from taking the other's. Said at
+ * synth, naming both and the settings that separate them.
+ */
+function checkZonesSharedAcrossClusters(
+  drafts: readonly ClusterDraft[],
+  config: Config,
+  issues: Issues,
+): void {
+  const dnsZones = new Map(
+    (config.dnsAccount?.zones ?? []).map((z) => [`${z.name}|${z.private ?? false}`, z.id]),
+  );
+  const entries = drafts.flatMap((draft, c) =>
+    draft.externalDns.map((instance, i) => {
+      const crossAccount = draft.config.externalDns?.[i]?.crossAccount !== undefined;
+      const zoneKey = (zone: HostedZone) =>
+        zone.id ??
+        (crossAccount ? dnsZones.get(`${zone.name}|${zone.private}`) : undefined) ??
+        `${zone.name} (${zone.private ? 'private' : 'public'}) in account ${crossAccount ? config.dnsAccount?.accountId : draft.accountId}`;
+      return { c, path: `${draft.path}.externalDns[${i}]`, draft, instance, zoneKey };
+    }),
+  );
+  type Entry = (typeof entries)[number];
+  const byZone = new Map<string, { entry: Entry; zone: string }[]>();
+  for (const entry of entries)
+    for (const zone of entry.instance.zones) {
+      const key = entry.zoneKey(zone);
+      byZone.set(key, [...(byZone.get(key) ?? []), { entry, zone: zone.name }]);
+    }
+  // The names `a` may change that `b` may change too: a filter of one inside a filter of the
+  // other, unless the one whose filter is wider excludes that part.
+  const overlap = (a: LocalExternalDns, b: LocalExternalDns) =>
+    a.domainFilters.flatMap((fa) =>
+      b.domainFilters.flatMap((fb) => {
+        const [x, y] = [fa.replace(/^\*\./, ''), fb.replace(/^\*\./, '')];
+        const excludedBy = (instance: LocalExternalDns, name: string) =>
+          instance.excludeDomains.some((e) => isWithinDomain(name, e));
+        if (isWithinDomain(y, x) && !excludedBy(a, y) && !excludedBy(b, y)) return [y];
+        if (isWithinDomain(x, y) && !excludedBy(b, x) && !excludedBy(a, x)) return [x];
+        return [];
+      }),
+    );
+  const said = new Set<string>();
+  for (const sharing of byZone.values()) {
+    sharing.forEach(({ entry, zone }, index) => {
+      for (const { entry: earlier } of sharing.slice(0, index)) {
+        if (earlier.c === entry.c || said.has(`${entry.path} ${earlier.path}`)) continue;
+        const names = [...new Set(overlap(earlier.instance, entry.instance))];
+        if (names.length === 0) continue;
+        said.add(`${entry.path} ${earlier.path}`);
+        const describe = (e: Entry) =>
+          `${e.path} (${e.draft.stackName}, policy ${e.instance.policy})`;
+        issues.warn(
+          entry.path,
+          `(${entry.draft.stackName}, policy ${entry.instance.policy}) may change the same names as ${describe(earlier)} in zone ${zone} (${names.join(', ')}): only the TXT ownership records keep the two from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider`,
+        );
+      }
+    });
+  }
+}
+
+/**
  * Every provider pins its stack's account (`allowed_account_ids`), and one set of ambient
  * credentials reaches one account: where stacks of several accounts give no `credentials`, the
  * plans of all but one of those accounts will stop. Said at synth, naming them.
@@ -609,6 +675,7 @@ export function resolveConfig(
   checkPermissionsBoundaries(config, issues);
   checkRegions(config, issues);
   checkAmbientCredentials(config, issues);
+  checkZonesSharedAcrossClusters(drafts, config, issues);
   if (config.dnsAccount) {
     const zones = config.dnsAccount.zones;
     issues.addDuplicates(

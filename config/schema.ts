@@ -348,6 +348,11 @@ export const externalDnsSchema = z.strictObject({
     description: '`domainFilters`. Each must lie inside one of the zones.',
     defaultText: 'the names of `zones`',
   }),
+  excludeDomains: setting(z._default(uniqueList(domainName), []), {
+    description:
+      "`--exclude-domains`: names inside `domainFilters` this instance leaves alone, e.g. another environment's subdomain in a zone both share. The zones of the cluster's other instances that lie inside `domainFilters` are added.",
+    defaultText: 'none',
+  }),
   policy: setting(
     z._default(z.enum(['upsert-only', 'sync']), 'upsert-only'),
     '`upsert-only` never deletes records; `sync` also deletes the records it owns.',
