@@ -494,7 +494,7 @@ describe('ExternalDNS instances of different clusters on one zone', () => {
     expect(
       sharedZoneWarnings((raw) => delete raw.clusters[0].externalDns[0].excludeDomains),
     ).toEqual([
-      "clusters[1].externalDns[0]: (staging-edge-staging, policy upsert-only) may change the same names as clusters[0].externalDns[0] (prod-edge-prod, policy upsert-only) in zone example.com (staging.example.com): only the TXT ownership records keep the two from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider",
+      "clusters[1].externalDns[0]: (staging-edge-staging, policy upsert-only) may change the same names as clusters[0].externalDns[0] (prod-edge-prod, policy upsert-only) in zone example.com (staging.example.com): only the TXT ownership records keep them from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider",
     ]);
   });
 

@@ -521,22 +521,29 @@ function checkZonesSharedAcrossClusters(
         return [];
       }),
     );
-  const said = new Set<string>();
+  // One warning per instance, naming the first instances of other clusters it may clash with:
+  // n clusters on one zone give n - 1 warnings, not n² / 2.
+  const clashes = new Map<Entry, { zone: string; earlier: Entry; names: string[] }[]>();
   for (const sharing of byZone.values()) {
     sharing.forEach(({ entry, zone }, index) => {
       for (const { entry: earlier } of sharing.slice(0, index)) {
-        if (earlier.c === entry.c || said.has(`${entry.path} ${earlier.path}`)) continue;
+        if (earlier.c === entry.c) continue;
         const names = [...new Set(overlap(earlier.instance, entry.instance))];
-        if (names.length === 0) continue;
-        said.add(`${entry.path} ${earlier.path}`);
-        const describe = (e: Entry) =>
-          `${e.path} (${e.draft.stackName}, policy ${e.instance.policy})`;
-        issues.warn(
-          entry.path,
-          `(${entry.draft.stackName}, policy ${entry.instance.policy}) may change the same names as ${describe(earlier)} in zone ${zone} (${names.join(', ')}): only the TXT ownership records keep the two from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider`,
-        );
+        if (names.length > 0)
+          clashes.set(entry, [...(clashes.get(entry) ?? []), { zone, earlier, names }]);
       }
     });
+  }
+  const describe = (e: Entry) => `${e.path} (${e.draft.stackName}, policy ${e.instance.policy})`;
+  for (const [entry, found] of clashes) {
+    const named = found
+      .slice(0, 3)
+      .map((f) => `${describe(f.earlier)} in zone ${f.zone} (${f.names.join(', ')})`);
+    const more = found.length > 3 ? ` and ${found.length - 3} more` : '';
+    issues.warn(
+      entry.path,
+      `(${entry.draft.stackName}, policy ${entry.instance.policy}) may change the same names as ${named.join('; ')}${more}: only the TXT ownership records keep them from taking over each other's records. Separate them: domainFilters that do not overlap (one subdomain each) with restrictRecordNames: true, so IAM enforces the split, or excludeDomains on the instance whose filters are wider`,
+    );
   }
 }
 
