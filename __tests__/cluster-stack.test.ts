@@ -8,10 +8,12 @@ import {
   coreExampleRaw,
   dataSources,
   EXAMPLE_PATH,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
   synthesizeCluster,
+  terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
 
@@ -308,6 +310,48 @@ describe('EKS Pod Identity mode', () => {
     expect(lbcRelease(withAgent).depends_on).toContain(
       addressOf(withAgent, 'aws_eks_addon', addon),
     );
+  });
+
+  describe('the Pod Identity agent add-on on a live cluster', () => {
+    const withAgent = (onRemoval?: string) =>
+      withLbc(
+        { identity: 'pod-identity' },
+        { externalDns: [], installPodIdentityAgent: true, podIdentityAgentOnRemoval: onRemoval },
+      );
+
+    it('keeps the agent running when the stack stops managing it, unless told to uninstall it', () => {
+      expect(resources(withAgent(), 'aws_eks_addon')[0].preserve).toBe(true);
+      expect(resources(withAgent('keep'), 'aws_eks_addon')[0].preserve).toBe(true);
+      expect(resources(withAgent('uninstall'), 'aws_eks_addon')[0].preserve).toBe(false);
+    });
+
+    it('adopts the add-on where the cluster runs its DaemonSet, and creates it only where it does not', () => {
+      const tf = withAgent();
+      const [address] = Object.keys(tf.resource.aws_eks_addon);
+      const adopt = (tf.import as Json[]).find((i) => i.to === `aws_eks_addon.${address}`);
+      expect(adopt?.id).toBe('${each.value}');
+      const lookup = resourceAt(tf, 'kubernetes_resources', 'pod-identity-agent-running');
+      expect(lookup).toMatchObject({
+        api_version: 'apps/v1',
+        kind: 'DaemonSet',
+        namespace: 'kube-system',
+        field_selector: 'metadata.name=eks-pod-identity-agent',
+      });
+      // The for_each, evaluated by Terraform over what the lookup finds on a live cluster.
+      const forEach = (objects: string) =>
+        terraformEval(
+          adopt!.for_each
+            .slice(2, -1)
+            .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, objects),
+        );
+      if (haveTerraform) {
+        expect(forEach('null')).toEqual([]);
+        expect(forEach('[]')).toEqual([]);
+        expect(forEach('[{ metadata = { name = "eks-pod-identity-agent" } }]')).toEqual([
+          'edge-demo:eks-pod-identity-agent',
+        ]);
+      }
+    });
   });
 
   it('starts the controller only after the association exists', () => {

@@ -10,3 +10,14 @@
  * `resolveCredentialChain`), so this annotation wins over a Pod Identity association.
  */
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/**
+ * The EKS Pod Identity Agent add-on, and the DaemonSet it runs on every node (EKS user guide,
+ * "Set up the Amazon EKS Pod Identity Agent"; `kubectl -n kube-system get daemonset
+ * eks-pod-identity-agent`). The add-on's import id is `<cluster>:<addon>`.
+ */
+export const POD_IDENTITY_AGENT = {
+  addon: 'eks-pod-identity-agent',
+  namespace: 'kube-system',
+  daemonSet: 'eks-pod-identity-agent',
+} as const;

@@ -75,8 +75,11 @@ export interface ResolvedCluster extends StackAccount {
   readonly releaseUnusedOidcProvider: boolean;
   /** What becomes of a CRD no longer needed: released (kept in the cluster) or deleted. */
   readonly unusedCrds: 'release' | 'delete';
-  /** Install the EKS Pod Identity Agent add-on (only with a pod-identity workload). */
-  readonly podIdentityAgent: boolean;
+  /**
+   * The EKS Pod Identity Agent add-on this stack installs or adopts (only with a pod-identity
+   * workload); `preserve`: when the stack stops managing it, the agent keeps running.
+   */
+  readonly podIdentityAgent?: { readonly preserve: boolean };
   readonly loadBalancerController?: ResolvedLoadBalancerController;
   /**
    * With the controller disabled: whether removing one it installed before may leave its load

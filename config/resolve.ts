@@ -133,7 +133,7 @@ function resolveCluster(
   if (cluster.installPodIdentityAgent && !modes.includes('pod-identity')) {
     issues.add(
       `${path}.installPodIdentityAgent`,
-      'is true, but no workload here uses identity pod-identity: the add-on would not be installed (or, if this stack installed it, it would be removed). Set it to false, or use pod-identity',
+      'is true, but no workload here uses identity pod-identity: the add-on would not be installed (or, if this stack manages it, it would leave the stack: see podIdentityAgentOnRemoval). Set it to false, or use pod-identity',
     );
   }
   const tagCount = Object.keys({ ...config.tags, ...cluster.tags }).length;
@@ -174,7 +174,10 @@ function resolveCluster(
         : undefined,
     releaseUnusedOidcProvider: cluster.oidcProvider !== 'when-needed-then-delete',
     unusedCrds: cluster.unusedCrds,
-    podIdentityAgent: cluster.installPodIdentityAgent && modes.includes('pod-identity'),
+    podIdentityAgent:
+      cluster.installPodIdentityAgent && modes.includes('pod-identity')
+        ? { preserve: cluster.podIdentityAgentOnRemoval === 'keep' }
+        : undefined,
     loadBalancerController: lbc,
     disabledController: cluster.loadBalancerController.enabled
       ? undefined

@@ -786,7 +786,11 @@ export const clusterSchema = z.strictObject({
   }),
   installPodIdentityAgent: setting(
     z._default(z.boolean(), false),
-    'Install the `eks-pod-identity-agent` add-on (only when some workload uses `pod-identity`); leave `false` when the cluster already has it.',
+    'Manage the `eks-pod-identity-agent` add-on (only when some workload uses `pod-identity`): installed where the cluster has no `kube-system/eks-pod-identity-agent` DaemonSet, adopted (imported, never made again) where it has one from the EKS add-on. Leave `false` for an agent installed another way.',
+  ),
+  podIdentityAgentOnRemoval: setting(
+    z._default(z.enum(['keep', 'uninstall']), 'keep'),
+    "What becomes of the agent when this stack stops managing the add-on (a destroy, or no workload left on `pod-identity`): `keep` leaves it running for every workload of the cluster (the add-on's `preserve`: EKS stops managing it); `uninstall` removes it from the cluster.",
   ),
   existingOidcProviderArn: setting(
     z.optional(oidcProviderArn),

@@ -106,5 +106,8 @@ export function replacementMeaning(address: string, body: Json | undefined): str
 
 /** What deleting the object at `address` does to what runs. */
 export function deletionMeaning(address: string, body: Json | undefined): string {
+  // `preserve` (the delete-time setting the state holds): the add-on's software stays.
+  if (typeOf(address) === 'aws_eks_addon' && body?.preserve === true)
+    return 'EKS stops managing the add-on; its software keeps running on the cluster (preserve)';
   return meaning(address, body, DELETED, OBJECT_DELETED, 'deleted from the cluster');
 }

@@ -1,5 +1,5 @@
 import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import type { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformOutput } from 'cdktf';
@@ -13,6 +13,7 @@ import { externalDnsCrds } from '../modules/external-dns/crds';
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
+import { podIdentityAgent } from '../modules/identity/pod-identity-agent';
 import { ReleasedResource } from '../modules/shared/terraform-blocks';
 import type {
   IdentityMechanism,
@@ -56,7 +57,8 @@ export class ClusterStack extends ProjectStack {
 
     const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
-    // Kubernetes objects and reads: the CRDs, and the owner-id guard of every ExternalDNS.
+    // Kubernetes objects and reads: the CRDs, the owner-id guard of every ExternalDNS, and the
+    // Pod Identity agent's DaemonSet.
     if (lbc || cluster.externalDns.length > 0 || cluster.unusedCrds === 'delete') {
       kubernetesProvider(this, connection);
     }
@@ -212,14 +214,8 @@ class IdentityMechanisms {
   role(mode: 'irsa' | 'pod-identity'): IrsaIdentity | PodIdentity {
     const { stack, cluster } = this;
     if (mode === 'pod-identity') {
-      if (cluster.podIdentityAgent && !this.agent) {
-        this.agent = new EksAddon(stack, 'pod-identity-agent', {
-          clusterName: cluster.clusterName,
-          addonName: 'eks-pod-identity-agent',
-          resolveConflictsOnCreate: 'OVERWRITE',
-          resolveConflictsOnUpdate: 'PRESERVE',
-        });
-      }
+      if (cluster.podIdentityAgent && !this.agent)
+        this.agent = podIdentityAgent(stack, cluster.clusterName, cluster.podIdentityAgent);
       return {
         mode,
         clusterName: cluster.clusterName,
