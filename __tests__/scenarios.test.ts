@@ -372,6 +372,63 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
   );
 });
 
+describe('a service account the chart creates (createServiceAccount: true, the default)', () => {
+  const tf = synthesize(configWith(() => undefined))['prod-edge-demo'];
+  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  const [check] = (release.lifecycle.precondition as Json[]).filter((p) =>
+    p.error_message.includes('Helm does not own it'),
+  );
+  const lookup = Object.keys(tf.data.kubernetes_resources).find((key) =>
+    key.startsWith('aws-load-balancer-controller_chart-service-account_lookup'),
+  );
+
+  it('is read by name before the release, and the stop names the fix', () => {
+    expect(
+      resourceAt(
+        tf,
+        'kubernetes_resources',
+        'aws-load-balancer-controller/chart-service-account/lookup',
+      ),
+    ).toMatchObject({ kind: 'ServiceAccount', namespace: 'kube-system' });
+    expect(check.error_message).toBe(
+      'The service account kube-system/aws-load-balancer-controller exists, and Helm does not own it for the release aws-load-balancer-controller (eksctl or kubectl made it): with createServiceAccount true, Helm would refuse to take it over and the release would fail. Use it as it is: set createServiceAccount false (the plan then checks its IRSA annotation). Or delete it, so that the chart makes it.',
+    );
+  });
+
+  (haveTerraform ? it : it.skip)(
+    'stops the plan where one exists that Helm may not take into the release (evaluated by Terraform)',
+    () => {
+      const account = (labels: Json, annotations: Json) => [
+        { metadata: { name: 'aws-load-balancer-controller', labels, annotations } },
+      ];
+      const owned = {
+        'meta.helm.sh/release-name': 'aws-load-balancer-controller',
+        'meta.helm.sh/release-namespace': 'kube-system',
+      };
+      const helm = { 'app.kubernetes.io/managed-by': 'Helm' };
+      const cases: [unknown, boolean][] = [
+        [null, true],
+        [[], true],
+        [account(helm, owned), true],
+        // eksctl create iamserviceaccount, or kubectl create serviceaccount.
+        [account({ 'app.kubernetes.io/managed-by': 'eksctl' }, {}), false],
+        [account({}, {}), false],
+        // Helm's check wants the label and both annotations (pkg/action/validate.go).
+        [account({}, owned), false],
+        [account(helm, { ...owned, 'meta.helm.sh/release-name': 'other' }), false],
+        [account(helm, { ...owned, 'meta.helm.sh/release-namespace': 'other' }), false],
+      ];
+      const condition = (objects: unknown) =>
+        `(${check.condition
+          .slice(2, -1)
+          .replaceAll(`data.kubernetes_resources.${lookup}.objects`, JSON.stringify(objects))})`;
+      expect(terraformEval(`[${cases.map(([objects]) => condition(objects)).join(', ')}]`)).toEqual(
+        cases.map(([, passes]) => passes),
+      );
+    },
+  );
+});
+
 describe('ExternalDNS instances tied to ALB groups', () => {
   it('warn about an annotation filter on the group annotation, which the controller ignores', () => {
     const byAnnotation = configWith((raw) => {

@@ -5,7 +5,7 @@ import { ImportIfExists, ReleasedResource, pathFromStack } from './terraform-blo
 import { literalStrings } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef, WorkloadServiceAccount } from '../../config/model';
-import { existingServiceAccountChecks } from './existing-service-account';
+import { serviceAccountChecks } from './service-account-checks';
 import { chartValues, valuesYaml } from './chart-values';
 import type { HelmValues } from './chart-values';
 import { foundObjects } from './kubernetes-object';
@@ -26,7 +26,7 @@ export interface ChartReleaseProps {
   readonly dependsOn: ITerraformDependable[];
   /** What the plan checks before it may change the release. */
   readonly preconditions?: { readonly condition: string; readonly errorMessage: string }[];
-  /** The workload's service account: one the chart does not create is checked before the release. */
+  /** The workload's service account, checked before the release (see serviceAccountChecks). */
   readonly serviceAccount: WorkloadServiceAccount;
   /** The workload's identity, which says what the service account's IRSA annotation must hold. */
   readonly identity: { readonly irsaRoleArn?: string };
@@ -74,7 +74,7 @@ export function chartDeployment(
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
   const preconditions = [
     ...(props.preconditions ?? []),
-    ...existingServiceAccountChecks(scope, props.releaseName, props.serviceAccount, props.identity),
+    ...serviceAccountChecks(scope, props.releaseName, props.serviceAccount, props.identity),
   ];
   const release = new Release(scope, id, {
     name: props.releaseName,

@@ -22,6 +22,50 @@ export interface ExistingServiceAccountProps {
 const HELM_RELEASE_NAME = 'meta.helm.sh/release-name';
 const HELM_RELEASE_NAMESPACE = 'meta.helm.sh/release-namespace';
 const HELM_RESOURCE_POLICY = 'helm.sh/resource-policy';
+/** The label Helm requires, with those annotations, to take an object into a release. */
+const HELM_MANAGED_BY = 'app.kubernetes.io/managed-by';
+
+/** The service account as the cluster has it when the plan is made, and what it carries. */
+function lookupServiceAccount(scope: Construct, { namespace, name }: ServiceAccountRef) {
+  const lookup = new DataKubernetesResources(scope, 'lookup', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    namespace,
+    fieldSelector: `metadata.name=${name}`,
+  });
+  const found = foundObjects(
+    `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`,
+  );
+  const annotation = (key: string) =>
+    `try(${found}[0].metadata.annotations[${JSON.stringify(key)}], "")`;
+  const label = (key: string) => `try(${found}[0].metadata.labels[${JSON.stringify(key)}], "")`;
+  const ownRelease = (releaseName: string) =>
+    `${annotation(HELM_RELEASE_NAME)} == ${JSON.stringify(releaseName)} && ${annotation(HELM_RELEASE_NAMESPACE)} == ${JSON.stringify(namespace)}`;
+  return { found, annotation, label, ownRelease };
+}
+
+/**
+ * The check for a chart that creates its service account (`createServiceAccount: true`): the plan
+ * stops while a service account of that name exists that Helm may not take into the release.
+ * Helm takes an existing object only with the `app.kubernetes.io/managed-by: Helm` label and the
+ * release's name and namespace annotations (helm `pkg/action/validate.go`, `checkOwnership`);
+ * one that eksctl or kubectl made fails the install or upgrade halfway, after the IAM changes.
+ */
+export class ChartServiceAccount extends Construct {
+  readonly preconditions: { readonly condition: string; readonly errorMessage: string }[];
+
+  constructor(scope: Construct, id: string, props: ExistingServiceAccountProps) {
+    super(scope, id);
+    const { namespace, name } = props.serviceAccount;
+    const { found, label, ownRelease } = lookupServiceAccount(this, props.serviceAccount);
+    this.preconditions = [
+      {
+        condition: `\${length(${found}) == 0 || (${label(HELM_MANAGED_BY)} == "Helm" && ${ownRelease(props.releaseName)})}`,
+        errorMessage: `The service account ${namespace}/${name} exists, and Helm does not own it for the release ${props.releaseName} (eksctl or kubectl made it): with createServiceAccount true, Helm would refuse to take it over and the release would fail. Use it as it is: set createServiceAccount false (the plan then checks its IRSA annotation). Or delete it, so that the chart makes it.`,
+      },
+    ];
+  }
+}
 
 /**
  * The checks for a chart that uses an existing service account (`createServiceAccount: false`):
@@ -41,24 +85,14 @@ export class ExistingServiceAccount extends Construct {
     super(scope, id);
     const { namespace, name } = props.serviceAccount;
     const who = `${namespace}/${name}`;
-    const lookup = new DataKubernetesResources(this, 'lookup', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      namespace,
-      fieldSelector: `metadata.name=${name}`,
-    });
-    const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
-    const found = foundObjects(objects);
-    const annotation = (key: string) =>
-      `try(${found}[0].metadata.annotations[${JSON.stringify(key)}], "")`;
-    const ownRelease = `${annotation(HELM_RELEASE_NAME)} == ${JSON.stringify(props.releaseName)} && ${annotation(HELM_RELEASE_NAMESPACE)} == ${JSON.stringify(namespace)}`;
+    const { found, annotation, ownRelease } = lookupServiceAccount(this, props.serviceAccount);
     this.preconditions = [
       {
         condition: `\${length(${found}) > 0}`,
         errorMessage: `The service account ${who} does not exist, and with createServiceAccount false the chart does not create it: the pods of ${props.releaseName} could not start. Create it first (for example eksctl create iamserviceaccount, or kubectl create serviceaccount), or set createServiceAccount true.`,
       },
       {
-        condition: `\${!(${ownRelease}) || ${annotation(HELM_RESOURCE_POLICY)} == "keep"}`,
+        condition: `\${!(${ownRelease(props.releaseName)}) || ${annotation(HELM_RESOURCE_POLICY)} == "keep"}`,
         errorMessage: `Helm made the service account ${who} for the release ${props.releaseName}: with createServiceAccount false the upgrade would delete it. Keep it first: kubectl -n ${namespace} annotate serviceaccount ${name} ${HELM_RESOURCE_POLICY}=keep. Or keep createServiceAccount true.`,
       },
     ];
@@ -79,16 +113,18 @@ export class ExistingServiceAccount extends Construct {
 }
 
 /**
- * The preconditions of a release whose chart uses an existing service account (none where the
- * chart creates it).
+ * The preconditions of a release about its service account: one the chart creates must be
+ * Helm's to take, one it does not must exist and be safe from Helm.
  */
-export function existingServiceAccountChecks(
+export function serviceAccountChecks(
   scope: Construct,
   releaseName: string,
   serviceAccount: WorkloadServiceAccount,
   identity: { readonly irsaRoleArn?: string },
 ): ExistingServiceAccount['preconditions'] {
-  if (serviceAccount.createdByChart) return [];
+  if (serviceAccount.createdByChart)
+    return new ChartServiceAccount(scope, 'chart-service-account', { serviceAccount, releaseName })
+      .preconditions;
   return new ExistingServiceAccount(scope, 'existing-service-account', {
     serviceAccount,
     releaseName,
