@@ -200,7 +200,13 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
         : change(address, 'create'),
     );
   }
-  // A force-new argument that refers to a resource being made anew changes with it.
+  // A resource that refers to one being made anew changes with it: its value there (an ARN, an
+  // id) is known only at apply. In a force-new argument (or through replace_triggered_by) it is
+  // replaced too; in any other argument, updated in place.
+  const refersTo = (value: unknown, address: string) =>
+    new RegExp(`(^|[^\\w.-])${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`).test(
+      JSON.stringify(value ?? ''),
+    );
   for (let renewedMore = true; renewedMore;) {
     renewedMore = false;
     const renewed = [...changes.values()]
@@ -210,16 +216,15 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
       const current = changes.get(address);
       if (current && ['replace', 'create', 'import-if-exists'].includes(current.action)) continue;
       const paths = FORCE_NEW[typeOf(address)] ?? [];
-      const refs = paths.map((path) => JSON.stringify(valueAt(body, path) ?? ''));
       // replace_triggered_by names a resource (or its attribute) whose replacement renews this one.
       const triggers: string[] = body.lifecycle?.replace_triggered_by ?? [];
       const trigger = renewed.find(
         (r) =>
           triggers.some((t) => t === r || t.startsWith(`${r}.`)) ||
-          refs.some((ref) => ref.includes(`\${${r}.`)),
+          paths.some((path) => refersTo(valueAt(body, path), r)),
       );
       if (trigger) {
-        const via = paths.filter((_path, i) => refs[i].includes(`\${${trigger}.`));
+        const via = paths.filter((path) => refersTo(valueAt(body, path), trigger));
         changes.set(
           address,
           change(address, 'replace', {
@@ -229,7 +234,20 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
           }),
         );
         renewedMore = true;
+        continue;
       }
+      if (current || !old.has(address)) continue;
+      const through = Object.entries(argumentsOf(body)).flatMap(([argument, value]) =>
+        renewed.filter((r) => refersTo(value, r)).map((r) => [argument, r]),
+      );
+      if (through.length > 0)
+        changes.set(
+          address,
+          change(address, 'update', {
+            arguments: [...new Set(through.map(([argument]) => argument))],
+            reason: `refers to ${[...new Set(through.map(([, r]) => r))].join(', ')}, made anew: the new value is known only at apply`,
+          }),
+        );
     }
   }
   return [...changes.values()];
