@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import { ROLE_OWNER_TAGS } from '../config/naming';
@@ -718,4 +722,90 @@ describe('moving the state from local files to S3', () => {
       expect(withoutBackend(s3[stack])).toEqual(withoutBackend(local[stack]));
     }
   });
+});
+
+describe('what a destroy of the cluster stack may delete', () => {
+  const tf = synthesizeCluster(configWith(() => undefined));
+  const crdManifests = (stack: Json) =>
+    Object.entries(stack.resource.kubernetes_manifest as Json).filter(([address]) =>
+      address.includes('customresourcedefinition-'),
+    );
+
+  it('refuses to destroy a CRD or the OIDC provider unless the configuration says delete', () => {
+    expect(crdManifests(tf).length).toBeGreaterThan(0);
+    for (const [, crd] of crdManifests(tf)) expect(crd.lifecycle.prevent_destroy).toBe(true);
+    expect(resources(tf, 'aws_iam_openid_connect_provider')[0].lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+    const deleting = synthesizeCluster(
+      configWith((raw) =>
+        Object.assign(raw.clusters[0], {
+          crdsOnDestroy: 'delete',
+          oidcProvider: 'when-needed-then-delete',
+        }),
+      ),
+    );
+    for (const [, crd] of crdManifests(deleting))
+      expect(crd.lifecycle.prevent_destroy).toBeUndefined();
+    expect(resources(deleting, 'aws_iam_openid_connect_provider')[0].lifecycle).toBeUndefined();
+  });
+
+  it('releases them when retiring, and reads the provider by its ARN for the roles that still trust it', () => {
+    const retiring = synthesizeCluster(configWith((raw) => (raw.clusters[0].retiring = true)));
+    expect(retiring.resource.kubernetes_manifest).toBeUndefined();
+    expect(resources(retiring, 'aws_iam_openid_connect_provider')).toEqual([]);
+    const released = (retiring.removed as Json[]).map((r) => r.from);
+    for (const [address] of [
+      ...crdManifests(tf),
+      ...Object.keys(tf.resource.aws_iam_openid_connect_provider).map((a) => [a]),
+    ])
+      expect(released.some((from) => from.endsWith(`.${address}`))).toBe(true);
+    expect(dataSources(retiring, 'aws_iam_openid_connect_provider')[0].arn).toBe(
+      'arn:aws:iam::111122223333:oidc-provider/${replace(data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}',
+    );
+    // With delete, retiring keeps them in the stack, so that the destroy deletes them.
+    const deleting = synthesizeCluster(
+      configWith((raw) =>
+        Object.assign(raw.clusters[0], {
+          retiring: true,
+          crdsOnDestroy: 'delete',
+          oidcProvider: 'when-needed-then-delete',
+        }),
+      ),
+    );
+    expect(crdManifests(deleting).length).toBe(crdManifests(tf).length);
+    expect(resources(deleting, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+  });
+
+  (haveTerraform ? it : it.skip)(
+    'prevent_destroy stops a destroy plan before it deletes anything (Terraform itself)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'eks-edge-prevent-'));
+      try {
+        const terraform = (...args: string[]) =>
+          spawnSync('terraform', args, {
+            cwd: dir,
+            encoding: 'utf8',
+            env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+          });
+        writeFileSync(
+          join(dir, 'main.tf.json'),
+          JSON.stringify({
+            resource: {
+              terraform_data: {
+                crd: { input: 'a', lifecycle: { prevent_destroy: true } },
+                other: { input: 'b' },
+              },
+            },
+          }),
+        );
+        expect(terraform('apply', '-auto-approve', '-input=false', '-no-color').status).toBe(0);
+        const destroy = terraform('plan', '-destroy', '-input=false', '-no-color');
+        expect(destroy.status).toBe(1);
+        expect(destroy.stderr).toContain('Instance cannot be destroyed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

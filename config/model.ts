@@ -75,6 +75,10 @@ export interface ResolvedCluster extends StackAccount {
   readonly releaseUnusedOidcProvider: boolean;
   /** What becomes of a CRD no longer needed: released (kept in the cluster) or deleted. */
   readonly unusedCrds: 'release' | 'delete';
+  /** What a destroy of the stack does with the CRDs it applies. */
+  readonly crdsOnDestroy: 'release' | 'delete';
+  /** Prepared for a destroy: what a destroy must leave in place is released (forgotten). */
+  readonly retiring: boolean;
   /**
    * The EKS Pod Identity Agent add-on this stack installs or adopts (only with a pod-identity
    * workload); `preserve`: when the stack stops managing it, the agent keeps running.

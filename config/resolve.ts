@@ -174,6 +174,8 @@ function resolveCluster(
         : undefined,
     releaseUnusedOidcProvider: cluster.oidcProvider !== 'when-needed-then-delete',
     unusedCrds: cluster.unusedCrds,
+    crdsOnDestroy: cluster.crdsOnDestroy,
+    retiring: cluster.retiring,
     podIdentityAgent:
       cluster.installPodIdentityAgent && modes.includes('pod-identity')
         ? { preserve: cluster.podIdentityAgentOnRemoval === 'keep' }

@@ -804,6 +804,14 @@ export const clusterSchema = z.strictObject({
     z._default(z.enum(['release', 'delete']), 'release'),
     "What becomes of a CRD this project applied once and no longer needs (Gateway API turned off, a controller release without it, the controller removed). `release`: Terraform stops managing it and it stays in the cluster with every object of its kind. `delete` (explicit opt-in): it is deleted, and with it every object of its kind in the cluster; the plan stops while GatewayClasses (when the Gateway API CRDs go) or IngressClassParams (when the controller's go) exist.",
   ),
+  crdsOnDestroy: setting(
+    z._default(z.enum(['release', 'delete']), 'release'),
+    'What a destroy of the cluster stack does with the CRDs it applies, which Helm never deletes either. `release`: they stay in the cluster with every object of their kinds (a plain `cdktf destroy` of the stack is refused by `prevent_destroy`; `npm run destroy` releases them first). `delete` (explicit opt-in): they are deleted, and with them every object of their kinds in the cluster (Gateways, routes, TargetGroupBindings, IngressClassParams of any application).',
+  ),
+  retiring: setting(
+    z._default(z.boolean(), false),
+    "Prepares the cluster's stacks for a destroy (`npm run destroy` sets it on a copy of the file; set it yourself to do the steps by hand): the CRDs (with `crdsOnDestroy: release`) and the OIDC provider (unless `oidcProvider: when-needed-then-delete`) are released, so that Terraform forgets them and a destroy leaves them in place. Everything else is unchanged.",
+  ),
   tags: setting(
     z._default(tags, {}),
     "Merged over the top-level `tags` for this cluster's stacks.",

@@ -73,6 +73,12 @@ function changedPaths(was: unknown, is: unknown, prefix = '', depth = 0): string
   );
 }
 
+/** A replacement Terraform will not plan: the resource says `prevent_destroy`. */
+const refused = (body: Json) =>
+  body.lifecycle?.prevent_destroy === true
+    ? 'Terraform refuses this plan (prevent_destroy), since '
+    : '';
+
 /** The address an import block adopts into, where the import runs only if the object exists. */
 function conditionalImports(tf: Json | undefined): Set<string> {
   return new Set(
@@ -139,7 +145,7 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
         ? change(target, 'replace', {
             ...from,
             arguments: forceNew,
-            reason: `${forceNew.join(', ')} changed: ${replacementMeaning(target, next)}`,
+            reason: `${refused(next)}${forceNew.join(', ')} changed: ${replacementMeaning(target, next)}`,
           })
         : change(target, 'update', { ...from, arguments: changedPaths(was, is) }),
     );
@@ -230,7 +236,7 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
           change(address, 'replace', {
             ...(current?.from ? { from: current.from } : {}),
             arguments: via.length > 0 ? via : ['replace_triggered_by'],
-            reason: `${trigger} is made anew: ${replacementMeaning(address, body)}`,
+            reason: `${refused(body)}${trigger} is made anew: ${replacementMeaning(address, body)}`,
           }),
         );
         renewedMore = true;

@@ -2,7 +2,7 @@ import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-clu
 import type { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { ProjectStack } from './project-stack';
 import type { Construct } from 'constructs';
@@ -70,6 +70,8 @@ export class ClusterStack extends ProjectStack {
       gatewayApi: lbc?.gatewayApi?.support,
       unused: cluster.unusedCrds,
       edgeStackName: cluster.edge.stackName,
+      onDestroy: cluster.crdsOnDestroy,
+      retiring: cluster.retiring,
     });
     if (cluster.disabledController) {
       AwsLoadBalancerController.removedDestroyGuard(
@@ -102,7 +104,10 @@ export class ClusterStack extends ProjectStack {
     // and on destroy ExternalDNS goes first, while the LBC can still clean up.
     const controllerRelease = this.loadBalancerController?.release;
     const afterController = controllerRelease ? [controllerRelease] : [];
-    const dnsEndpointCrds = externalDnsCrds(this, cluster.externalDns);
+    const dnsEndpointCrds = externalDnsCrds(this, cluster.externalDns, {
+      onDestroy: cluster.crdsOnDestroy,
+      retiring: cluster.retiring,
+    });
     this.externalDns = cluster.externalDns.map(
       (instance) =>
         new ExternalDns(this, `external-dns-${instance.name}`, {
@@ -198,11 +203,15 @@ class IdentityMechanisms {
 
   /**
    * After every workload: the OIDC provider the configuration wants even without an IRSA workload,
-   * or, when this stack makes none, the release of one it made before (kept in IAM, not deleted).
+   * or, when this stack makes none or a destroy is ahead, the release of one it made before (kept
+   * in IAM, not deleted).
    */
   finish(): void {
-    if (this.cluster.oidcProvider?.kind === 'create') this.provider();
-    else if (this.cluster.releaseUnusedOidcProvider) {
+    const { oidcProvider, releaseUnusedOidcProvider } = this.cluster;
+    if (oidcProvider?.kind === 'create') this.provider();
+    // One it made before and no longer manages (none wanted now, or a destroy ahead) stays.
+    const released = oidcProvider?.kind !== 'create' || this.releasedForDestroy;
+    if (released && releaseUnusedOidcProvider) {
       new ReleasedResource(this.stack, 'oidc-provider-released', {
         type: 'aws_iam_openid_connect_provider',
         path: [OIDC_PROVIDER_ID, 'provider'],
@@ -228,6 +237,14 @@ class IdentityMechanisms {
     return { mode, oidcProviderArn: oidc.arn, issuerHostPath: oidc.issuerHostPath };
   }
 
+  /**
+   * Before a destroy (`retiring`), a provider this stack created is released, unless the
+   * configuration says to delete it: every IRSA role of the cluster, other tools' too, trusts it.
+   */
+  private get releasedForDestroy(): boolean {
+    return this.cluster.retiring && this.cluster.releaseUnusedOidcProvider;
+  }
+
   /** The cluster's OIDC provider (created or existing), made by the first that needs it. */
   private provider(): EksOidcProvider {
     if (this.oidc) return this.oidc;
@@ -238,9 +255,19 @@ class IdentityMechanisms {
         existingProviderArn: cluster.oidcProvider.arn,
         issuerUrl,
       });
+    } else if (this.releasedForDestroy) {
+      // The provider it made, now released: read by its ARN, which IAM derives from the issuer.
+      this.oidc = new EksOidcProvider(stack, OIDC_PROVIDER_ID, {
+        existingProviderArn: `arn:${cluster.partition}:iam::${cluster.accountId}:oidc-provider/${Fn.replace(issuerUrl, 'https://', '')}`,
+        issuerUrl,
+      });
     } else {
       new TlsProvider(stack, 'tls');
-      this.oidc = new EksOidcProvider(stack, OIDC_PROVIDER_ID, { issuerUrl });
+      this.oidc = new EksOidcProvider(stack, OIDC_PROVIDER_ID, {
+        issuerUrl,
+        // A destroy of the stack is refused until the provider is released (`retiring`).
+        preventDestroy: cluster.releaseUnusedOidcProvider,
+      });
     }
     return this.oidc;
   }

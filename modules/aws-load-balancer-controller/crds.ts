@@ -35,6 +35,10 @@ export interface ControllerCrdsProps {
   readonly unused: 'release' | 'delete';
   /** The cluster's edge stack, named in what the plan checks says. */
   readonly edgeStackName: string;
+  /** What a destroy of the stack does with them: refused until released, or deleted. */
+  readonly onDestroy: 'release' | 'delete';
+  /** Prepared for a destroy: with `onDestroy: release`, every CRD is released now. */
+  readonly retiring: boolean;
 }
 
 /**
@@ -54,11 +58,19 @@ export class ControllerCrds {
   readonly gatewayManifests: Manifest[];
 
   constructor(scope: Construct, props: ControllerCrdsProps) {
-    const unused = props.unused;
+    const released = props.retiring && props.onDestroy === 'release';
+    // Before a destroy, what would be deleted with the stack is released instead.
+    const unused = released ? 'release' : props.unused;
+    const preventCrdDestroy = props.onDestroy === 'release';
     const chartCrds = { everyDocument: crds(...ALL_LBC_CRD_NAMES.chart), unused };
+    const chartFile = released ? undefined : props.chart;
     // A controller outside the catalog still needs its chart's CRDs: released, never deleted.
-    const chart = props.chart
-      ? new PinnedManifests(scope, IDS.chart, { ...chartCrds, files: [props.chart] })
+    const chart = chartFile
+      ? new PinnedManifests(scope, IDS.chart, {
+          ...chartCrds,
+          files: [chartFile],
+          preventCrdDestroy,
+        })
       : PinnedManifests.unused(scope, IDS.chart, {
           ...chartCrds,
           unused: props.controller ? 'release' : unused,
@@ -75,14 +87,19 @@ export class ControllerCrds {
       legacyForEach: [IDS.gateway, 'lbc-gateway'],
       unused,
     };
-    const support = props.gatewayApi;
+    const support = released ? undefined : props.gatewayApi;
     const gateway = support
       ? [
           new PinnedManifests(gatewayScope, IDS.standard, {
             ...standard,
             files: support.gatewayApi.standardFiles,
+            preventCrdDestroy,
           }),
-          new PinnedManifests(gatewayScope, IDS.lbc, { ...lbc, files: [support.lbcCrds] }),
+          new PinnedManifests(gatewayScope, IDS.lbc, {
+            ...lbc,
+            files: [support.lbcCrds],
+            preventCrdDestroy,
+          }),
         ]
       : [
           PinnedManifests.unused(gatewayScope, IDS.standard, standard),
@@ -90,7 +107,7 @@ export class ControllerCrds {
         ];
     this.gatewayManifests = gateway.flatMap((set) => set?.manifests ?? []);
     this.manifests = [...(chart?.manifests ?? []), ...this.gatewayManifests];
-    if (unused === 'delete') {
+    if (unused === 'delete' && !released) {
       crdDeletionGuard(scope, IDS.deletionGuard, {
         kinds: [
           ...(props.controller ? [] : [INGRESS_CLASS_PARAMS]),

@@ -23,15 +23,21 @@ const byVersion = (a: string, b: string) => compareVersions(`v${a}`, `v${b}`);
 export function externalDnsCrds(
   scope: Construct,
   instances: readonly ResolvedExternalDns[],
+  destroy: { readonly onDestroy: 'release' | 'delete'; readonly retiring: boolean },
 ): Manifest[] {
   const [file] = instances
     .filter((instance) => instance.deploy === 'helm' && instance.dnsEndpointCrd)
     .sort((a, b) => byVersion(b.chart.version, a.chart.version))
     .flatMap((instance) => (instance.dnsEndpointCrd ? [instance.dnsEndpointCrd] : []));
   const set = { everyDocument: crds(DNS_ENDPOINT_CRD), unused: 'release' as const };
-  if (!file) {
+  // Before a destroy that keeps the CRDs, it is released now, like a CRD no longer needed.
+  if (!file || (destroy.retiring && destroy.onDestroy === 'release')) {
     PinnedManifests.unused(scope, ID, set);
     return [];
   }
-  return new PinnedManifests(scope, ID, { ...set, files: [file] }).manifests;
+  return new PinnedManifests(scope, ID, {
+    ...set,
+    files: [file],
+    preventCrdDestroy: destroy.onDestroy === 'release',
+  }).manifests;
 }

@@ -9,6 +9,8 @@ export type EksOidcProviderProps =
       /** The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`). */
       readonly issuerUrl: string;
       readonly tags?: Record<string, string>;
+      /** Refuse any plan that destroys it (`prevent_destroy`). */
+      readonly preventDestroy?: boolean;
     }
   | {
       /** ARN of an IAM OIDC provider that already exists for the cluster's issuer. */
@@ -56,6 +58,7 @@ export class EksOidcProvider extends Construct {
       // The tls provider lists the chain root first; IAM wants the root CA's fingerprint.
       thumbprintList: [certificate.certificates.get(0).sha1Fingerprint],
       tags: props.tags,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.arn = this.provider.arn;
     this.issuerHostPath = Fn.replace(props.issuerUrl, 'https://', '');

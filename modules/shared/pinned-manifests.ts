@@ -34,6 +34,11 @@ export interface PinnedManifestsProps {
    * keeps it) or `delete` (an explicit setting: deleting a CRD deletes every object of its kind).
    */
   readonly unused: 'release' | 'delete';
+  /**
+   * Refuse any plan that destroys one of its CRDs (`prevent_destroy`): a destroy of the stack
+   * must release them first (docs/operations.md, Destroy). Other kinds are not affected.
+   */
+  readonly preventCrdDestroy: boolean;
 }
 
 /** Construct id of one object: part of its Terraform address, stable across releases. */
@@ -94,7 +99,10 @@ export class PinnedManifests extends Construct {
           fieldManager: { name: 'eks-edge', forceConflicts: true },
           lifecycle:
             document.kind === 'CustomResourceDefinition'
-              ? { precondition: crdPreconditions(body, document, existingObjects(document)) }
+              ? {
+                  precondition: crdPreconditions(body, document, existingObjects(document)),
+                  preventDestroy: props.preventCrdDestroy || undefined,
+                }
               : undefined,
         });
         this.manifests.push(manifest);
@@ -124,7 +132,7 @@ export class PinnedManifests extends Construct {
   static unused(
     scope: Construct,
     id: string,
-    props: Omit<PinnedManifestsProps, 'files'>,
+    props: Omit<PinnedManifestsProps, 'files' | 'preventCrdDestroy'>,
   ): undefined {
     if (props.unused === 'delete') return undefined;
     const set = new Construct(scope, id);
