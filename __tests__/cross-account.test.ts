@@ -6,9 +6,11 @@ import {
   CROSS_ACCOUNT_PATH,
   crossAccountRaw,
   EXAMPLE_PATH,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
+  terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
 import { evaluate, iamPolicyFrom } from './iam-evaluation';
@@ -612,5 +614,114 @@ describe('cross-account configuration errors', () => {
         ),
       ]),
     );
+  });
+});
+
+describe('two configuration files on one DNS account', () => {
+  /** One cluster of the cross-account example per file, each file with its own DNS stack. */
+  const split = (keep: 0 | 1, stackName?: string) =>
+    configWith((raw) => {
+      raw.clusters = [raw.clusters[keep]];
+      delete raw.clusters[0].externalDns[0].excludeDomains;
+      if (stackName) raw.dnsAccount.stackName = stackName;
+    }, crossAccountRaw());
+  const prod = synthesize(split(0, 'dns-prod'));
+  const staging = synthesize(split(1, 'dns-staging'));
+
+  it('get a DNS stack, a state key and role owners of their own with dnsAccount.stackName', () => {
+    expect(Object.keys(prod)).toEqual(['dns-prod', 'prod-edge-prod', 'prod-edge-prod-edge']);
+    expect(Object.keys(staging)[0]).toBe('dns-staging');
+    expect(prod['dns-prod'].terraform.backend.s3.key).toBe('eks-edge/dns-prod.tfstate');
+    expect(staging['dns-staging'].terraform.backend.s3.key).toBe('eks-edge/dns-staging.tfstate');
+    const tags = (stacks: Json, dns: string) =>
+      Object.values(stacks[dns].resource.aws_iam_role as Json).map((r) => r.tags);
+    expect(tags(prod, 'dns-prod')).toEqual([
+      {
+        'eks-edge/clusters': 'prod-edge-prod',
+        'eks-edge/stack': 'dns-prod',
+        'eks-edge/state': 's3://acme-dns-terraform-state/eks-edge/dns-prod.tfstate',
+      },
+    ]);
+  });
+
+  const guard = (stacks: Json, dns: string) => {
+    const tf = stacks[dns];
+    const [local] = Object.entries(tf.locals as Json).filter(([name]) =>
+      name.startsWith('state-guard_foreign'),
+    );
+    const check = resourceAt(tf, 'terraform_data', 'state-guard/check');
+    return { expression: local[1] as string, check: check.lifecycle.precondition[0] };
+  };
+
+  it("stop the DNS stack's plan while its state holds roles of clusters the file does not list (evaluated by Terraform)", () => {
+    const { expression } = guard(synthesize(split(0)), 'dns');
+    const role = (name: string, tags: Json) => ({ name, tags });
+    const state = 's3://acme-dns-terraform-state/eks-edge/dns.tfstate';
+    const roles: Record<string, Json> = {
+      mine: role('prod-edge-prod-external-dns-public', {
+        'eks-edge/stack': 'dns',
+        'eks-edge/state': state,
+        'eks-edge/clusters': 'prod-edge-prod',
+      }),
+      // The other file's role in the same stack and state: the case to stop.
+      other: role('staging-edge-staging-external-dns-public', {
+        'eks-edge/stack': 'dns',
+        'eks-edge/state': state,
+        'eks-edge/clusters': 'staging-edge-staging',
+      }),
+      shared: role('external-dns-cross-account', {
+        'eks-edge/stack': 'dns',
+        'eks-edge/state': state,
+        'eks-edge/clusters': 'prod-edge-prod dev-edge-dev',
+      }),
+      otherStack: role('x-external-dns-public', {
+        'eks-edge/stack': 'dns-staging',
+        'eks-edge/state': state,
+        'eks-edge/clusters': 'staging-edge-staging',
+      }),
+      otherState: role('y-external-dns-public', {
+        'eks-edge/stack': 'dns',
+        'eks-edge/state': 's3://elsewhere/dns.tfstate',
+        'eks-edge/clusters': 'staging-edge-staging',
+      }),
+      untagged: role('z-external-dns-public', {}),
+    };
+    const evaluated = terraformEval(
+      expression
+        .slice(2, -1)
+        .replace(
+          /data\.aws_iam_role\.[\w-]+/,
+          JSON.stringify(roles).replace(/"([\w-]+)":/g, '"$1" ='),
+        ),
+    );
+    // Terraform walks the map in key order: other, then shared.
+    if (haveTerraform)
+      expect(evaluated).toEqual([
+        'staging-edge-staging-external-dns-public (staging-edge-staging)',
+        'external-dns-cross-account (dev-edge-dev)',
+      ]);
+  });
+
+  it('name the fix in the stop, and let the roles of a cluster removed on purpose go', () => {
+    const { check } = guard(synthesize(split(0)), 'dns');
+    expect(check.error_message).toMatch(
+      /^The DNS stack dns \(state s3:\/\/acme-dns-terraform-state\/eks-edge\/dns\.tfstate\) holds roles of clusters this configuration does not list: .*dnsAccount\.stackName.*dnsAccount\.removedClusters/,
+    );
+    const removed = synthesize(
+      configWith((raw) => {
+        raw.clusters = [raw.clusters[0]];
+        delete raw.clusters[0].externalDns[0].excludeDomains;
+        raw.dnsAccount.removedClusters = ['staging-edge-staging'];
+      }, crossAccountRaw()),
+    );
+    expect(guard(removed, 'dns').expression).toContain('["prod-edge-prod","staging-edge-staging"]');
+    expect(
+      configIssues(
+        (raw) => (raw.dnsAccount.removedClusters = ['prod-edge-prod']),
+        crossAccountRaw(),
+      ),
+    ).toEqual([
+      'dnsAccount.removedClusters[0]: prod-edge-prod is a cluster of this file: list only clusters removed from it, whose DNS roles may go',
+    ]);
   });
 });

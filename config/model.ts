@@ -277,11 +277,20 @@ export interface ResolvedDnsRole {
   readonly arn: string;
   readonly grants: readonly DnsRoleGrant[];
   readonly callers: readonly CrossAccountAccess[];
+  /** The cluster stacks whose instances it serves (a tag of the role says so). */
+  readonly servedClusters: readonly string[];
 }
 
 export interface ResolvedDnsAccount extends StackAccount {
   readonly stackName: string;
   readonly roles: readonly ResolvedDnsRole[];
+  /**
+   * Cluster stacks whose DNS roles the stack's state may hold: the file's, and those removed
+   * from it on purpose (`removedClusters`). A role of any other cluster stops the plan.
+   */
+  readonly knownClusters: readonly string[];
+  /** With `sharedRole`: the one role's name. */
+  readonly sharedRoleName?: string;
 }
 
 export interface ResolvedAlbGroup {

@@ -135,11 +135,21 @@ export const CONTROLLER_VERSION_TAG = 'eks-edge/controller-version';
  */
 export const ROLE_OWNER_TAGS = { stack: 'eks-edge/stack', state: 'eks-edge/state' } as const;
 
+/**
+ * On a DNS-account role: the cluster stacks it serves, space-separated, so that a DNS stack can
+ * tell its roles of clusters another configuration file lists.
+ */
+export const DNS_ROLE_CLUSTERS_TAG = 'eks-edge/clusters';
+
+/** The most tags the project writes on one role: its owner's, and a DNS role's clusters. */
+export const PROJECT_ROLE_TAG_COUNT = Object.keys(ROLE_OWNER_TAGS).length + 1;
+
 /** Tag keys the project writes itself; configurations may not set them. */
 export const PROJECT_TAG_KEYS: readonly string[] = [
   CONTROLLER_VERSION_TAG,
   ROLE_OWNER_TAGS.stack,
   ROLE_OWNER_TAGS.state,
+  DNS_ROLE_CLUSTERS_TAG,
 ];
 
 /**

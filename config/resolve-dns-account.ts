@@ -12,7 +12,10 @@ import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
 import type { Issues } from './issues';
 import type { CrossAccountAccess, DnsRoleGrant, HostedZone, ResolvedDnsRole } from './model';
 import type { LocalExternalDns } from './resolve-controllers';
-import { dnsRoleName, roleArn } from './naming';
+import { DNS_ROLE_CLUSTERS_TAG, clusterStackName, dnsRoleName, roleArn } from './naming';
+
+/** AWS's longest tag value. */
+const TAG_VALUE_LIMIT = 256;
 import type { DnsAccountConfig, ExternalDnsConfig } from './schema';
 
 /** One cross-account instance with what the DNS side needs to know of its cluster. */
@@ -256,9 +259,22 @@ export function resolveCrossAccount(
   const roles = roleNames.map((name) => {
     const group = members.filter((member) => roleNameOf(member) === name);
     const callers = group.map((m) => access.get(m.path)).filter((a) => a !== undefined);
-    return { name, arn: dnsRoleArn(name), callers, grants: grantsOf(name, group, access, issues) };
+    const servedClusters = [...new Set(group.map((m) => clusterStackName(m.cluster)))].sort();
+    return {
+      name,
+      arn: dnsRoleArn(name),
+      callers,
+      grants: grantsOf(name, group, access, issues),
+      servedClusters,
+    };
   });
   for (const role of roles) {
+    if (role.servedClusters.join(' ').length > TAG_VALUE_LIMIT) {
+      issues.add(
+        'dnsAccount.sharedRole',
+        `role ${role.name} serves clusters whose stack names make ${role.servedClusters.join(' ').length} characters in its ${DNS_ROLE_CLUSTERS_TAG} tag, over AWS's ${TAG_VALUE_LIMIT}: share it among fewer clusters, or use one role per instance (sharedRole: false)`,
+      );
+    }
     const access = policySize(iamPolicyJson(dnsRoleAccessStatements(partition, role.grants)));
     if (access > INLINE_ROLE_POLICIES_QUOTA) {
       issues.add(

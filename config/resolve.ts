@@ -17,9 +17,10 @@ import type {
   RoleOptions,
 } from './model';
 import {
-  DNS_STACK_NAME,
   clusterStackName,
   edgeStackName,
+  DNS_ROLE_CLUSTERS_TAG,
+  PROJECT_ROLE_TAG_COUNT,
   ROLE_OWNER_TAGS,
   namedCluster,
   roleOwner,
@@ -140,7 +141,7 @@ function resolveCluster(
   if (tagCount > MAX_USER_TAGS) {
     issues.add(
       `${path}.tags`,
-      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds two of its own to each IAM role (${ROLE_OWNER_TAGS.stack} and ${ROLE_OWNER_TAGS.state}); keep at most ${MAX_USER_TAGS}`,
+      `with the top-level tags this cluster's resources get ${tagCount} tags: AWS allows 50 per resource, and this project adds up to ${PROJECT_ROLE_TAG_COUNT} of its own to an IAM role (${ROLE_OWNER_TAGS.stack}, ${ROLE_OWNER_TAGS.state}, and on a DNS role ${DNS_ROLE_CLUSTERS_TAG}); keep at most ${MAX_USER_TAGS}`,
     );
   }
   const stackName = clusterStackName(cluster);
@@ -212,7 +213,7 @@ function withExcludedZones(instances: LocalExternalDns[]): LocalExternalDns[] {
 }
 
 /** AWS allows 50 tags per resource; each IAM role carries the project's owner tags besides. */
-const MAX_USER_TAGS = 50 - Object.keys(ROLE_OWNER_TAGS).length;
+const MAX_USER_TAGS = 50 - PROJECT_ROLE_TAG_COUNT;
 
 /**
  * Two instances of a cluster on one zone must read different objects: otherwise both write the
@@ -387,9 +388,10 @@ function checkAcrossClusters(
   }
   // Stack names share one namespace: a cluster stack may not take an edge stack's or the DNS stack's name.
   const others = new Set(
-    [...clusters.map((c) => c.edge.stackName), ...(config.dnsAccount ? [DNS_STACK_NAME] : [])].map(
-      (name) => name.toLowerCase(),
-    ),
+    [
+      ...clusters.map((c) => c.edge.stackName),
+      ...(config.dnsAccount ? [config.dnsAccount.stackName] : []),
+    ].map((name) => name.toLowerCase()),
   );
   for (const cluster of clusters.filter((c) => others.has(c.stackName.toLowerCase()))) {
     issues.add(
@@ -569,7 +571,7 @@ function checkAmbientCredentials(config: Config, issues: Issues): void {
       ? [
           {
             path: 'dnsAccount',
-            stacks: DNS_STACK_NAME,
+            stacks: config.dnsAccount.stackName,
             accountId: config.dnsAccount.accountId,
             credentials: config.dnsAccount.credentials,
           },
@@ -702,6 +704,13 @@ export function resolveConfig(
     );
   }
   const dnsAccount = partial?.dnsAccountMalformed ? undefined : config.dnsAccount;
+  dnsAccount?.removedClusters.forEach((stack, index) => {
+    if (drafts.some((d) => d.stackName === stack))
+      issues.add(
+        `dnsAccount.removedClusters[${index}]`,
+        `${stack} is a cluster of this file: list only clusters removed from it, whose DNS roles may go`,
+      );
+  });
   const members = partial?.dnsAccountMalformed ? [] : crossAccountMembers(drafts, config, issues);
   // The DNS roles are derived only from a configuration without other problems: the trust size
   // of half-checked callers would only mislead.
@@ -718,15 +727,17 @@ export function resolveConfig(
     backend,
     roleOptions: roleOptions(config, {
       accountId: dnsAccount.accountId,
-      stackName: DNS_STACK_NAME,
+      stackName: dnsAccount.stackName,
       backend,
       // Per-instance roles are named after the cluster's stack; the shared one by its setting.
       renamedBy: dnsAccount.sharedRole
         ? 'dnsAccount.sharedRoleName'
         : "the environment or clusterName of the role's cluster (or dnsAccount.sharedRole with a sharedRoleName of its own)",
     }),
-    stackName: DNS_STACK_NAME,
+    stackName: dnsAccount.stackName,
     roles: crossAccount.roles,
+    knownClusters: [...drafts.map((d) => d.stackName), ...dnsAccount.removedClusters].sort(),
+    sharedRoleName: dnsAccount.sharedRole ? dnsAccount.sharedRoleName : undefined,
   };
   return issues.result(() => ({
     ...assemble(drafts, subnetTags, members, crossAccount.access, issues.warnings),

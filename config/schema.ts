@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
 import { DEFAULT_EXTERNAL_DNS_CHART_VERSION, externalDnsRelease } from '../catalog/external-dns';
 import { labelKeyProblem, labelValueProblem } from './label-selector';
-import { PROJECT_TAG_KEYS } from './naming';
+import { DNS_STACK_NAME, PROJECT_TAG_KEYS } from './naming';
 
 /** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
 const CREATE_SERVICE_ACCOUNT =
@@ -886,6 +886,15 @@ export const dnsAccountSchema = z.strictObject({
     z._default(integer(2048, 4096), 2048),
     "The account's IAM quota for a role trust policy, in characters. A shared role whose trust would exceed it is rejected at synth.",
   ),
+  stackName: setting(
+    z._default(dns1123Label, DNS_STACK_NAME),
+    "Name of the DNS stack, and of its state file or key. Two configuration files that share a DNS account and a backend need a name each (e.g. `dns-prod`, `dns-staging`): with one name they share one state, and each deploy would delete the other file's DNS roles (the plan stops when it would). Renaming the stack of a deployment moves nothing: see docs/cross-account-dns.md.",
+  ),
+  removedClusters: setting(z._default(uniqueList(dns1123Label), []), {
+    description:
+      'Cluster stacks (`<environment>-<clusterName>`) removed from this file whose DNS roles this deploy may delete: the plan of the DNS stack stops while its state holds roles of clusters the file does not list (another file may use them). `npm run destroy` sets it.',
+    defaultText: 'none',
+  }),
 });
 
 export const iamRolesSchema = z.strictObject({

@@ -98,15 +98,15 @@ function plan(command: Command, stack: string, path: string, dir: string): Step[
   const config = loadConfig(path);
   const raw = parse(readFileSync(path, 'utf8'));
   const ignore = '--ignore-missing-stack-dependencies';
-  if (stack === DNS_STACK_NAME) {
-    if (!config.dnsAccount)
-      throw new UsageError(`${path} has no dnsAccount: there is no dns stack`);
+  const dnsStack = config.dnsAccount?.stackName;
+  if (stack === (dnsStack ?? DNS_STACK_NAME)) {
+    if (!dnsStack) throw new UsageError(`${path} has no dnsAccount: there is no dns stack`);
     const users = config.clusters.filter(usesDnsAccount).map((c) => c.stackName);
     if (command === 'destroy' && users.length > 0)
       throw new UsageError(
         `the DNS stack still serves ${users.join(', ')}: destroy those clusters first (npm run destroy -- <stack>), and remove them from ${path}`,
       );
-    return [{ title: `${command} the DNS stack`, args: [command, DNS_STACK_NAME], config: path }];
+    return [{ title: `${command} the DNS stack`, args: [command, dnsStack], config: path }];
   }
   const index = config.clusters.findIndex((c) => c.stackName === stack);
   const cluster = config.clusters[index];
@@ -114,12 +114,12 @@ function plan(command: Command, stack: string, path: string, dir: string): Step[
     throw new UsageError(
       `${stack} is not a cluster stack of ${path} (${[
         ...config.clusters.map((c) => c.stackName),
-        ...(config.dnsAccount ? [DNS_STACK_NAME] : []),
+        ...(dnsStack ? [dnsStack] : []),
       ].join(', ')})`,
     );
   const edge = cluster.edge.stackName;
   if (command === 'deploy') {
-    const stacks = [...(usesDnsAccount(cluster) ? [DNS_STACK_NAME] : []), stack, edge];
+    const stacks = [...(dnsStack && usesDnsAccount(cluster) ? [dnsStack] : []), stack, edge];
     return [{ title: `deploy ${stacks.join(', ')}`, args: ['deploy', ...stacks], config: path }];
   }
   const retiring = derivedConfig(raw, (r) => (r.clusters[index].retiring = true), dir, 'retiring');
@@ -138,11 +138,21 @@ function plan(command: Command, stack: string, path: string, dir: string): Step[
   ];
   // Where other clusters still use the DNS account, it loses this cluster's roles now; the last
   // cluster's DNS stack goes in a step of its own (`destroy dns`).
-  if (config.clusters.some((c) => c !== cluster && usesDnsAccount(c)) && usesDnsAccount(cluster)) {
-    const rest = derivedConfig(raw, (r) => r.clusters.splice(index, 1), dir, 'without-cluster');
+  // It is removed on purpose, so the DNS stack's state guard lets its roles go.
+  const others = config.clusters.some((c) => c !== cluster && usesDnsAccount(c));
+  if (dnsStack && others && usesDnsAccount(cluster)) {
+    const rest = derivedConfig(
+      raw,
+      (r) => {
+        r.clusters.splice(index, 1);
+        r.dnsAccount.removedClusters = [...(r.dnsAccount.removedClusters ?? []), stack];
+      },
+      dir,
+      'without-cluster',
+    );
     steps.push({
       title: `remove ${stack}'s roles from the DNS stack`,
-      args: ['deploy', DNS_STACK_NAME, ignore],
+      args: ['deploy', dnsStack, ignore],
       config: rest,
     });
   }
@@ -150,15 +160,15 @@ function plan(command: Command, stack: string, path: string, dir: string): Step[
 }
 
 function finalWords(command: Command, stack: string, path: string, config: ResolvedConfig): string {
-  if (command === 'deploy' || stack === DNS_STACK_NAME) return '';
-  const cluster = config.clusters.find((c) => c.stackName === stack) as ResolvedCluster;
+  const cluster = config.clusters.find((c) => c.stackName === stack);
+  if (command === 'deploy' || !cluster) return '';
   const last =
     usesDnsAccount(cluster) && !config.clusters.some((c) => c !== cluster && usesDnsAccount(c));
   return [
     `Now remove the cluster ${cluster.clusterName} (${stack}) from ${path}: a deploy of the file as it is would create its stacks again.`,
     ...(last
       ? [
-          `It was the last cluster of the DNS account: its DNS roles stay until the DNS stack goes, as a step of its own once the file lists no cluster that uses it: npm run destroy -- ${DNS_STACK_NAME}`,
+          `It was the last cluster of the DNS account: its DNS roles stay until the DNS stack goes, as a step of its own once the file lists no cluster that uses it: npm run destroy -- ${config.dnsAccount?.stackName}`,
         ]
       : []),
     'The CRDs and the OIDC provider stay in the cluster and in IAM unless crdsOnDestroy or oidcProvider said to delete them (docs/operations.md, Destroy).',

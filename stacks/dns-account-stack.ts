@@ -3,6 +3,7 @@ import { ProjectStack } from './project-stack';
 import type { Construct } from 'constructs';
 import type { ResolvedDnsAccount } from '../config/model';
 import { DnsAccountRole } from '../modules/external-dns/dns-account-role';
+import { DnsStateGuard } from '../modules/external-dns/dns-state-guard';
 import { awsProvider, stackBackend } from './providers';
 
 /**
@@ -15,6 +16,11 @@ export class DnsAccountStack extends ProjectStack {
     super(scope, dnsAccount.stackName);
     stackBackend(this, dnsAccount.backend, dnsAccount.stackName);
     awsProvider(this, dnsAccount);
+    new DnsStateGuard(this, 'state-guard', {
+      owner: dnsAccount.roleOptions.owner,
+      knownClusters: dnsAccount.knownClusters,
+      sharedRoleName: dnsAccount.sharedRoleName,
+    });
     for (const role of dnsAccount.roles) {
       new DnsAccountRole(this, role.name, {
         role,

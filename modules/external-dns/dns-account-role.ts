@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { DNS_ROLE_CLUSTERS_TAG } from '../../config/naming';
 import type { Partition, ResolvedDnsRole, RoleOptions } from '../../config/model';
 import { renewedWith, roleSettings } from '../identity/role-options';
 import { dnsRoleTrustPolicy } from './dns-role-trust-policy';
@@ -28,10 +29,12 @@ export class DnsAccountRole extends Construct {
       statement: dnsRoleTrustPolicy(partition, role.callers),
     });
     const callerAccounts = [...new Set(role.callers.map((c) => c.callerAccountId))];
+    const settings = roleSettings(this, role.name, props.roleOptions);
     this.role = new IamRole(this, 'role', {
       description: `ExternalDNS from ${callerAccounts.join(', ')}: records in the zones it names`,
       assumeRolePolicy: trust.json,
-      ...roleSettings(this, role.name, props.roleOptions),
+      ...settings,
+      tags: { ...settings.tags, [DNS_ROLE_CLUSTERS_TAG]: role.servedClusters.join(' ') },
     });
     const access = new DataAwsIamPolicyDocument(this, 'route53-access', {
       statement: dnsRoleAccessStatements(partition, role.grants),
