@@ -16,6 +16,7 @@ import {
   synthesize,
 } from './helpers';
 import type { Json } from './helpers';
+import { policyHolders } from '../review/iam-digest';
 import { planChanges } from '../review/plan';
 
 const ROOT = join(__dirname, '..');
@@ -347,3 +348,83 @@ function terraformActions(cases: readonly Case[]): string[] {
     }, 60_000);
   },
 );
+
+describe('what the preview reads as no change', () => {
+  const pinned = (url: string, sha: string) => ({
+    url,
+    lifecycle: {
+      postcondition: [
+        { condition: `\${sha256(self.response_body) == "${sha}"}`, error_message: 'x' },
+      ],
+    },
+  });
+  const withFile = (url: string, sha: string, extra: Json = {}) =>
+    stack(
+      {
+        kubernetes_manifest: {
+          m: { manifest: '${yamldecode(data.http.f.response_body)}' },
+        },
+        terraform_data: { t: { input: 'a', ...extra } },
+      },
+      { data: { http: { f: pinned(url, sha) } } },
+    );
+
+  it('a pinned file at another release tag with the same checksum, and a changed provisioner', () => {
+    const a = 'a'.repeat(64);
+    expect(
+      plan(
+        withFile('https://x/v1/crds.yaml', a),
+        withFile('https://x/v2/crds.yaml', a, {
+          provisioner: [{ 'local-exec': { command: 'x' } }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      plan(
+        withFile('https://x/v1/crds.yaml', a),
+        withFile('https://x/v2/crds.yaml', 'b'.repeat(64)),
+      ),
+    ).toEqual(['update kubernetes_manifest.m']);
+  });
+});
+
+describe('the IAM grants of the preview', () => {
+  const grants = (statement: Json[]) =>
+    policyHolders({
+      resource: {
+        aws_s3_bucket: { b: { bucket: 'logs' } },
+        aws_s3_bucket_policy: {
+          p: { bucket: '${aws_s3_bucket.b.id}', policy: '${data.aws_iam_policy_document.d.json}' },
+        },
+      },
+      data: { aws_iam_policy_document: { d: { statement } } },
+    }).get('aws_s3_bucket_policy.p');
+
+  it('keep a Not* list as one term, and say * for anyone however it is written', () => {
+    expect(
+      grants([
+        {
+          effect: 'Deny',
+          not_actions: ['s3:GetObject', 's3:ListBucket'],
+          not_resources: ['arn:aws:s3:::logs/public/*'],
+          principals: [{ type: '*', identifiers: ['*'] }],
+        },
+        {
+          actions: ['s3:PutObject', 's3:PutObjectTagging'],
+          resources: ['arn:aws:s3:::logs/a/*', 'arn:aws:s3:::logs/b/*'],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+        },
+      ]),
+    ).toEqual({
+      holder: 'bucket policy of logs',
+      trust: [
+        'Allow s3:PutObject by * on arn:aws:s3:::logs/a/*',
+        'Allow s3:PutObject by * on arn:aws:s3:::logs/b/*',
+        'Allow s3:PutObjectTagging by * on arn:aws:s3:::logs/a/*',
+        'Allow s3:PutObjectTagging by * on arn:aws:s3:::logs/b/*',
+        'Deny NOT (s3:GetObject | s3:ListBucket) by * on NOT arn:aws:s3:::logs/public/*',
+      ],
+      permissions: [],
+    });
+  });
+});

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { main } from '../main';
 import { ACTIONS } from '../review/plan';
+import { exitCodeOf, preview } from '../review/preview';
+import type { Side } from '../review/preview';
 import { runPreview } from '../scripts/preview';
 import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH, crossAccountRaw, exampleRaw } from './helpers';
 import type { Json } from './helpers';
@@ -229,5 +231,34 @@ describe('what the report says beyond the addresses', () => {
     expect(out).toContain(
       'role edge-demo-aws-load-balancer-controller -> demo-aws-load-balancer-controller',
     );
+  });
+});
+
+describe('a CRD whose address changes without a moved block', () => {
+  const crd = {
+    manifest: {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gateways.gateway.networking.k8s.io' },
+    },
+  };
+  const side = (address: string): Side => ({
+    label: address,
+    stacks: { s: { resource: { kubernetes_manifest: { [address]: crd } } } },
+    order: ['s'],
+    warnings: [],
+  });
+
+  it('is deleted with every object of its kind before it is made again: said loudly', () => {
+    const result = preview(side('old'), side('new'));
+    expect(result.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
+      'delete kubernetes_manifest.old',
+      'create kubernetes_manifest.new',
+    ]);
+    expect(result.stacks[0].crds.gone).toEqual([
+      { name: 'gateways.gateway.networking.k8s.io', action: 'delete' },
+    ]);
+    expect(result.verdict).toContain('including 1 CRD with every object of its kind');
+    expect(exitCodeOf(result, false)).toBe(2);
   });
 });

@@ -6,12 +6,14 @@
 import { manifestObject } from './live-effects';
 import type { PlannedChange } from './plan';
 import type { Json } from './terraform-json';
-import { dataOf, resourcesOf } from './terraform-json';
+import { dataOf, pinnedChecksum, resourcesOf } from './terraform-json';
 
 export interface AppliedCrd {
   readonly name: string;
   /** The file it is read from (its URL names the release), or `inline`. */
   readonly source: string;
+  /** The file's pinned sha256: the same file at two release tags is the same CRD. */
+  readonly sha256?: string;
 }
 
 export interface CrdChanges {
@@ -20,7 +22,10 @@ export interface CrdChanges {
   readonly after: number;
   readonly added: readonly AppliedCrd[];
   readonly changed: readonly { name: string; before: string; after: string }[];
-  /** Left the stack: deleted with every object of its kind, released (forget), or orphaned. */
+  /**
+   * Left the stack, or its address: deleted (or replaced) with every object of its kind,
+   * released (forget), or orphaned.
+   */
   readonly gone: readonly { name: string; action: string }[];
 }
 
@@ -33,7 +38,12 @@ export function appliedCrds(tf: Json | undefined): Map<string, AppliedCrd> {
     const { kind, name } = manifestObject(body);
     if (kind !== 'CustomResourceDefinition' || !name) continue;
     const file = /data\.(http\.[\w-]+)\.response_body/.exec(JSON.stringify(body.manifest))?.[1];
-    found.set(address, { name, source: file ? (data.get(file)?.url ?? file) : 'inline' });
+    const download = file ? data.get(file) : undefined;
+    found.set(address, {
+      name,
+      source: download?.url ?? file ?? 'inline',
+      sha256: download && pinnedChecksum(download),
+    });
   }
   return found;
 }
@@ -49,21 +59,29 @@ export function crdChanges(
     new Map([...crds.values()].map((crd) => [crd.name, crd]));
   const [wasByName, isByName] = [byName(was), byName(is)];
   const actionOf = (address: string) =>
-    changes.find((c) => c.stack === stack && c.address === address)?.action ?? 'delete';
+    changes.find((c) => c.stack === stack && c.address === address)?.action;
   return {
     stack,
     before: was.size,
     after: is.size,
     added: [...isByName.values()].filter((crd) => !wasByName.has(crd.name)),
     changed: [...isByName.values()]
-      .filter((crd) => wasByName.has(crd.name) && wasByName.get(crd.name)?.source !== crd.source)
+      .filter((crd) => {
+        const before = wasByName.get(crd.name);
+        return before && (before.sha256 ?? before.source) !== (crd.sha256 ?? crd.source);
+      })
       .map((crd) => ({
         name: crd.name,
         before: wasByName.get(crd.name)?.source ?? '',
         after: crd.source,
       })),
+    // Also a CRD kept by name whose old address is deleted or replaced (moved without a `moved`
+    // block): Terraform deletes it, with every object of its kind, before it makes it again.
     gone: [...was]
-      .filter(([, crd]) => !isByName.has(crd.name))
-      .map(([address, crd]) => ({ name: crd.name, action: actionOf(address) })),
+      .filter(([address, crd]) => {
+        const action = actionOf(address);
+        return !isByName.has(crd.name) || action === 'delete' || action === 'replace';
+      })
+      .map(([address, crd]) => ({ name: crd.name, action: actionOf(address) ?? 'delete' })),
   };
 }

@@ -6,7 +6,7 @@
  * stand as one line naming their source and checksum.
  */
 import type { Json } from './terraform-json';
-import { dataOf, referencedAddress, resourcesOf } from './terraform-json';
+import { dataOf, pinnedChecksum, referencedAddress, resourcesOf, typeOf } from './terraform-json';
 
 export interface PolicyHolder {
   /** `role <name>` or `bucket policy of <bucket>`. */
@@ -15,8 +15,23 @@ export interface PolicyHolder {
   readonly permissions: readonly string[];
 }
 
+/** Plan-time values in a policy, as a reader names them rather than as Terraform writes them. */
+const READABLE: readonly [RegExp, string][] = [
+  [
+    /\$\{replace\(data\.aws_eks_cluster\.[\w-]+\.identity\[0\]\.oidc\[0\]\.issuer, "https:\/\/", ""\)\}/g,
+    "<the cluster's OIDC issuer>",
+  ],
+  [/\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}/g, "<the cluster's OIDC provider>"],
+  [/\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}/g, '<the zone id, looked up by name at plan>'],
+];
+
+const readable = (text: string) =>
+  READABLE.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
+
 const list = (value: unknown): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  value === undefined
+    ? []
+    : (Array.isArray(value) ? value : [value]).map((item) => readable(String(item)));
 
 /**
  * ` when StringEquals aws:SourceAccount = 1111 and …`: conditions and their values sorted, since
@@ -29,46 +44,43 @@ function conditionText(conditions: readonly Json[]): string {
   return parts.length > 0 ? ` when ${parts.join(' and ')}` : '';
 }
 
-/** The statements of an `aws_iam_policy_document` as grants: one line per action and target. */
+/** `NOT (a | b)`: a `Not*` list is one term, the complement of all of its items together. */
+const complement = (items: readonly string[]) =>
+  items.length === 1 ? `NOT ${items[0]}` : `NOT (${items.join(' | ')})`;
+
+/** A principal as a reader says it: `*` (anyone) however it is written. */
+function principalTerms(principals: readonly Json[] | undefined): string[] {
+  return (principals ?? []).flatMap((p: Json) =>
+    list(p.identifiers).map((id) => (p.type === '*' || id === '*' ? '*' : `${p.type} ${id}`)),
+  );
+}
+
+/**
+ * The statements of an `aws_iam_policy_document` as grants: one line per action, principal and
+ * resource, so that adding or removing one shows as one line; a `Not*` list stays one term.
+ */
 function documentLines(document: Json, side: 'trust' | 'permissions'): string[] {
   return (document.statement ?? []).flatMap((statement: Json) => {
     const effect = statement.effect ?? 'Allow';
-    const actions = statement.actions
-      ? list(statement.actions)
-      : list(statement.not_actions).map((a) => `NOT ${a}`);
+    const actions = statement.not_actions
+      ? [complement(list(statement.not_actions))]
+      : list(statement.actions);
+    const resources = statement.not_resources
+      ? [complement(list(statement.not_resources))]
+      : list(statement.resources);
     const when = conditionText(statement.condition ?? []);
-    if (side === 'trust' || statement.principals || statement.not_principals) {
-      const principals = [
-        ...(statement.principals ?? []).flatMap((p: Json) =>
-          list(p.identifiers).map((id) => `${p.type} ${id}`),
-        ),
-        ...(statement.not_principals ?? []).flatMap((p: Json) =>
-          list(p.identifiers).map((id) => `NOT ${p.type} ${id}`),
-        ),
-      ];
-      const resources = [...list(statement.resources), ...list(statement.not_resources)];
-      const on = resources.length > 0 ? ` on ${resources.join(', ')}` : '';
-      return principals.flatMap((principal) =>
-        actions.map((action) => `${effect} ${action} by ${principal}${on}${when}`),
-      );
-    }
-    const resources = statement.resources
-      ? list(statement.resources)
-      : list(statement.not_resources).map((r) => `NOT ${r}`);
+    const withPrincipals = side === 'trust' || statement.principals || statement.not_principals;
+    const principals = statement.not_principals
+      ? [complement(principalTerms(statement.not_principals))]
+      : principalTerms(statement.principals);
+    const by = withPrincipals ? principals.map((p) => ` by ${p}`) : [''];
+    const on = resources.length > 0 ? resources.map((r) => ` on ${r}`) : [''];
     return actions.flatMap((action) =>
-      resources.map((resource) => `${effect} ${action} on ${resource}${when}`),
+      by.flatMap((principal) =>
+        on.map((resource) => `${effect} ${action}${principal}${resource}${when}`),
+      ),
     );
   });
-}
-
-/** The sha256 a pinned download's postcondition demands, if any. */
-function pinnedChecksum(download: Json): string | undefined {
-  const conditions: Json[] = download.lifecycle?.postcondition ?? [];
-  for (const { condition } of conditions) {
-    const match = /sha256\(self\.response_body\) == "([0-9a-f]{64})"/.exec(String(condition));
-    if (match) return match[1];
-  }
-  return undefined;
 }
 
 /** A policy argument as grant lines: a document, a pinned download, or a literal JSON policy. */
@@ -83,7 +95,9 @@ function policyLines(value: unknown, tf: Json, side: 'trust' | 'permissions'): s
   if (download?.startsWith('data.http.')) {
     const body = data.get(download.slice('data.'.length)) ?? {};
     const checksum = pinnedChecksum(body);
-    return [`all of ${body.url}${checksum ? ` (sha256 ${checksum})` : ''}`];
+    // By its content: the same file at another release tag grants the same.
+    const file = String(body.url).split('/').pop();
+    return [checksum ? `all of ${file} (sha256 ${checksum})` : `all of ${body.url}`];
   }
   if (typeof value === 'string' && value.trimStart().startsWith('{')) {
     try {
@@ -141,7 +155,7 @@ export function policyHolders(tf: Json | undefined): Map<string, PolicyHolder> {
     return holder(address ?? label, label);
   };
   for (const [address, body] of resources) {
-    const type = address.split('.')[0];
+    const type = typeOf(address);
     if (type === 'aws_iam_role') {
       const grants = role(`\${${address}.name}`);
       grants.trust.push(...policyLines(body.assume_role_policy, tf, 'trust'));
@@ -182,7 +196,8 @@ export interface PolicyChange {
   readonly key: string;
   /** `role <name>` (`role <old> -> <new>` when renamed) or `bucket policy of <bucket>`. */
   readonly holder: string;
-  readonly status: 'created' | 'deleted' | 'changed';
+  /** `orphaned`: its stack left the app; it stays live, unmanaged. */
+  readonly status: 'created' | 'deleted' | 'changed' | 'orphaned';
   readonly trust: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly permissions: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }

@@ -24,7 +24,7 @@ const REPLACED: Readonly<Record<string, string>> = {
   aws_s3_bucket:
     'the bucket is deleted and made again: Terraform cannot delete a bucket that still holds objects (access logs), and no logs are delivered in between',
   aws_security_group:
-    'a new security group with a new id: ALBs keep the old one until the controller reconciles with the new id, and Terraform cannot delete the old group while an ALB or a rule still uses it',
+    'destroyed first, then made again with a new id (its name is fixed): AWS refuses to delete a group an ALB still uses, so the apply fails there, after its rules are gone; the ALB reaches the new group only once the controller reconciles with the new id',
   aws_vpc_security_group_ingress_rule:
     'the rule is revoked and authorized again: new connections through it fail in between',
   aws_vpc_security_group_egress_rule:
@@ -45,6 +45,13 @@ const DELETED: Readonly<Record<string, string>> = {
   aws_iam_role_policy: 'the role loses these permissions',
   aws_iam_role_policy_attachment: 'the role loses these permissions',
   aws_s3_bucket: 'the bucket is deleted (Terraform fails while it still holds objects)',
+  aws_s3_bucket_policy:
+    'the bucket policy is deleted: ELB log delivery is denied, and TLS-only access is no longer enforced',
+  aws_s3_bucket_lifecycle_configuration: 'the bucket no longer expires old logs',
+  aws_s3_bucket_ownership_controls: 'object ownership falls back to the bucket default',
+  aws_s3_bucket_public_access_block: "the bucket's public access block is removed",
+  aws_s3_bucket_server_side_encryption_configuration:
+    'the encryption setting goes back to the S3 default (SSE-S3)',
   aws_security_group: 'the security group is deleted (Terraform fails while an ALB still uses it)',
   aws_vpc_security_group_ingress_rule: 'the rule is revoked',
   aws_vpc_security_group_egress_rule: 'the rule is revoked',
@@ -109,5 +116,6 @@ export function deletionMeaning(address: string, body: Json | undefined): string
   // `preserve` (the delete-time setting the state holds): the add-on's software stays.
   if (typeOf(address) === 'aws_eks_addon' && body?.preserve === true)
     return 'EKS stops managing the add-on; its software keeps running on the cluster (preserve)';
-  return meaning(address, body, DELETED, OBJECT_DELETED, 'deleted from the cluster');
+  const fallback = typeOf(address).startsWith('aws_') ? 'deleted' : 'deleted from the cluster';
+  return meaning(address, body, DELETED, OBJECT_DELETED, fallback);
 }

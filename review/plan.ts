@@ -12,7 +12,7 @@
 import { FORCE_NEW, PROVIDER_DEFAULTS, TAKES_DEFAULT_TAGS } from '../catalog/provider-schemas';
 import { deletionMeaning, replacementMeaning } from './live-effects';
 import type { Json, SynthesizedStacks } from './terraform-json';
-import { dataOf, resourcesOf, same, typeOf, valueAt } from './terraform-json';
+import { dataOf, pinnedChecksum, resourcesOf, same, typeOf, valueAt } from './terraform-json';
 
 export const ACTIONS = [
   'create',
@@ -43,8 +43,11 @@ export interface PlannedChange {
   readonly from?: string;
 }
 
-/** Terraform's meta-arguments and cdktf's metadata: they do not change the object itself. */
-const META = new Set(['//', 'depends_on', 'lifecycle', 'provider']);
+/**
+ * Terraform's meta-arguments and cdktf's metadata: they do not change the object itself (a
+ * provisioner runs only on create or destroy, so changing one plans nothing).
+ */
+const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
 
 /**
  * The object's own arguments, without meta-arguments and without what `ignored` lists; an
@@ -58,7 +61,16 @@ function argumentsOf(body: Json, ignored: readonly string[] = [], type = ''): Js
   );
 }
 
-/** Dotted paths where two argument objects differ, two levels into nested objects at most. */
+/**
+ * What a data source reads: a pinned download by its checksum (the same file at another release
+ * tag reads the same), anything else by its arguments.
+ */
+function dataArguments(address: string, body: Json): Json {
+  const checksum = typeOf(address) === 'http' ? pinnedChecksum(body) : undefined;
+  return checksum ? { sha256: checksum } : argumentsOf(body);
+}
+
+/** Dotted paths where two argument objects differ, three levels into nested objects at most. */
 function changedPaths(was: unknown, is: unknown, prefix = '', depth = 0): string[] {
   const objects = [was, is].every((v) => v && typeof v === 'object' && !Array.isArray(v));
   if (!objects || depth > 2) return same(was, is) ? [] : [prefix];
@@ -155,7 +167,8 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
   const changedData = [...dataOf(after)]
     .filter(
       ([address, body]) =>
-        oldData.has(address) && !same(argumentsOf(oldData.get(address) ?? {}), argumentsOf(body)),
+        oldData.has(address) &&
+        !same(dataArguments(address, oldData.get(address) ?? {}), dataArguments(address, body)),
     )
     .map(([address]) => `data.${address}`);
   for (const [address, body] of now) {

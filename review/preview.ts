@@ -81,7 +81,7 @@ function countsOf(changes: readonly PlannedChange[]): Partial<Record<Action, num
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** `2 create, 1 update; replaces 1, deletes 2` style counts. */
+/** `2 create, 1 update, 3 forget`: the number of changes per action, in the actions' order. */
 function countText(counts: Partial<Record<Action, number>>): string {
   return ACTIONS.filter((a) => counts[a])
     .map((a) => `${counts[a]} ${a}`)
@@ -91,7 +91,9 @@ function countText(counts: Partial<Record<Action, number>>): string {
 function verdictOf(changes: readonly PlannedChange[], crds?: readonly CrdChanges[]): string {
   if (changes.length === 0) return 'no change';
   const disruptive = changes.filter((c) => DISRUPTIVE.has(c.action));
-  const deletedCrds = (crds ?? []).flatMap((c) => c.gone.filter((g) => g.action === 'delete'));
+  const deletedCrds = (crds ?? []).flatMap((c) =>
+    c.gone.filter((g) => g.action === 'delete' || g.action === 'replace'),
+  );
   const counts = countText(countsOf(changes));
   if (disruptive.length === 0) return `${counts}: nothing live is replaced or deleted`;
   const crdText =
@@ -114,6 +116,9 @@ export function preview(before: Side, after: Side): Preview {
     const [was, is] = [before.stacks[stack], after.stacks[stack]];
     const own = changes.filter((c) => c.stack === stack);
     const crds = crdChanges(stack, was, is, own);
+    // A stack that left the app takes nothing with it: its roles and releases stay, unmanaged.
+    const orphaned = <T extends { status: string }>(items: readonly T[]) =>
+      is ? items : items.map((item) => ({ ...item, status: 'orphaned' as const }));
     return {
       stack,
       status: !was ? 'new' : !is ? 'removed' : 'kept',
@@ -122,8 +127,8 @@ export function preview(before: Side, after: Side): Preview {
       disruptive: own.some((c) => DISRUPTIVE.has(c.action)),
       verdict: verdictOf(own, [crds]),
       changes: own,
-      iam: policyChanges(stack, was, is),
-      releases: releaseChanges(stack, was, is),
+      iam: orphaned(policyChanges(stack, was, is)),
+      releases: orphaned(releaseChanges(stack, was, is)),
       crds,
     };
   });

@@ -19,7 +19,8 @@ export interface ReleaseChange {
   readonly address: string;
   /** `namespace/name` (`old -> new` when it moves) */
   readonly release: string;
-  readonly status: 'created' | 'deleted' | 'changed';
+  /** `orphaned`: its stack left the app; the release stays installed, unmanaged. */
+  readonly status: 'created' | 'deleted' | 'changed' | 'orphaned';
   readonly chart: { readonly before?: string; readonly after?: string };
   readonly values: readonly ValueChange[];
 }

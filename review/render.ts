@@ -9,6 +9,14 @@ import type { Preview, StackPreview } from './preview';
 export const FORMATS = ['text', 'markdown', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** What becomes of a CRD that leaves a stack (or its address), by the plan's action. */
+const GONE: Readonly<Record<string, string>> = {
+  delete: 'DELETED, WITH EVERY OBJECT OF ITS KIND',
+  replace: 'DELETED WITH EVERY OBJECT OF ITS KIND, THEN MADE AGAIN EMPTY',
+  forget: 'left on the cluster, no longer managed',
+  orphan: 'left on the cluster with its stack, no longer managed',
+};
+
 const shown = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
 
 function changeDetail(change: PlannedChange): string {
@@ -23,13 +31,17 @@ function changeDetail(change: PlannedChange): string {
 /** The diff lines of a stack's IAM grants, chart values and CRDs, `+`/`-` prefixed. */
 function detailSections(stack: StackPreview): { title: string; lines: string[] }[] {
   const sections: { title: string; lines: string[] }[] = [];
-  const iam = stack.iam.flatMap((holder) => [
-    `${holder.holder}${holder.status === 'changed' ? '' : ` (${holder.status})`}`,
-    ...holder.trust.removed.map((line) => `- trust: ${line}`),
-    ...holder.trust.added.map((line) => `+ trust: ${line}`),
-    ...holder.permissions.removed.map((line) => `- permission: ${line}`),
-    ...holder.permissions.added.map((line) => `+ permission: ${line}`),
-  ]);
+  const iam = stack.iam.flatMap((holder) => {
+    // A role's principals are its trust; a bucket policy's are whom it grants access.
+    const label = holder.holder.startsWith('role ') ? 'trust' : 'grant';
+    return [
+      `${holder.holder}${holder.status === 'changed' ? '' : ` (${holder.status})`}`,
+      ...holder.trust.removed.map((line) => `- ${label}: ${line}`),
+      ...holder.trust.added.map((line) => `+ ${label}: ${line}`),
+      ...holder.permissions.removed.map((line) => `- permission: ${line}`),
+      ...holder.permissions.added.map((line) => `+ permission: ${line}`),
+    ];
+  });
   if (iam.length > 0) sections.push({ title: 'IAM grants', lines: iam });
   const releases = stack.releases.flatMap((release) => [
     `${release.release}${release.status === 'changed' ? '' : ` (${release.status})`}`,
@@ -48,11 +60,7 @@ function detailSections(stack: StackPreview): { title: string; lines: string[] }
     sections.push({ title: 'Chart values, as Helm reads them', lines: releases });
   const { crds } = stack;
   const crdLines = [
-    ...crds.gone.map((g) =>
-      g.action === 'delete'
-        ? `- ${g.name}: DELETED, WITH EVERY OBJECT OF ITS KIND`
-        : `- ${g.name}: ${g.action === 'forget' ? 'left on the cluster, no longer managed' : g.action}`,
-    ),
+    ...crds.gone.map((g) => `- ${g.name}: ${GONE[g.action] ?? g.action}`),
     ...crds.changed.map((c) => `  ${c.name}: ${c.before} -> ${c.after}`),
     ...crds.added.map((a) => `+ ${a.name}: ${a.source}`),
   ];

@@ -44,3 +44,13 @@ export function referencedAddress(value: unknown, attribute: string): string | u
   const match = /^\$\{((?:data\.)?[a-z0-9_]+\.[\w-]+)\.([\w]+)\}$/.exec(value);
   return match && match[2] === attribute ? match[1] : undefined;
 }
+
+/** The sha256 a pinned download's postcondition demands, if any. */
+export function pinnedChecksum(download: Json): string | undefined {
+  const conditions: Json[] = download.lifecycle?.postcondition ?? [];
+  for (const { condition } of conditions) {
+    const match = /sha256\(self\.response_body\) == "([0-9a-f]{64})"/.exec(String(condition));
+    if (match) return match[1];
+  }
+  return undefined;
+}
