@@ -262,3 +262,67 @@ describe('a CRD whose address changes without a moved block', () => {
     expect(exitCodeOf(result, false)).toBe(2);
   });
 });
+
+describe('what a change does beyond the resources', () => {
+  it("a stack's region or account: disruptive, saying its objects stay out of Terraform's hands", async () => {
+    const after = configFile((raw) => (raw.clusters[1].region = 'us-west-2'), crossAccountRaw);
+    const { code, report } = await json(CROSS_ACCOUNT_PATH, after);
+    expect(code).toBe(2);
+    const staging = report.stacks.find((s: Json) => s.stack === 'staging-edge-staging');
+    expect(staging.settings.map((s: Json) => [s.setting, s.before, s.after, s.disruptive])).toEqual(
+      [
+        ['AWS region', 'us-east-1', 'us-west-2', true],
+        [
+          'cluster reached by helm and kubernetes',
+          'edge-staging (us-east-1)',
+          'edge-staging (us-west-2)',
+          true,
+        ],
+      ],
+    );
+    expect(staging.verdict).toMatch(
+      /^DISRUPTIVE: the AWS region and cluster reached by helm and kubernetes change/,
+    );
+  });
+
+  it('a state backend: the state must move with it', async () => {
+    const after = configFile(
+      (raw) => (raw.backend = { type: 's3', bucket: 'acme-tf-state', region: 'eu-west-1' }),
+    );
+    const { code, report } = await json(EXAMPLE_PATH, after);
+    expect(code).toBe(0);
+    expect(report.stacks[0].settings).toEqual([
+      expect.objectContaining({
+        setting: 'state backend',
+        disruptive: false,
+        meaning: expect.stringContaining('cdktf deploy --migrate-state'),
+      }),
+    ]);
+  });
+
+  it("a renamed environment: the new stack's creates collide with what the old one leaves live", async () => {
+    const after = configFile((raw) => (raw.clusters[1].environment = 'stage'), crossAccountRaw);
+    const { report } = await json(CROSS_ACCOUNT_PATH, after);
+    const role = report.changes.find(
+      (c: Json) =>
+        c.stack === 'stage-edge-staging' &&
+        c.address === 'aws_iam_role.aws-load-balancer-controller_identity_role_E2800E90',
+    );
+    expect(role).toMatchObject({
+      action: 'create',
+      reason:
+        'IAM role edge-staging-aws-load-balancer-controller in account 444455556666 stays live with the stack staging-edge-staging, which leaves the app: the plan stops on its name, or the apply fails',
+    });
+  });
+
+  it('the checks the plan makes against what is live, for what the change touches', async () => {
+    const after = configFile((raw) => (raw.clusters[0].externalDns[0].txtOwnerId = 'renamed'));
+    const { report } = await json(EXAMPLE_PATH, after);
+    expect(report.stacks[0].checks).toContain(
+      'ExternalDNS external-dns/external-dns-public runs with another TXT owner id than renamed: with the new id it would stop owning every record it created.',
+    );
+    const quiet = configFile((raw) => (raw.clusters[0].loadBalancerController.replicaCount = 3));
+    const { report: scaled } = await json(EXAMPLE_PATH, quiet);
+    expect(scaled.stacks[1].checks).toEqual([]);
+  });
+});

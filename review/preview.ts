@@ -11,6 +11,8 @@ import type { Action, PlannedChange } from './plan';
 import { ACTIONS, DISRUPTIVE, planChanges } from './plan';
 import type { ReleaseChange } from './releases';
 import { releaseChanges } from './releases';
+import type { SettingChange } from './stack-settings';
+import { collisions, planChecks, settingChanges } from './stack-settings';
 import type { SynthesizedStacks } from './terraform-json';
 
 /** One synth of the app: its stacks and their deploy order. */
@@ -35,6 +37,10 @@ export interface StackPreview {
   readonly iam: readonly PolicyChange[];
   readonly releases: readonly ReleaseChange[];
   readonly crds: CrdChanges;
+  /** Backend, provider versions, account, region, cluster. */
+  readonly settings: readonly SettingChange[];
+  /** What the plan checks against what is live before it changes anything (first sentences). */
+  readonly checks: readonly string[];
 }
 
 export interface Preview {
@@ -88,10 +94,20 @@ function countText(counts: Partial<Record<Action, number>>): string {
     .join(', ');
 }
 
-function verdictOf(changes: readonly PlannedChange[], crds?: readonly CrdChanges[]): string {
-  if (changes.length === 0) return 'no change';
+function verdictOf(
+  changes: readonly PlannedChange[],
+  crds: readonly CrdChanges[],
+  settings: readonly SettingChange[],
+): string {
+  const moved = settings.filter((s) => s.disruptive).map((s) => s.setting);
+  if (moved.length > 0)
+    return `DISRUPTIVE: the ${moved.join(' and ')} change${moved.length === 1 ? 's' : ''}: its objects stay where they are, out of Terraform's hands${changes.length ? `; ${countText(countsOf(changes))}` : ''}`;
+  if (changes.length === 0)
+    return settings.length
+      ? `no change to resources; ${settings.map((s) => s.setting).join(', ')} change`
+      : 'no change';
   const disruptive = changes.filter((c) => DISRUPTIVE.has(c.action));
-  const deletedCrds = (crds ?? []).flatMap((c) =>
+  const deletedCrds = crds.flatMap((c) =>
     c.gone.filter((g) => g.action === 'delete' || g.action === 'replace'),
   );
   const counts = countText(countsOf(changes));
@@ -109,9 +125,17 @@ function accountOf(stacks: SynthesizedStacks, stack: string): string | undefined
 
 export function preview(before: Side, after: Side): Preview {
   const order = stackOrder(before, after);
-  const changes = order.flatMap((stack) =>
+  const planned = order.flatMap((stack) =>
     planChanges(before.stacks, after.stacks, [stack]).sort(listed),
   );
+  // A create that collides with what another stack leaves live says so.
+  const collided = collisions(before.stacks, after.stacks, planned);
+  const changes = planned.map((change) => {
+    const note = collided.get(change);
+    return note
+      ? { ...change, reason: change.reason ? `${change.reason}; ${note}` : note }
+      : change;
+  });
   const stacks = order.map((stack): StackPreview => {
     const [was, is] = [before.stacks[stack], after.stacks[stack]];
     const own = changes.filter((c) => c.stack === stack);
@@ -119,31 +143,36 @@ export function preview(before: Side, after: Side): Preview {
     // A stack that left the app takes nothing with it: its roles and releases stay, unmanaged.
     const orphaned = <T extends { status: string }>(items: readonly T[]) =>
       is ? items : items.map((item) => ({ ...item, status: 'orphaned' as const }));
+    const settings = settingChanges(was, is);
     return {
       stack,
       status: !was ? 'new' : !is ? 'removed' : 'kept',
       account: accountOf(after.stacks, stack) ?? accountOf(before.stacks, stack),
       counts: countsOf(own),
-      disruptive: own.some((c) => DISRUPTIVE.has(c.action)),
-      verdict: verdictOf(own, [crds]),
+      disruptive: own.some((c) => DISRUPTIVE.has(c.action)) || settings.some((s) => s.disruptive),
+      verdict: verdictOf(own, [crds], settings),
       changes: own,
       iam: orphaned(policyChanges(stack, was, is)),
       releases: orphaned(releaseChanges(stack, was, is)),
       crds,
+      settings,
+      checks: planChecks(stack, was, is, own),
     };
   });
-  const changed = stacks.filter((s) => s.changes.length > 0).length;
+  const changed = stacks.filter((s) => s.changes.length > 0 || s.settings.length > 0).length;
   const overall = verdictOf(
     changes,
     stacks.map((s) => s.crds),
+    stacks.flatMap((s) => s.settings),
   );
+  const disruptive = stacks.some((s) => s.disruptive);
   return {
     formatVersion: 1,
     before: before.label,
     after: after.label,
-    disruptive: changes.some((c) => DISRUPTIVE.has(c.action)),
+    disruptive,
     verdict:
-      changes.length === 0
+      changed === 0
         ? `no change in ${plural(stacks.length, 'stack')}`
         : `${overall} (in ${changed} of ${plural(stacks.length, 'stack')})`,
     changes,

@@ -31,6 +31,15 @@ function changeDetail(change: PlannedChange): string {
 /** The diff lines of a stack's IAM grants, chart values and CRDs, `+`/`-` prefixed. */
 function detailSections(stack: StackPreview): { title: string; lines: string[] }[] {
   const sections: { title: string; lines: string[] }[] = [];
+  if (stack.settings.length > 0)
+    sections.push({
+      title: 'Stack settings',
+      lines: stack.settings.flatMap((s) => [
+        `${s.disruptive ? '!' : ' '} ${s.setting}: ${s.meaning}`,
+        `- ${shown(s.before)}`,
+        `+ ${shown(s.after)}`,
+      ]),
+    });
   const iam = stack.iam.flatMap((holder) => {
     // A role's principals are its trust; a bucket policy's are whom it grants access.
     const label = holder.holder.startsWith('role ') ? 'trust' : 'grant';
