@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitCodeOf, preview } from '../review/preview';
-import { summarize } from '../review/plan';
+import { DISRUPTIVE, summarize } from '../review/plan';
 import { EDITS } from './fixtures/day2-edits';
 import { configWith, exampleRaw, sideOf } from './helpers';
 
@@ -36,9 +36,7 @@ describe.each(plans.map((p) => [p.edit.name, p] as const))(
         ? `replaces or deletes only what it asks for (${edit.askedFor})`
         : 'replaces and deletes nothing',
       () => {
-        const destructive = changes.filter((c) =>
-          ['replace', 'delete', 'orphan'].includes(c.action),
-        );
+        const destructive = changes.filter((c) => DISRUPTIVE.has(c.action));
         if (!edit.askedFor) expect(destructive).toEqual([]);
         else expect(destructive.length).toBeGreaterThan(0);
         // The preview's gate: exit 2 exactly where something live is replaced or deleted.

@@ -65,9 +65,17 @@ beforeAll(() => {
   symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
   writeFileSync(join(repo, '.gitignore'), 'node_modules\ndist\ncdktf.out\npreview.md\n');
   mkdirSync(join(dir, 'bin'));
+  // A stand-in GitHub CLI: records each call; `api` lists the comment id in gh-comment-id, if any.
   writeFileSync(
     join(dir, 'bin', 'gh'),
-    `#!/usr/bin/env bash\necho "$*" >> '${posted}'\ncp "\${@: -1}" '${posted}.body'\n`,
+    [
+      '#!/usr/bin/env bash',
+      `echo "$*" >> '${posted}'`,
+      `if [ "$1" = api ] && [ "$2" != -X ]; then cat '${dir}/gh-comment-id' 2>/dev/null; fi`,
+      `if [ "$1" = pr ]; then cp "\${@: -1}" '${posted}.body'; fi`,
+      `if [ "$2" = -X ]; then cp "\${6#body=@}" '${posted}.body'; fi`,
+      '',
+    ].join('\n'),
   );
   chmodSync(join(dir, 'bin', 'gh'), 0o755);
   git('init', '-q', '-b', 'main');
@@ -89,8 +97,14 @@ describe('the pull-request preview job', () => {
     expect(report).toContain('| update | `helm_release.external-dns-public_release_6705A20F` |');
     expect(report).toContain('- policy: "upsert-only"\n+ policy: "sync"');
     expect(report).toContain('nothing live is replaced or deleted');
-    expect(readFileSync(posted, 'utf8')).toBe('pr comment 7 --edit-last --body-file preview.md\n');
+    // No comment of this script yet: a new one, which starts with the marker.
+    expect(readFileSync(posted, 'utf8').split('\n')).toEqual([
+      'api repos/{owner}/{repo}/issues/7/comments --paginate --jq .[] | select(.body | startswith("<!-- eks-edge-preview -->")) | .id',
+      'pr comment 7 --body-file preview.md',
+      '',
+    ]);
     expect(readFileSync(`${posted}.body`, 'utf8')).toBe(report);
+    expect(report.startsWith('<!-- eks-edge-preview -->\n## eks-edge preview')).toBe(true);
   }, 60_000);
 
   it('fails with exit 2 where the change replaces something live, and lists it', () => {
@@ -115,9 +129,21 @@ describe('the pull-request preview job', () => {
     expect(changed).not.toBe(code);
     writeFileSync(file, changed);
     git('commit', '-qam', 'reword the policy description');
-    const result = job({ BASE_REF: 'HEAD~1', ALLOW_DISRUPTIVE: 'true' });
+    // The script's comment from before is replaced, not a second one posted.
+    writeFileSync(join(dir, 'gh-comment-id'), '4242\n');
+    rmSync(posted, { force: true });
+    const result = job({
+      BASE_REF: 'HEAD~1',
+      ALLOW_DISRUPTIVE: 'true',
+      PR_NUMBER: '7',
+      GH_TOKEN: 'token',
+    });
     expect(result.status).toBe(0);
+    expect(readFileSync(posted, 'utf8').split('\n')[1]).toBe(
+      'api -X PATCH repos/{owner}/{repo}/issues/comments/4242 -F body=@preview.md',
+    );
     const report = readFileSync(join(repo, 'preview.md'), 'utf8');
+    expect(readFileSync(`${posted}.body`, 'utf8')).toBe(report);
     expect(report).toContain(
       '| **replace** | `aws_iam_policy.aws-load-balancer-controller_iam_controller_policy_FF29617E` | description changed',
     );

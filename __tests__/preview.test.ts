@@ -146,6 +146,10 @@ describe('the exit code', () => {
       expect([argv, run.code]).toEqual([argv, 1]);
       expect(run.err).toContain('usage: npm run preview');
     }
+    const twice = await previewOf('--git', 'HEAD', '--git', 'HEAD~1');
+    expect([twice.code, twice.err]).toEqual([1, expect.stringContaining('--git is given twice')]);
+    const help = await previewOf('--help');
+    expect([help.code, help.out]).toEqual([0, expect.stringContaining('usage: npm run preview')]);
     const missing = await previewOf('--git', 'no-such-ref-anywhere', EXAMPLE_PATH);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('--git no-such-ref-anywhere: no such commit');

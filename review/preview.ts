@@ -22,6 +22,7 @@ export interface Side {
   readonly stacks: SynthesizedStacks;
   /** Stack names, each after the stacks it depends on. */
   readonly order: readonly string[];
+  /** Synth warnings of the after side; notes on how the before side was made. */
   readonly warnings: readonly string[];
 }
 
@@ -177,7 +178,7 @@ export function preview(before: Side, after: Side): Preview {
         : `${overall} (in ${changed} of ${plural(stacks.length, 'stack')})`,
     changes,
     stacks,
-    warnings: after.warnings,
+    warnings: [...after.warnings, ...before.warnings.map((w) => `before: ${w}`)],
   };
 }
 

@@ -123,10 +123,15 @@ export function synthesizeAtRef(ref: string, configPath: string): Side {
         throw new PreviewError(
           `${label} does not synthesize with the code of ${ref}:\n${lines.join('\n')}`,
         );
-      const warnings = lines
-        .filter((line) => line.startsWith('Warning: '))
-        .map((line) => line.slice('Warning: '.length));
-      return { label, ...readSynth(outdir), warnings };
+      // The ref's code runs on this checkout's dependencies: say so where they differ.
+      const lock = (at: string) => git(top.out, 'show', `${at}:package-lock.json`).out;
+      const notes =
+        lock(commit.out) === lock('HEAD')
+          ? []
+          : [
+              `the code at ${ref} was built with this checkout's node_modules, and its package-lock.json differs: the before side may differ from what ${ref} synthesized`,
+            ];
+      return { label, ...readSynth(outdir), warnings: notes };
     } finally {
       git(top.out, 'worktree', 'remove', '--force', tree);
     }

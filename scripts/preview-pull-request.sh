@@ -11,7 +11,9 @@
 #   PREVIEW_OUTPUT    the Markdown report (default: preview.md)
 #   ALLOW_DISRUPTIVE  "true": a replacement or delete does not fail the job (e.g. from a label)
 #   PR_NUMBER         with GH_TOKEN set and the GitHub CLI `gh` on PATH: the report is posted on
-#                     this pull request, replacing this job's last comment
+#                     this pull request, replacing the comment this script posted before (found
+#                     by the marker on its first line; GH_REPO names the repository where the
+#                     checkout's remote does not)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,11 @@ output=${PREVIEW_OUTPUT:-preview.md}
 allow=()
 [ "${ALLOW_DISRUPTIVE:-}" = "true" ] && allow=(--allow-disruptive)
 
+# GitHub refuses comments over 65,536 characters: a longer report is cut, with a note.
+limit=60000
+marker='<!-- eks-edge-preview -->'
 worst=0
-: >"$output"
+printf '%s\n' "$marker" >"$output"
 for config in $configs; do
   errors=$(mktemp)
   CHECKPOINT_DISABLE=1 npm run -s preview -- --git "$BASE_REF" "$config" --format markdown \
@@ -32,15 +37,32 @@ for config in $configs; do
     printf '## eks-edge preview of `%s`: failed\n\n```\n%s\n```\n\n' "$config" "$(cat "$errors")" \
       >>"$output"
   fi
+
   cat "$errors" >&2
   rm -f "$errors"
-  # An error outranks a disruptive change: 1 wins over 2, 2 over 0.
+  # Anything but 0 and 2 is a failure; an error outranks a disruptive change (1 over 2 over 0).
+  case "$code" in 0 | 2) ;; *) code=1 ;; esac
   if [ "$code" -eq 1 ] || { [ "$code" -eq 2 ] && [ "$worst" -ne 1 ]; }; then worst=$code; fi
 done
 
+size=$(wc -c <"$output")
+if [ "$size" -gt "$limit" ]; then
+  cut=$(mktemp)
+  head -c "$limit" "$output" >"$cut"
+  printf '\n\n_… cut at %s of %s characters (GitHub allows 65,536 in a comment): run `npm run preview -- --git %s` for the whole report._\n' \
+    "$limit" "$size" "$BASE_REF" >>"$cut"
+  mv "$cut" "$output"
+fi
+
 if [ -n "${PR_NUMBER:-}" ] && [ -n "${GH_TOKEN:-}" ] && command -v gh >/dev/null 2>&1; then
-  gh pr comment "$PR_NUMBER" --edit-last --body-file "$output" 2>/dev/null ||
-    gh pr comment "$PR_NUMBER" --body-file "$output" ||
-    echo "preview: could not post the report on pull request $PR_NUMBER" >&2
+  # This script's own comment (its first line is the marker), not another workflow's.
+  comments="repos/{owner}/{repo}/issues/$PR_NUMBER/comments"
+  id=$(gh api "$comments" --paginate --jq ".[] | select(.body | startswith(\"$marker\")) | .id" |
+    tail -n 1)
+  if [ -n "$id" ]; then
+    gh api -X PATCH "repos/{owner}/{repo}/issues/comments/$id" -F "body=@$output" >/dev/null
+  else
+    gh pr comment "$PR_NUMBER" --body-file "$output"
+  fi || echo "preview: could not post the report on pull request $PR_NUMBER" >&2
 fi
 exit "$worst"

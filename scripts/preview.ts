@@ -30,6 +30,9 @@ const USAGE = [
 /** Arguments the preview cannot take: said with the usage. */
 class UsageError extends PreviewError {}
 
+/** `--help`: the usage, and exit 0. */
+class HelpRequest extends Error {}
+
 interface Arguments {
   readonly git?: string;
   readonly files: readonly string[];
@@ -50,7 +53,10 @@ function parseArguments(argv: readonly string[]): Arguments {
       i += 1;
       return next;
     };
-    if (arg === '--git') git = value();
+    if (arg === '--git') {
+      if (git !== undefined) throw new UsageError('--git is given twice: give one ref');
+      git = value();
+    } else if (arg === '--help' || arg === '-h') throw new HelpRequest();
     else if (arg === '--format') {
       const chosen = value();
       if (!(FORMATS as readonly string[]).includes(chosen))
@@ -96,6 +102,10 @@ export async function runPreview(
       );
     return code;
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      output.out(`${USAGE}\n`);
+      return 0;
+    }
     if (error instanceof ConfigError || error instanceof PreviewError) {
       output.err(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
       return 1;
