@@ -233,11 +233,13 @@ describe('validating a configuration', () => {
     expect(files.filter((file) => file.startsWith('stacks/'))).toEqual([]);
   });
 
-  it('loads from modules/ only pure policy documents and chart values', () => {
+  it('loads from modules/ only pure policy documents and chart values (and how Helm reads them)', () => {
     const fromModules = files.filter((file) => file.startsWith('modules/'));
     expect(fromModules.length).toBeGreaterThan(0);
     expect(
-      fromModules.filter((file) => !/(-policy|chart-values|iam-policy-json)\.ts$/.test(file)),
+      fromModules.filter(
+        (file) => !/(-policy|chart-values|iam-policy-json|helm-yaml)\.ts$/.test(file),
+      ),
     ).toEqual([]);
   });
 

@@ -1,9 +1,10 @@
 /**
  * What each Helm release receives, for a reviewer: chart and version, and its values key by key
- * as Helm reads them (YAML 1.1, documents merged in order), so a one-line change of the values
- * reads as one line and an unquoted `no` shows as the boolean Helm makes of it.
+ * as Helm reads them (modules/shared/helm-yaml.ts; documents merged in order), so a one-line
+ * change of the values reads as one line and an unquoted `no` shows as the boolean Helm makes of
+ * it.
  */
-import { parse } from 'yaml';
+import { parseAsHelm } from '../modules/shared/helm-yaml';
 import type { Json } from './terraform-json';
 import { resourcesOf, same } from './terraform-json';
 
@@ -40,7 +41,7 @@ function merged(into: Json, next: Json): Json {
 /** The values of a release as Helm reads them. */
 export function releaseValues(body: Json): Json {
   const documents: unknown[] = (body.values ?? []).map((text: unknown) =>
-    typeof text === 'string' ? parse(text, { version: '1.1' }) : text,
+    typeof text === 'string' ? parseAsHelm(text) : text,
   );
   return documents.filter(isObject).reduce<Json>((all, doc) => merged(all, doc), {});
 }

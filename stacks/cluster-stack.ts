@@ -174,10 +174,22 @@ export class ClusterStack extends ProjectStack {
       ([settings, workload]) => ({
         ...settings.chart,
         deployed_by: settings.deploy,
-        values: workload.chartValues,
+        values: nullsAsExpressions(workload.chartValues),
       }),
     );
   }
+}
+
+/**
+ * A value with each `null` (a Helm value that removes a chart default) written as Terraform's
+ * `null` expression: cdktf cannot write a null inside an output's value.
+ */
+function nullsAsExpressions(value: unknown): unknown {
+  if (value === null) return '${null}';
+  if (Array.isArray(value)) return value.map(nullsAsExpressions);
+  if (typeof value === 'object' && value !== undefined)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, nullsAsExpressions(v)]));
+  return value;
 }
 
 /**

@@ -3,7 +3,7 @@
  * values from the configuration (managed values); the user's own values go under them, and may
  * not set what is managed (they would silently lose). Pure: configuration checks use it too.
  */
-import { stringify } from 'yaml';
+import { stringifyForHelm } from './helm-yaml';
 
 export type HelmValues = Record<string, unknown>;
 
@@ -83,5 +83,5 @@ export function chartValues(
  * as `set` entries: no escaping of dots in keys, types survive, and the HCL rendering stays valid.
  */
 export function valuesYaml(values: HelmValues): string {
-  return stringify(values, { lineWidth: 0 });
+  return stringifyForHelm(values);
 }
