@@ -647,3 +647,144 @@ describe('the scenario examples', () => {
     }
   });
 });
+
+describe("adopting eksctl's IRSA role (existingRoleArn)", () => {
+  const ESKCTL_ROLE =
+    'arn:aws:iam::111122223333:role/eksctl-edge-demo-addon-iamserviceaccount-Role1';
+  const adopted = (extra: Json = {}) =>
+    synthesize(
+      configWith((raw) =>
+        Object.assign(raw.clusters[0].loadBalancerController, {
+          existingRoleArn: ESKCTL_ROLE,
+          createServiceAccount: false,
+          ...extra,
+        }),
+      ),
+    )['prod-edge-demo'];
+  const tf = adopted();
+
+  it('makes no role: the pinned policy is attached to that role, and the service account keeps its annotation', () => {
+    const attachment = resourceAt(
+      tf,
+      'aws_iam_role_policy_attachment',
+      'aws-load-balancer-controller/identity/controller',
+    );
+    expect(attachment.role).toBe('eksctl-edge-demo-addon-iamserviceaccount-Role1');
+    expect(attachment.policy_arn).toMatch(
+      /^\$\{aws_iam_policy\.aws-load-balancer-controller_iam_controller_policy_/,
+    );
+    expect(
+      Object.keys(tf.resource.aws_iam_role ?? {}).filter((a) => a.startsWith('aws-load-balancer')),
+    ).toEqual([]);
+    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    expect(parse(release.values[0]).serviceAccount).toEqual({
+      create: false,
+      name: 'aws-load-balancer-controller',
+    });
+  });
+
+  (haveTerraform ? it : it.skip)(
+    'checks at plan that the role exists and trusts the controller service account (evaluated by Terraform)',
+    () => {
+      const lookup = resourceAt(
+        tf,
+        'aws_iam_role',
+        'aws-load-balancer-controller/identity/existing-role',
+      );
+      expect(lookup.name).toBe('eksctl-edge-demo-addon-iamserviceaccount-Role1');
+      const condition = lookup.lifecycle.postcondition[0].condition.slice(2, -1);
+      const trust = (sub: string) =>
+        JSON.stringify({
+          Statement: [{ Condition: { StringEquals: { 'oidc.eks/id/X:sub': sub } } }],
+        });
+      const cases: [string, string, boolean][] = [
+        [
+          ESKCTL_ROLE,
+          trust('system:serviceaccount:kube-system:aws-load-balancer-controller'),
+          true,
+        ],
+        [
+          ESKCTL_ROLE,
+          trust('system:serviceaccount:kube-system:aws-load-balancer-controller-2'),
+          false,
+        ],
+        [ESKCTL_ROLE, trust('system:serviceaccount:other:aws-load-balancer-controller'), false],
+        [
+          'arn:aws:iam::111122223333:role/other',
+          trust('system:serviceaccount:kube-system:aws-load-balancer-controller'),
+          false,
+        ],
+      ];
+      const expressions = cases.map(
+        ([arn, policy]) =>
+          `(${condition.replaceAll('self.arn', JSON.stringify(arn)).replaceAll('self.assume_role_policy', JSON.stringify(policy))})`,
+      );
+      expect(terraformEval(`[${expressions.join(', ')}]`)).toEqual(cases.map(([, , ok]) => ok));
+    },
+  );
+
+  it('is refused with Pod Identity, or as a role of another account', () => {
+    expect(
+      configIssues((raw) =>
+        Object.assign(raw.clusters[0].loadBalancerController, {
+          existingRoleArn: 'arn:aws:iam::999999999999:role/x',
+          identity: 'pod-identity',
+        }),
+      ),
+    ).toEqual([
+      'clusters[0].loadBalancerController.existingRoleArn: is an IRSA role, but identity is pod-identity: set identity irsa, or remove existingRoleArn',
+      "clusters[0].loadBalancerController.existingRoleArn: arn:aws:iam::999999999999:role/x is not a role of the cluster's account 111122223333 (partition aws)",
+    ]);
+  });
+});
+
+describe('an upgrade of the controller while it runs on a role this project does not manage', () => {
+  const tf = synthesize(
+    configWith((raw) => (raw.clusters[0].loadBalancerController.createServiceAccount = false)),
+  )['prod-edge-demo'];
+  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  const [guard] = (release.lifecycle.precondition as Json[]).filter((p) =>
+    p.error_message.startsWith('The controller runs'),
+  );
+
+  (haveTerraform ? it : it.skip)(
+    'stops the plan until the pods run on the role with the pinned policy (evaluated by Terraform)',
+    () => {
+      const locals = tf.locals as Json;
+      const local = (prefix: string) =>
+        Object.keys(locals).find((name) =>
+          name.startsWith(`aws-load-balancer-controller_existing-service-account_${prefix}`),
+        ) as string;
+      const OWN = 'arn:aws:iam::111122223333:role/edge-demo-aws-load-balancer-controller';
+      const condition = (running: string, annotated: string) =>
+        `(${guard.condition
+          .slice(2, -1)
+          .replaceAll(`local.${local('running-version')}`, JSON.stringify(running))
+          .replaceAll(`local.${local('irsa-role')}`, JSON.stringify(annotated))
+          .replace(/aws_iam_role\.[\w-]+\.arn/g, JSON.stringify(OWN))})`;
+      const cases: [string, string, boolean][] = [
+        ['', 'arn:aws:iam::111122223333:role/eksctl-role', true], // not installed yet
+        ['v3.5.0', 'arn:aws:iam::111122223333:role/eksctl-role', true], // no upgrade
+        ['v2.13.0', 'arn:aws:iam::111122223333:role/eksctl-role', false], // the case to stop
+        ['v2.13.0', OWN, true], // already on this project's role
+      ];
+      expect(
+        terraformEval(
+          `[${cases.map(([running, annotated]) => condition(running, annotated)).join(', ')}]`,
+        ),
+      ).toEqual(cases.map(([, , ok]) => ok));
+      expect(guard.error_message).toContain('loadBalancerController.existingRoleArn');
+      // The running version: the tag of the controller Deployment's image, none before it exists.
+      const runningOf = (objects: string) =>
+        (locals[local('running-version')] as string)
+          .slice(2, -1)
+          .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, objects);
+      const deployment =
+        '[{ spec = { template = { spec = { containers = [{ image = "public.ecr.aws/eks/aws-load-balancer-controller:v2.13.0" }] } } } }]';
+      expect(terraformEval(`[${runningOf(deployment)}, ${runningOf('null')}]`)).toEqual([
+        'v2.13.0',
+        '',
+      ]);
+    },
+  );
+});

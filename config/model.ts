@@ -125,7 +125,11 @@ export interface ResolvedLoadBalancerController {
   readonly release: LbcRelease;
   readonly releaseName: string;
   readonly chart: ChartRef;
-  readonly identity: { readonly mode: 'irsa' } | { readonly mode: 'pod-identity' };
+  /** `existing-irsa-role`: IRSA through a role another tool keeps (`existingRoleArn`). */
+  readonly identity:
+    | { readonly mode: 'irsa' }
+    | { readonly mode: 'pod-identity' }
+    | { readonly mode: 'existing-irsa-role'; readonly roleArn: string };
   readonly serviceAccount: WorkloadServiceAccount;
   readonly replicaCount: number;
   /** Destroy the controller even while it owns load balancers (they are left behind). */

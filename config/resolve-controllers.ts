@@ -37,7 +37,7 @@ import type {
   WorkloadIdentityMode,
 } from './model';
 import { HELM_RELEASE_NAME_LIMIT, LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
-import type { ExternalDnsConfig } from './schema';
+import type { ClusterConfig, ExternalDnsConfig } from './schema';
 import type { NamedCluster } from './naming';
 
 /** A placeholder for what only the plan knows (role ARNs, looked-up zone ids): the keys count. */
@@ -46,6 +46,29 @@ const PLAN_TIME = '';
 /** The annotations an identity puts on its service account, with plan-time values left out. */
 function identityAnnotations(mode: WorkloadIdentityMode['mode']): Record<string, string> {
   return mode === 'irsa' ? { [IRSA_ROLE_ANNOTATION]: PLAN_TIME } : {};
+}
+
+/** An IRSA role another tool keeps: in the cluster's account and partition, for IRSA only. */
+function checkExistingRole(
+  lbc: ClusterConfig['loadBalancerController'],
+  cluster: NamedCluster,
+  partition: Partition,
+  path: string,
+  issues: Issues,
+): void {
+  const arn = lbc.existingRoleArn;
+  if (!arn) return;
+  if (lbc.identity !== 'irsa')
+    issues.add(
+      `${path}.existingRoleArn`,
+      `is an IRSA role, but identity is ${lbc.identity}: set identity irsa, or remove existingRoleArn`,
+    );
+  const [, arnPartition, , , account] = arn.split(':');
+  if (account !== cluster.accountId || arnPartition !== partition)
+    issues.add(
+      `${path}.existingRoleArn`,
+      `${arn} is not a role of the cluster's account ${cluster.accountId} (partition ${partition})`,
+    );
 }
 
 /** User values that would override what the project sets: they would silently lose. */
@@ -75,6 +98,7 @@ export function resolveLoadBalancerController(
     issues.addUnder(path, overridesOfCataloguedVersion(request));
     return undefined;
   }
+  checkExistingRole(lbc, cluster, partition, path, issues);
   const release = lbcRelease(request);
   if (!release.ok) {
     issues.addUnder(path, release.problems);
@@ -130,7 +154,7 @@ export function resolveLoadBalancerController(
     vpcId: cluster.vpcId,
     replicaCount: lbc.replicaCount,
     serviceAccount,
-    serviceAccountAnnotations: identityAnnotations(lbc.identity),
+    serviceAccountAnnotations: identityAnnotations(lbc.existingRoleArn ? 'irsa' : lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     featureGates,
     options: chartOptions,
@@ -140,7 +164,9 @@ export function resolveLoadBalancerController(
     release: release.value,
     releaseName: LBC_RELEASE_NAME,
     chart: release.value.chart,
-    identity: { mode: lbc.identity },
+    identity: lbc.existingRoleArn
+      ? { mode: 'existing-irsa-role', roleArn: lbc.existingRoleArn }
+      : { mode: lbc.identity },
     serviceAccount,
     replicaCount: lbc.replicaCount,
     acceptOrphansOnDestroy: lbc.acceptOrphansOnDestroy,

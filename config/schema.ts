@@ -499,6 +499,11 @@ export const loadBalancerControllerSchema = z.strictObject({
     z._default(z.enum(['irsa', 'pod-identity']), 'irsa'),
     'How the controller gets AWS credentials.',
   ),
+  existingRoleArn: setting(z.optional(iamRoleArn), {
+    description:
+      "An IRSA role another tool keeps (eksctl's `iamserviceaccount`, in the cluster's account): the controller runs on it, this project attaches the pinned upstream policy to it and manages nothing else of it (no role, trust or annotation of its own: with `createServiceAccount: false` the service account keeps eksctl's annotation, which names this role). The plan checks that the role exists and its trust names the controller's service account. Needs `identity: irsa`.",
+    defaultText: 'a role of its own',
+  }),
   namespace: setting(z._default(dns1123Label, 'kube-system'), 'Created by the release if missing.'),
   serviceAccountName: setting(
     z._default(dns1123Label, 'aws-load-balancer-controller'),

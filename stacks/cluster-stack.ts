@@ -88,7 +88,10 @@ export class ClusterStack extends ProjectStack {
         region: cluster.region,
         vpcId: cluster.vpcId,
         partition: cluster.partition,
-        identity: identities.role(lbc.identity.mode),
+        identity:
+          lbc.identity.mode === 'existing-irsa-role'
+            ? lbc.identity
+            : identities.role(lbc.identity.mode),
         roleOptions: cluster.roleOptions,
         crds: crds.manifests,
         edgeStackName: cluster.edge.stackName,

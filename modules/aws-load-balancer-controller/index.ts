@@ -2,7 +2,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/model';
-import type { IrsaIdentity, PodIdentity } from '../identity/workload-identity';
+import type { ExistingIrsaRole, IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
 import type { HelmValues } from '../shared/chart-values';
@@ -23,7 +23,7 @@ export interface AwsLoadBalancerControllerProps {
   readonly vpcId: string;
   readonly partition: 'aws' | 'aws-cn' | 'aws-us-gov';
   /** How the controller's service account gets its role. */
-  readonly identity: IrsaIdentity | PodIdentity;
+  readonly identity: IrsaIdentity | PodIdentity | ExistingIrsaRole;
   readonly roleOptions: RoleOptions;
   /** How the destroy check's AWS CLI gets into the cluster's account. */
   readonly credentials?: { readonly assumeRoleArn?: string; readonly profile?: string };
@@ -114,6 +114,8 @@ export class AwsLoadBalancerController extends Construct {
           : [],
       serviceAccount: controller.serviceAccount,
       identity: this.identity,
+      // Its upstream policy is pinned to its version: no upgrade on another tool's role.
+      pinnedVersion: { deployment: controller.releaseName, version: controller.release.version },
     };
     this.chartValues = releaseValues(chart);
     this.release = chartDeployment(this, 'release', controller.deploy, chart);

@@ -1,5 +1,6 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IRSA_ROLE_ANNOTATION } from '../../catalog/eks';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -35,7 +36,16 @@ export interface NodeRoleIdentity {
   readonly nodeRoleNames: readonly string[];
 }
 
-export type IdentityMechanism = IrsaIdentity | PodIdentity | NodeRoleIdentity;
+/**
+ * IRSA through a role another tool made and keeps (eksctl's `iamserviceaccount`): the project
+ * attaches its policies to that role by name and manages nothing else of it.
+ */
+export interface ExistingIrsaRole {
+  readonly mode: 'existing-irsa-role';
+  readonly roleArn: string;
+}
+
+export type IdentityMechanism = IrsaIdentity | PodIdentity | NodeRoleIdentity | ExistingIrsaRole;
 
 export interface WorkloadIdentityProps {
   readonly mechanism: IdentityMechanism;
@@ -55,6 +65,7 @@ export interface WorkloadIdentityProps {
 function identityStamp(props: WorkloadIdentityProps): string {
   const { mechanism } = props;
   if (mechanism.mode === 'node-role') return `node-role ${mechanism.nodeRoleNames.join(',')}`;
+  if (mechanism.mode === 'existing-irsa-role') return `irsa ${mechanism.roleArn}`;
   const target = props.targetRole ? ` -> ${props.targetRole.arn}` : '';
   // The path is part of the role's ARN; `/` (the default) is left out, as it always was.
   const path = props.roleOptions.path === '/' ? '' : props.roleOptions.path;
@@ -62,12 +73,38 @@ function identityStamp(props: WorkloadIdentityProps): string {
 }
 
 /**
- * AWS credentials for one Kubernetes service account, by one of three mechanisms:
+ * The name of an existing IRSA role, read at plan: the plan stops unless it exists and its trust
+ * names the service account (a role for another workload would hand this one its permissions).
+ */
+function existingRole(
+  scope: Construct,
+  roleArn: string,
+  serviceAccount: ServiceAccountRef,
+): string {
+  const name = roleArn.split('/').pop() as string;
+  const subject = `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`;
+  new DataAwsIamRole(scope, 'existing-role', {
+    name,
+    lifecycle: {
+      postcondition: [
+        {
+          condition: `\${self.arn == ${JSON.stringify(roleArn)} && strcontains(self.assume_role_policy, ${JSON.stringify(`"${subject}"`)})}`,
+          errorMessage: `existingRoleArn ${roleArn} must be the IRSA role of ${subject}: its ARN must be that one and its trust must name that service account (eksctl create iamserviceaccount makes such a role).`,
+        },
+      ],
+    },
+  });
+  return name;
+}
+
+/**
+ * AWS credentials for one Kubernetes service account, by one of four mechanisms:
  * - `irsa`: a role trusted by the cluster's OIDC provider for exactly that service account;
  * - `pod-identity`: a role trusted by `pods.eks.amazonaws.com` for this cluster only, plus the
  *   `aws_eks_pod_identity_association` (optionally chaining into a target role in another account);
  * - `node-role`: the policies go on existing node roles, so every pod on those nodes gets them
- *   (synth warns).
+ *   (synth warns);
+ * - `existing-irsa-role`: the policies go on an IRSA role another tool keeps.
  * Policies are attached with `attachPolicy`; `grants` are what must exist before the pods start.
  */
 export class WorkloadIdentity extends Construct {
@@ -100,6 +137,11 @@ export class WorkloadIdentity extends Construct {
         `${who} uses the node role(s) ${mechanism.nodeRoleNames.join(', ')}: every pod on those nodes gets the same AWS permissions. Prefer identity irsa or pod-identity.`,
       );
       this.policyTargets = mechanism.nodeRoleNames.map((role) => ({ role, key: role }));
+      return;
+    }
+    if (mechanism.mode === 'existing-irsa-role') {
+      this.policyTargets = [{ role: existingRole(this, mechanism.roleArn, serviceAccount) }];
+      this.serviceAccountAnnotations[IRSA_ROLE_ANNOTATION] = mechanism.roleArn;
       return;
     }
     const trust =
@@ -141,7 +183,9 @@ export class WorkloadIdentity extends Construct {
    * undefined (the other mechanisms need none; one there would win over them).
    */
   get irsaRoleArn(): string | undefined {
-    return this.role && this.props.mechanism.mode === 'irsa'
+    const { mechanism } = this.props;
+    if (mechanism.mode === 'existing-irsa-role') return JSON.stringify(mechanism.roleArn);
+    return this.role && mechanism.mode === 'irsa'
       ? `${IamRole.tfResourceType}.${this.role.friendlyUniqueId}.arn`
       : undefined;
   }

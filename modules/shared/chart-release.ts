@@ -30,6 +30,8 @@ export interface ChartReleaseProps {
   readonly serviceAccount: WorkloadServiceAccount;
   /** The workload's identity, which says what the service account's IRSA annotation must hold. */
   readonly identity: { readonly irsaRoleArn?: string };
+  /** Where the workload's permissions are pinned to its version (see serviceAccountChecks). */
+  readonly pinnedVersion?: { readonly deployment: string; readonly version: string };
 }
 
 /** The values a release of the chart gets (strings as Terraform must read them literally). */
@@ -74,7 +76,13 @@ export function chartDeployment(
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
   const preconditions = [
     ...(props.preconditions ?? []),
-    ...serviceAccountChecks(scope, props.releaseName, props.serviceAccount, props.identity),
+    ...serviceAccountChecks(
+      scope,
+      props.releaseName,
+      props.serviceAccount,
+      props.identity,
+      props.pinnedVersion,
+    ),
   ];
   const release = new Release(scope, id, {
     name: props.releaseName,

@@ -16,6 +16,12 @@ export interface ExistingServiceAccountProps {
    * would win over them).
    */
   readonly irsaRoleArn?: string;
+  /**
+   * The workload's version, where its permissions are pinned to it (the controller's upstream
+   * policy): the plan stops before an upgrade while the pods run on a role that is not the
+   * identity's, since that role lacks the pinned policy of the new version.
+   */
+  readonly pinnedVersion?: { readonly deployment: string; readonly version: string };
 }
 
 /** Helm's annotations on what it made for a release, and its "keep" policy (pkg/kube/client.go). */
@@ -75,8 +81,9 @@ export class ChartServiceAccount extends Construct {
  *   a release's manifest unless it is annotated `helm.sh/resource-policy: keep` (helm
  *   `pkg/kube/client.go`, `Update`, the loop over `original.Difference(target)`), so turning
  *   `createServiceAccount` off would delete the running workload's service account;
- * - every plan warns while its IRSA annotation is not what the identity needs.
- * The first two are preconditions of the release (returned); the warning is a check block.
+ * - every plan warns while its IRSA annotation is not what the identity needs, and where the
+ *   workload's permissions are pinned to its version, the plan stops before an upgrade then.
+ * The stops are preconditions of the release (returned); the warning is a check block.
  */
 export class ExistingServiceAccount extends Construct {
   readonly preconditions: { readonly condition: string; readonly errorMessage: string }[];
@@ -103,12 +110,46 @@ export class ExistingServiceAccount extends Construct {
     );
     const expected = props.irsaRoleArn ?? '""';
     const currentRole = `local.${current.friendlyUniqueId}`;
+    if (props.pinnedVersion)
+      this.preconditions.push(this.upgradeGuard(props, props.pinnedVersion, currentRole, expected));
     new CheckBlock(this, 'identity', {
       condition: `length(${found}) == 0 || ${currentRole} == ${expected}`,
       errorMessage: props.irsaRoleArn
         ? `The service account ${who} is not annotated ${IRSA_ROLE_ANNOTATION} with this project's role, \${${expected}} (it names: \${${currentRole}}): its pods run with other credentials, or none. Annotate it: kubectl -n ${namespace} annotate serviceaccount ${name} --overwrite ${IRSA_ROLE_ANNOTATION}=<that ARN>, then restart the pods.`
         : `The service account ${who} names the IRSA role \${${currentRole}} (annotation ${IRSA_ROLE_ANNOTATION}), which wins over the Pod Identity association or node role: its pods keep that role. When the new identity is in place, remove it: kubectl -n ${namespace} annotate serviceaccount ${name} ${IRSA_ROLE_ANNOTATION}-, then restart the pods.`,
     });
+  }
+
+  /**
+   * The version the workload runs (its Deployment's image tag, none before the first install) may
+   * change only while the pods run on the identity's role, which carries the pinned policy.
+   */
+  private upgradeGuard(
+    props: ExistingServiceAccountProps,
+    pinned: NonNullable<ExistingServiceAccountProps['pinnedVersion']>,
+    currentRole: string,
+    expected: string,
+  ): { readonly condition: string; readonly errorMessage: string } {
+    const { deployment, version } = pinned;
+    const { namespace, name } = props.serviceAccount;
+    const lookup = new DataKubernetesResources(this, 'running', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace,
+      fieldSelector: `metadata.name=${deployment}`,
+    });
+    const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
+    const images = `[for d in ${foundObjects(objects)} : d.spec.template.spec.containers[0].image]`;
+    const running = new TerraformLocal(
+      this,
+      'running-version',
+      `\${try(regex(":([^:@]+)$", ${images}[0])[0], "")}`,
+    );
+    const runs = `local.${running.friendlyUniqueId}`;
+    return {
+      condition: `\${${runs} == "" || ${runs} == ${JSON.stringify(version)} || ${currentRole} == ${expected}}`,
+      errorMessage: `The controller runs \${${runs}} on the IRSA role \${${currentRole}} (the annotation of ${namespace}/${name}), not on the role that carries the pinned policy of ${version}: the upgrade would run ${version} without the permissions of its release. Adopt that role, so that the pinned policy is attached to it (loadBalancerController.existingRoleArn: <its ARN>), or move the annotation to this project's role (kubectl -n ${namespace} annotate serviceaccount ${name} --overwrite ${IRSA_ROLE_ANNOTATION}=<the role ARN in the lbc_role_arn output>, or remove it with Pod Identity), restart the pods, and plan again. Or keep version at the running one until then.`,
+    };
   }
 }
 
@@ -121,6 +162,7 @@ export function serviceAccountChecks(
   releaseName: string,
   serviceAccount: WorkloadServiceAccount,
   identity: { readonly irsaRoleArn?: string },
+  pinnedVersion?: ExistingServiceAccountProps['pinnedVersion'],
 ): ExistingServiceAccount['preconditions'] {
   if (serviceAccount.createdByChart)
     return new ChartServiceAccount(scope, 'chart-service-account', { serviceAccount, releaseName })
@@ -129,5 +171,6 @@ export function serviceAccountChecks(
     serviceAccount,
     releaseName,
     irsaRoleArn: identity.irsaRoleArn,
+    pinnedVersion,
   }).preconditions;
 }
