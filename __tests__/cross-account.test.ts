@@ -702,6 +702,36 @@ describe('two configuration files on one DNS account', () => {
       ]);
   });
 
+  it('stop a renamed environment before the DNS stack deletes the role the running cluster assumes', () => {
+    // The DNS stack deploys first: its plan, not the renamed cluster stack's, must stop.
+    const renamed = synthesize(
+      configWith((raw) => (raw.clusters[1].environment = 'stage'), crossAccountRaw()),
+    );
+    const { expression, check } = guard(renamed, 'dns');
+    const oldRole = {
+      old: {
+        name: 'staging-edge-staging-external-dns-public',
+        tags: {
+          'eks-edge/stack': 'dns',
+          'eks-edge/state': 's3://acme-dns-terraform-state/eks-edge/dns.tfstate',
+          'eks-edge/clusters': 'staging-edge-staging',
+        },
+      },
+    };
+    if (haveTerraform)
+      expect(
+        terraformEval(
+          expression
+            .slice(2, -1)
+            .replace(
+              /data\.aws_iam_role\.[\w-]+/,
+              JSON.stringify(oldRole).replace(/"([\w-]+)":/g, '"$1" ='),
+            ),
+        ),
+      ).toEqual(['staging-edge-staging-external-dns-public (staging-edge-staging)']);
+    expect(check.error_message).toContain('A renamed environment or clusterName makes new stacks');
+  });
+
   it('name the fix in the stop, and let the roles of a cluster removed on purpose go', () => {
     const { check } = guard(synthesize(split(0)), 'dns');
     expect(check.error_message).toMatch(

@@ -58,6 +58,7 @@ export class DnsStateGuard extends Construct {
               `The DNS stack ${props.owner.stack} (state ${props.owner.state ?? 'local'}) holds roles of clusters this configuration does not list: \${join(", ", ${found})}.`,
               'Deploying it would delete them (or drop those callers from a shared role), and with them those clusters their DNS access.',
               'If another configuration file lists those clusters, the two share this DNS stack and its state: give this file a DNS stack of its own (dnsAccount.stackName, e.g. dns-<environment>).',
+              "A renamed environment or clusterName makes new stacks beside the old ones, and the old cluster still runs on these roles: keep the old name, or destroy the old cluster's stacks under it first (npm run destroy -- <old stack>).",
               'If the clusters were removed from this file on purpose and their stacks destroyed, list them in dnsAccount.removedClusters for this deploy (npm run destroy does).',
             ].join(' '),
           },
