@@ -11,9 +11,11 @@ import {
   dataSources,
   EXAMPLE_PATH,
   exampleRaw,
+  haveTerraform,
   resourceAt,
   resources,
   synthesize,
+  terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
 import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
@@ -530,5 +532,42 @@ describe('the edge stack without any edge setting', () => {
     expect(bare.terraform.backend).toEqual(edge.terraform.backend);
     expect(Object.keys(bare.provider).sort()).toEqual(['aws', 'kubernetes']);
     expect(bare.provider.kubernetes).toEqual(edge.provider.kubernetes);
+  });
+});
+
+describe("an ALB group's scheme on a live cluster", () => {
+  const edgeOf = (change: (raw: Json) => void = () => undefined) =>
+    synthesize(configWith(change))['prod-edge-demo-edge'];
+  const paramsOf = (tf: Json, group: string) =>
+    resourceAt(tf, 'kubernetes_manifest', `ingress-group-${group}/params`);
+
+  (haveTerraform ? it : it.skip)(
+    'stops the plan where it changes (the controller would replace the ALB), evaluated by Terraform',
+    () => {
+      const [check] = paramsOf(edgeOf(), 'public').lifecycle.precondition;
+      const live = (scheme?: string) =>
+        `(${check.condition
+          .slice(2, -1)
+          .replace(
+            /data\.kubernetes_resources\.[\w-]+\.objects/g,
+            scheme ? `[{ spec = { scheme = "${scheme}" } }]` : 'null',
+          )})`;
+      expect(
+        terraformEval(`[${[live(), live('internet-facing'), live('internal')].join(', ')}]`),
+      ).toEqual([true, true, false]);
+      expect(check.error_message).toContain(
+        'set clusters[0].albGroups[0].replaceOnSchemeChange: true',
+      );
+    },
+  );
+
+  it('checks Gateways of the group the same way, and nothing where the replacement is accepted', () => {
+    const tf = edgeOf();
+    const configuration = resourceAt(tf, 'kubernetes_manifest', 'gateway-public/configuration');
+    expect(configuration.lifecycle.precondition[0].error_message).toMatch(
+      /^The scheme of Gateway gateway-system\/public \(its LoadBalancerConfiguration\) is/,
+    );
+    const accepted = edgeOf((raw) => (raw.clusters[0].albGroups[0].replaceOnSchemeChange = true));
+    expect(paramsOf(accepted, 'public').lifecycle).toBeUndefined();
   });
 });

@@ -302,6 +302,8 @@ export interface ResolvedAlbGroup {
   /** IngressClass (and IngressClassParams) name: `alb-<name>`. */
   readonly ingressClassName: string;
   readonly scheme: 'internet-facing' | 'internal';
+  /** A changed scheme replaces the ALB: allowed only where `replace` (the setting at `setting`). */
+  readonly schemeChange: { readonly setting: string; readonly replace: boolean };
   readonly certificateArns: readonly string[];
   readonly sslPolicy: string;
   readonly webAclArn?: string;

@@ -102,6 +102,10 @@ function resolveGroup(
     targetType: group.targetType,
     sslRedirectPort: group.sslRedirectPort,
     logPrefix: `ingress/${group.name}`,
+    schemeChange: {
+      setting: `${path}.replaceOnSchemeChange`,
+      replace: group.replaceOnSchemeChange,
+    },
   };
 }
 

@@ -593,6 +593,10 @@ export const albGroupSchema = z.strictObject({
     'IngressClassParams `sslRedirectPort`: redirect HTTP to this HTTPS port for every Ingress of the group.',
   ),
   scheme: setting(scheme, 'Internet-facing or internal ALB.'),
+  replaceOnSchemeChange: setting(
+    z._default(z.boolean(), false),
+    "A changed `scheme` makes the controller replace the group's ALB (and a Gateway's): a new load balancer with a new DNS name, so traffic stops until DNS follows. The plan stops at such a change unless this is `true`. Without downtime: add a group with the new scheme beside it, move the Ingresses and Gateways, then remove this one.",
+  ),
   certificateArns: setting(
     z._default(uniqueList(certificateArn), []),
     "ACM certificates for HTTPS:443 (the first is the default), in the cluster's account and region.",

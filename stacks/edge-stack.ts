@@ -60,6 +60,7 @@ export class EdgeStack extends ProjectStack {
       inboundCidrs: group.inboundCidrs,
       securityGroupId: securityGroups.get(group.name),
       attributes: [...(logs ? logs.attributes(logPrefix) : []), ...attributeList(group.attributes)],
+      schemeChange: group.schemeChange,
     });
 
     for (const group of edge.albGroups) {

@@ -11,6 +11,29 @@ export interface AlbSettings {
   readonly securityGroupId?: string;
   /** Load-balancer attributes, access logs included. */
   readonly attributes: readonly { readonly key: string; readonly value: string }[];
+  /** The group's setting path and whether a scheme change (a new ALB) is accepted. */
+  readonly schemeChange: { readonly setting: string; readonly replace: boolean };
+}
+
+/**
+ * The controller replaces a load balancer whose scheme changes (aws-load-balancer-controller
+ * pkg/deploy/elbv2/load_balancer_synthesizer.go, `isSDKLoadBalancerRequiresReplacement`): a new
+ * ALB, a new DNS name. The plan stops while the live object (`objects`, as a lookup found them)
+ * has another scheme, unless the setting accepts it.
+ */
+export function schemeKept(
+  objects: string,
+  what: string,
+  props: Pick<AlbSettings, 'scheme' | 'schemeChange'>,
+): { condition: string; errorMessage: string }[] {
+  if (props.schemeChange.replace) return [];
+  const live = `try(${objects}[0].spec.scheme, "")`;
+  return [
+    {
+      condition: `\${contains(["", ${JSON.stringify(props.scheme)}], ${live})}`,
+      errorMessage: `${what} is \${${live}} in the cluster, and the configuration makes it ${props.scheme}: the controller would replace its load balancer (a new ALB with a new DNS name: traffic stops until DNS follows). Without downtime, add a group with the new scheme beside it, move the Ingresses and Gateways over, then remove this one. To accept the replacement, set ${props.schemeChange.setting}: true.`,
+    },
+  ];
 }
 
 export function attributeList(

@@ -11,6 +11,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ImportIfExists, ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import type { AlbSettings } from './alb-settings';
+import { schemeKept } from './alb-settings';
 import { MANAGED_BY_LABEL, foundObjects } from '../shared/kubernetes-object';
 import type { KubernetesObject } from '../shared/kubernetes-object';
 
@@ -153,10 +154,6 @@ export class AlbGateway extends Construct {
   constructor(scope: Construct, id: string, props: AlbGatewayProps) {
     super(scope, id);
     const apiVersion = props.lbcGatewayApiVersion;
-    this.configuration = new ObjectManifest(this, CONFIGURATION_ID[apiVersion], {
-      manifest: loadBalancerConfiguration(props),
-      dependsOn: props.dependsOn,
-    });
     const lookup = new DataKubernetesResources(this, 'existing-configuration', {
       apiVersion,
       kind: 'LoadBalancerConfiguration',
@@ -164,6 +161,16 @@ export class AlbGateway extends Construct {
       fieldSelector: `metadata.name=${props.name}`,
     });
     const objects = `data.${DataKubernetesResources.tfResourceType}.${lookup.friendlyUniqueId}.objects`;
+    const precondition = schemeKept(
+      foundObjects(objects),
+      `The scheme of Gateway ${props.namespace}/${props.name} (its LoadBalancerConfiguration)`,
+      props,
+    );
+    this.configuration = new ObjectManifest(this, CONFIGURATION_ID[apiVersion], {
+      manifest: loadBalancerConfiguration(props),
+      dependsOn: props.dependsOn,
+      lifecycle: precondition.length > 0 ? { precondition } : undefined,
+    });
     new ImportIfExists(this, 'adopt-configuration', {
       to: `${this.configuration.terraformResourceType}.${this.configuration.friendlyUniqueId}`,
       importId: `apiVersion=${apiVersion},kind=LoadBalancerConfiguration,namespace=${props.namespace},name=${props.name}`,

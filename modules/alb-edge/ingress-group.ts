@@ -6,8 +6,10 @@ import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ObjectManifest } from '../shared/object-manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import type { AlbSettings } from './alb-settings';
-import { MANAGED_BY_LABEL } from '../shared/kubernetes-object';
+import { schemeKept } from './alb-settings';
+import { MANAGED_BY_LABEL, foundObjects } from '../shared/kubernetes-object';
 import type { KubernetesObject } from '../shared/kubernetes-object';
 
 export interface AlbIngressGroupProps extends AlbSettings {
@@ -70,9 +72,21 @@ export class AlbIngressGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbIngressGroupProps) {
     super(scope, id);
+    const live = new DataKubernetesResources(this, 'live-params', {
+      apiVersion: INGRESS_CLASS_PARAMS.apiVersion,
+      kind: INGRESS_CLASS_PARAMS.kind,
+      fieldSelector: `metadata.name=${props.className}`,
+    });
+    const objects = `data.${DataKubernetesResources.tfResourceType}.${live.friendlyUniqueId}.objects`;
+    const precondition = schemeKept(
+      foundObjects(objects),
+      `The scheme of ALB group ${props.groupName} (IngressClassParams ${props.className})`,
+      props,
+    );
     this.params = new ObjectManifest(this, 'params', {
       manifest: ingressClassParams(props),
       dependsOn: props.dependsOn,
+      lifecycle: precondition.length > 0 ? { precondition } : undefined,
     });
     this.ingressClass = new ObjectManifest(this, 'class', {
       manifest: ingressClass(props),
