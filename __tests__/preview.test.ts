@@ -325,6 +325,10 @@ describe('what a change does beyond the resources', () => {
     expect(report.stacks[0].checks).toContain(
       'ExternalDNS external-dns/external-dns-public runs with another TXT owner id than renamed: with the new id it would stop owning every record it created.',
     );
+    expect((await previewOf(EXAMPLE_PATH, after)).out).toContain(
+      '  The plan stops before changing anything if it finds, live:\n' +
+        '      ExternalDNS external-dns/external-dns-public runs with another TXT owner id than renamed',
+    );
     const quiet = configFile((raw) => (raw.clusters[0].loadBalancerController.replicaCount = 3));
     const { report: scaled } = await json(EXAMPLE_PATH, quiet);
     expect(scaled.stacks[1].checks).toEqual([]);

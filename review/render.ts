@@ -78,6 +78,11 @@ function detailSections(stack: StackPreview): { title: string; lines: string[] }
       title: `CRDs (${crds.before} applied before, ${crds.after} after)`,
       lines: crdLines,
     });
+  if (stack.checks.length > 0)
+    sections.push({
+      title: 'The plan stops before changing anything if it finds, live',
+      lines: stack.checks.map((check) => `  ${check}`),
+    });
   return sections;
 }
 
