@@ -240,7 +240,16 @@ describe('AlbAccessLogs', () => {
           partition: 'aws',
         }),
     );
-  const policyOf = (tf: Json) => iamPolicyFrom(only(tf, 'data', 'aws_iam_policy_document'));
+  /** The bucket policy with the bucket's ARN resolved (the document names the live bucket's). */
+  const policyOf = (tf: Json) =>
+    iamPolicyFrom(
+      JSON.parse(
+        JSON.stringify(only(tf, 'data', 'aws_iam_policy_document')).replace(
+          /\$\{aws_s3_bucket\.[\w-]+\.arn\}/g,
+          'arn:aws:s3:::edge-demo-alb-logs',
+        ),
+      ),
+    );
   const put = (tf: Json, principal: string, key: string, secure = 'true') =>
     evaluate(
       {

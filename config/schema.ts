@@ -752,7 +752,7 @@ export const clusterSchema = z.strictObject({
     ),
     {
       description:
-        "Prefix of this cluster's AWS names (IAM roles and policies, ALB security groups, the default log bucket). IAM names are unique per account: set it when the same cluster name is deployed from two configurations or regions into one account (a plan stops when a role of the name belongs to another deployment: docs/operations.md, Who owns a role name). Changing it replaces those objects.",
+        "Prefix of this cluster's AWS names (IAM roles and policies, ALB security groups, the default log bucket). IAM names are unique per account: set it when the same cluster name is deployed from two configurations or regions into one account (a plan stops when a role of the name belongs to another deployment: docs/operations.md, Who owns a role name). Changing it replaces the IAM roles and policies; the security groups and log bucket of a deployment keep the names they were made with (replacing them under a live ALB would fail).",
       defaultText: '`clusterName`',
     },
   ),

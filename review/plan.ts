@@ -269,6 +269,33 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
         );
     }
   }
+  // A data source that refers to a resource with a change is read at apply, not at plan (its
+  // inputs are not final), so what reads it is updated with values known only then.
+  const data = dataOf(after);
+  for (let deferredMore = true; deferredMore;) {
+    deferredMore = false;
+    const changing = [...changes.values()]
+      .filter((c) => ['create', 'import-if-exists', 'update', 'replace'].includes(c.action))
+      .map((c) => c.address);
+    const deferred = [...data]
+      .filter(([, body]) => changing.some((address) => refersTo(argumentsOf(body), address)))
+      .map(([address]) => `data.${address}`);
+    for (const [address, body] of now) {
+      if (changes.has(address) || !old.has(address)) continue;
+      const through = Object.entries(argumentsOf(body)).flatMap(([argument, value]) =>
+        deferred.filter((ref) => refersTo(value, ref)).map((ref) => [argument, ref]),
+      );
+      if (through.length === 0) continue;
+      changes.set(
+        address,
+        change(address, 'update', {
+          arguments: [...new Set(through.map(([argument]) => argument))],
+          reason: `reads ${[...new Set(through.map(([, ref]) => ref))].join(', ')}, read at apply since what it refers to changes`,
+        }),
+      );
+      deferredMore = true;
+    }
+  }
   return [...changes.values()];
 }
 

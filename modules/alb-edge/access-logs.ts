@@ -30,6 +30,9 @@ export class AlbAccessLogs extends Construct {
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy,
+      // The bucket keeps the name it was made with: a new name (namePrefix) would replace a
+      // bucket that holds logs, which S3 refuses to delete, after its policy is already gone.
+      lifecycle: { ignoreChanges: ['bucket'] },
     });
     const bucket = this.bucket.bucket;
     new S3BucketOwnershipControls(this, 'ownership', {
@@ -58,7 +61,8 @@ export class AlbAccessLogs extends Construct {
         },
       ],
     });
-    const bucketArn = `arn:${props.partition}:s3:::${props.bucketName}`;
+    // The bucket's own name, which may be older than the configuration's.
+    const bucketArn = this.bucket.arn;
     const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
       statement: accessLogBucketPolicy({ ...props, bucketArn }),
     });

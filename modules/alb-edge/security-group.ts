@@ -37,7 +37,9 @@ export class AlbSecurityGroup extends Construct {
       description: `ALB ${props.name}: listener ports from the inbound CIDRs (rules of this group)`,
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
-      lifecycle: { ignoreChanges: ['description'] },
+      // The group keeps the name it was made with: a new name (namePrefix) would replace it under
+      // the live ALB, and AWS refuses to delete a group an ALB still uses, after its rules are gone.
+      lifecycle: { ignoreChanges: ['description', 'name'] },
     });
     const securityGroupId = this.securityGroup.id;
     for (const port of props.ports) {
