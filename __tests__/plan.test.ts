@@ -428,3 +428,37 @@ describe('the IAM grants of the preview', () => {
     });
   });
 });
+
+describe('references the plan resolves', () => {
+  const logs = (bucket: string, resource: string) =>
+    stack(
+      {
+        aws_s3_bucket: { b: { bucket, lifecycle: { ignore_changes: ['bucket'] } } },
+        aws_s3_bucket_policy: {
+          p: { bucket: '${aws_s3_bucket.b.id}', policy: '${data.aws_iam_policy_document.d.json}' },
+        },
+      },
+      {
+        provider: { aws: [{ region: 'eu-west-1' }] },
+        data: {
+          aws_iam_policy_document: {
+            d: { statement: [{ actions: ['s3:PutObject'], resources: [resource] }] },
+          },
+        },
+      },
+    );
+
+  it("read a bucket's ARN as its name says, and as the live bucket keeps it where the name is ignored", () => {
+    // The literal ARN, then a reference to the same bucket: the same document.
+    expect(
+      plan(logs('logs', 'arn:aws:s3:::logs/*'), logs('logs', '${aws_s3_bucket.b.arn}/*')),
+    ).toEqual([]);
+    // A new configured name the bucket ignores: it keeps the old one, and so does the ARN.
+    expect(
+      plan(logs('logs', 'arn:aws:s3:::logs/*'), logs('logs-2', '${aws_s3_bucket.b.arn}/*')),
+    ).toEqual([]);
+    expect(plan(logs('logs', 'arn:aws:s3:::logs/*'), logs('logs', 'arn:aws:s3:::other/*'))).toEqual(
+      ['update aws_s3_bucket_policy.p'],
+    );
+  });
+});

@@ -5,6 +5,7 @@
  * way. Policies this project does not write itself (the upstream LBC policy, AWS managed policies)
  * stand as one line naming their source and checksum.
  */
+import { withKnownValues } from './known-values';
 import type { Json } from './terraform-json';
 import { dataOf, pinnedChecksum, referencedAddress, resourcesOf, typeOf } from './terraform-json';
 
@@ -140,7 +141,9 @@ function jsonPolicyLines(policy: Json, side: 'trust' | 'permissions'): string[] 
  * bucket policy (so a renamed role compares with itself), or by the name of a role the stack does
  * not manage (a node role it attaches a policy to).
  */
-export function policyHolders(tf: Json | undefined): Map<string, PolicyHolder> {
+export function policyHolders(stack: Json | undefined, prior?: Json): Map<string, PolicyHolder> {
+  // Policy documents with what the plan resolves resolved (a bucket's ARN from its name).
+  const tf = stack && { ...stack, data: withKnownValues(stack.data, stack, prior) };
   const holders = new Map<string, { holder: string; trust: string[]; permissions: string[] }>();
   if (!tf) return new Map();
   const resources = resourcesOf(tf);
@@ -210,7 +213,7 @@ export function policyChanges(
   before: Json | undefined,
   after: Json | undefined,
 ): PolicyChange[] {
-  const [was, is] = [policyHolders(before), policyHolders(after)];
+  const [was, is] = [policyHolders(before), policyHolders(after, before)];
   const keys = [...new Set([...was.keys(), ...is.keys()])].sort();
   return keys.flatMap((key) => {
     const [a, b] = [was.get(key), is.get(key)];

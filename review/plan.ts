@@ -10,6 +10,7 @@
  * verdicts against Terraform itself.
  */
 import { FORCE_NEW, PROVIDER_DEFAULTS, TAKES_DEFAULT_TAGS } from '../catalog/provider-schemas';
+import { withKnownValues } from './known-values';
 import { deletionMeaning, replacementMeaning } from './live-effects';
 import type { Json, SynthesizedStacks } from './terraform-json';
 import { dataOf, pinnedChecksum, resourcesOf, same, typeOf, valueAt } from './terraform-json';
@@ -63,11 +64,12 @@ function argumentsOf(body: Json, ignored: readonly string[] = [], type = ''): Js
 
 /**
  * What a data source reads: a pinned download by its checksum (the same file at another release
- * tag reads the same), anything else by its arguments.
+ * tag reads the same), anything else by its arguments, with the references a plan resolves
+ * already resolved (a bucket's ARN written out or referred to reads the same).
  */
-function dataArguments(address: string, body: Json): Json {
+function dataArguments(address: string, body: Json, tf: Json | undefined, prior?: Json): Json {
   const checksum = typeOf(address) === 'http' ? pinnedChecksum(body) : undefined;
-  return checksum ? { sha256: checksum } : argumentsOf(body);
+  return checksum ? { sha256: checksum } : withKnownValues(argumentsOf(body), tf, prior);
 }
 
 /** Dotted paths where two argument objects differ, three levels into nested objects at most. */
@@ -168,7 +170,10 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
     .filter(
       ([address, body]) =>
         oldData.has(address) &&
-        !same(dataArguments(address, oldData.get(address) ?? {}), dataArguments(address, body)),
+        !same(
+          dataArguments(address, oldData.get(address) ?? {}, before),
+          dataArguments(address, body, after, before),
+        ),
     )
     .map(([address]) => `data.${address}`);
   for (const [address, body] of now) {
