@@ -31,6 +31,11 @@ describe.each(plans.map((p) => [p.edit.name, p] as const))(
       expect(summarize(changes)).toEqual(edit.plan);
     });
 
+    if (edit.checkedAtPlan)
+      it(`lists the check that decides it by what is live (${edit.checkedAtPlan})`, () => {
+        expect(result.stacks.flatMap((stack) => stack.checks)).toContain(edit.checkedAtPlan);
+      });
+
     it(
       edit.askedFor
         ? `replaces or deletes only what it asks for (${edit.askedFor})`

@@ -526,8 +526,12 @@ describe('the edge stack without any edge setting', () => {
     }),
   )['prod-edge-demo-edge'];
 
-  it('stays in the app with no resource, so deploying it destroys what it had: nothing is orphaned', () => {
-    expect(bare.resource).toBeUndefined();
+  it('stays in the app with only its in-use check, so deploying it destroys what it had: nothing is orphaned', () => {
+    // The check stops that deploy while Ingresses or routes still use what it would remove.
+    expect(Object.keys(bare.resource)).toEqual(['terraform_data']);
+    expect(
+      Object.values(bare.resource.terraform_data).map((r: Json) => r['//'].metadata.path),
+    ).toEqual(['prod-edge-demo-edge/in-use-guard/check']);
     // What destroying its former objects needs: the same state, and providers that reach the cluster.
     expect(bare.terraform.backend).toEqual(edge.terraform.backend);
     expect(Object.keys(bare.provider).sort()).toEqual(['aws', 'kubernetes']);

@@ -11,12 +11,10 @@ import {
   coreExampleRaw,
   CROSS_ACCOUNT_PATH,
   EXAMPLE_PATH,
-  haveTerraform,
   resourceAt,
   resources,
   synthesize,
   synthesizeCluster,
-  terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
 import {
@@ -480,69 +478,6 @@ describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () =>
 });
 
 describe('the TXT owner id on day 2', () => {
-  const guard = (t: Json, name: string): Json =>
-    resourceAt(t, 'kubernetes_resources', `external-dns-${name}/txt-owner-guard`);
-
-  it('is read back from the running Deployment of the release at plan time', () => {
-    expect(guard(tf, 'public')).toMatchObject({
-      api_version: 'apps/v1',
-      kind: 'Deployment',
-      namespace: 'external-dns',
-      label_selector: 'app.kubernetes.io/instance=external-dns-public',
-    });
-    expect(guard(tf, 'public').lifecycle.postcondition[0].error_message).toMatch(
-      /runs with another TXT owner id than prod-edge-demo-public: .* set migrateFromTxtOwner/,
-    );
-  });
-
-  /** The synthesized condition, evaluated by Terraform against running Deployments. */
-  const evaluateGuard = (t: Json, name: string, runningOwners: string[]) => {
-    const deployments = runningOwners.map((owner) => ({
-      spec: {
-        template: {
-          spec: { containers: [{ args: ['--policy=sync', `--txt-owner-id=${owner}`] }] },
-        },
-      },
-    }));
-    const condition = guard(t, name).lifecycle.postcondition[0].condition.slice(2, -1);
-    return terraformEval(condition.replace(/self\.objects/g, JSON.stringify(deployments)));
-  };
-  const withTerraform = haveTerraform ? it : it.skip;
-
-  withTerraform('passes on a first install and with the same owner id', () => {
-    expect(evaluateGuard(tf, 'public', [])).toBe(true);
-    expect(evaluateGuard(tf, 'public', ['prod-edge-demo-public'])).toBe(true);
-  });
-
-  withTerraform(
-    'stops the plan when the owner id would change (also by renaming what it derives from)',
-    () => {
-      const renamedEnvironment = synthesizeCluster(
-        configWith((raw) => (raw.clusters[0].environment = 'production')),
-      );
-      expect(evaluateGuard(renamedEnvironment, 'public', ['prod-edge-demo-public'])).toBe(false);
-    },
-  );
-
-  withTerraform(
-    'lets the change through with migrateFromTxtOwner, which ExternalDNS gets as --migrate-from-txt-owner',
-    () => {
-      const migrating = synthesizeCluster(
-        configWith((raw) =>
-          Object.assign(raw.clusters[0].externalDns[0], {
-            txtOwnerId: 'edge-public',
-            migrateFromTxtOwner: 'prod-edge-demo-public',
-          }),
-        ),
-      );
-      expect(evaluateGuard(migrating, 'public', ['prod-edge-demo-public'])).toBe(true);
-      expect(evaluateGuard(migrating, 'public', ['someone-else'])).toBe(false);
-      expect(valuesOf(migrating, 'public').extraArgs).toContain(
-        '--migrate-from-txt-owner=prod-edge-demo-public',
-      );
-    },
-  );
-
   it('rejects a migration from the current owner id and the flag in extraArgs', () => {
     expect(
       configIssues(

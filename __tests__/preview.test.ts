@@ -322,12 +322,13 @@ describe('what a change does beyond the resources', () => {
   it('the checks the plan makes against what is live, for what the change touches', async () => {
     const after = configFile((raw) => (raw.clusters[0].externalDns[0].txtOwnerId = 'renamed'));
     const { report } = await json(EXAMPLE_PATH, after);
+    // The owner-id check is unchanged; the list of owner ids it keeps (a local) changed.
     expect(report.stacks[0].checks).toContain(
-      'ExternalDNS external-dns/external-dns-public runs with another TXT owner id than renamed: with the new id it would stop owning every record it created.',
+      'ExternalDNS runs with TXT owner ids that no instance of this configuration keeps: ….',
     );
     expect((await previewOf(EXAMPLE_PATH, after)).out).toContain(
       '  The plan stops before changing anything if it finds, live:\n' +
-        '      ExternalDNS external-dns/external-dns-public runs with another TXT owner id than renamed',
+        '      ExternalDNS runs with TXT owner ids that no instance of this configuration keeps',
     );
     const quiet = configFile((raw) => (raw.clusters[0].loadBalancerController.replicaCount = 3));
     const { report: scaled } = await json(EXAMPLE_PATH, quiet);

@@ -133,7 +133,10 @@ describe('GitOps: the charts deployed by Argo CD or Flux (deploy: iam-only)', ()
 
   it('makes the IAM, the Pod Identity association and the subnet tags, and no release', () => {
     expect(resources(tf, 'helm_release')).toEqual([]);
-    expect(resources(tf, 'terraform_data')).toEqual([]);
+    // Only the owner-id check: the tool deploys the owner ids this stack gives it (its outputs).
+    expect(resources(tf, 'terraform_data').map((check) => check['//'].metadata.path)).toEqual([
+      'prod-edge-demo/txt-owner-guard/check',
+    ]);
     expect(
       resources(tf, 'aws_iam_role')
         .map((r) => r.name)
@@ -514,6 +517,8 @@ describe('the scenario examples', () => {
       'aws_iam_policy',
       'aws_iam_role',
       'aws_iam_role_policy_attachment',
+      // The owner-id check: the tool deploys the owner ids this stack gives it.
+      'terraform_data',
     ]);
     expect(
       ['aws_ec2_tag', 'aws_iam_policy', 'aws_iam_role', 'aws_iam_role_policy_attachment'].map(

@@ -91,6 +91,8 @@ export interface ResolvedCluster extends StackAccount {
    */
   readonly disabledController?: { readonly acceptOrphansOnDestroy: boolean };
   readonly externalDns: readonly ResolvedExternalDns[];
+  /** Owner ids of removed ExternalDNS instances whose records may stay unmanaged. */
+  readonly retiredTxtOwnerIds: readonly string[];
   /**
    * The ALB edge stack. Every cluster has one, also with no ALB group, Gateway API or access logs:
    * a stack that left the app would orphan what it deployed; an empty one destroys it.

@@ -129,6 +129,15 @@ function resolveCluster(
     });
   }
   checkExternalDnsOverlap(externalDns, path, issues);
+  cluster.retiredTxtOwnerIds.forEach((owner, index) => {
+    const keeper = externalDns.find((i) => [i.txtOwnerId, i.migrateFromTxtOwner].includes(owner));
+    if (keeper) {
+      issues.add(
+        `${path}.retiredTxtOwnerIds[${index}]`,
+        `${owner} is kept by externalDns ${keeper.name} (its txtOwnerId or migrateFromTxtOwner): an owner id is either kept or retired; remove it here`,
+      );
+    }
+  });
   const edge = resolveEdge(cluster, lbc, path, issues);
   const modes = [lbc?.identity.mode, ...externalDns.map((i) => i.identity.mode)];
   if (cluster.installPodIdentityAgent && !modes.includes('pod-identity')) {
@@ -186,6 +195,7 @@ function resolveCluster(
       ? undefined
       : { acceptOrphansOnDestroy: cluster.loadBalancerController.acceptOrphansOnDestroy },
     externalDns,
+    retiredTxtOwnerIds: cluster.retiredTxtOwnerIds,
     edge,
   };
 }

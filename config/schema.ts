@@ -359,7 +359,7 @@ export const externalDnsSchema = z.strictObject({
   ),
   txtOwnerId: setting(z.optional(ownerId), {
     description:
-      'TXT registry owner id, unique across every instance writing to the zones. ExternalDNS changes only records that carry its owner id: changing it (also by renaming the instance, cluster or environment it derives from) needs `migrateFromTxtOwner`, or the plan stops (it reads the running owner id from the cluster). Set it explicitly before renaming.',
+      'TXT registry owner id, unique across every instance writing to the zones. ExternalDNS changes only records that carry its owner id: changing it (also by renaming the instance, cluster or environment it derives from) needs `migrateFromTxtOwner`, or the plan stops (it reads the owner ids ExternalDNS runs with from the cluster). Set it explicitly before renaming.',
     defaultText: '`<environment>-<clusterName>-<name>`',
   }),
   migrateFromTxtOwner: setting(
@@ -833,6 +833,11 @@ export const clusterSchema = z.strictObject({
     z._default(z.array(named('externalDns', externalDnsSchema)), []),
     'ExternalDNS instances.',
   ),
+  retiredTxtOwnerIds: setting(z._default(uniqueList(ownerId), []), {
+    description:
+      'TXT owner ids of ExternalDNS instances removed from this cluster on purpose, whose records may stay in the zones unmanaged (nothing updates or deletes them again). The plan reads the owner ids ExternalDNS runs with and stops while one that no instance keeps (as `txtOwnerId` or `migrateFromTxtOwner`) is not listed here. Remove an id once its instance is gone.',
+    defaultText: 'none',
+  }),
   albGroups: setting(
     z._default(z.array(named('albGroup', albGroupSchema)), []),
     'ALBs by group: an IngressClass and IngressClassParams each, usable by Gateways too.',

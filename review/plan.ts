@@ -100,6 +100,15 @@ function conditionalImports(tf: Json | undefined): Set<string> {
   );
 }
 
+/**
+ * Whether a resource stands for something outside Terraform's state: a `terraform_data` without
+ * provisioners only carries the plan's checks (its preconditions), so a stack that leaves the
+ * app leaves nothing of it behind.
+ */
+function holdsSomethingLive(address: string, body: Json): boolean {
+  return typeOf(address) !== 'terraform_data' || body.provisioner !== undefined;
+}
+
 function planStack(stack: string, before: Json | undefined, after: Json | undefined) {
   const old = resourcesOf(before);
   const change = (
@@ -108,12 +117,14 @@ function planStack(stack: string, before: Json | undefined, after: Json | undefi
     details: Omit<PlannedChange, 'stack' | 'address' | 'type' | 'action'> = {},
   ): PlannedChange => ({ stack, address, type: typeOf(address), action, ...details });
   if (!after)
-    return [...old.keys()].map((address) =>
-      change(address, 'orphan', {
-        reason:
-          'its stack left the configuration: nothing plans it again, and it stays live, unmanaged (destroy the stack before removing it)',
-      }),
-    );
+    return [...old]
+      .filter(([address, body]) => holdsSomethingLive(address, body))
+      .map(([address]) =>
+        change(address, 'orphan', {
+          reason:
+            'its stack left the configuration: nothing plans it again, and it stays live, unmanaged (destroy the stack before removing it)',
+        }),
+      );
   const now = resourcesOf(after);
   const moved = new Map<string, string>((after.moved ?? []).map((m: Json) => [m.from, m.to]));
   const released = new Set<string>(

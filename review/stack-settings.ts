@@ -96,8 +96,8 @@ function gist(message: string): string {
 
 /**
  * The preconditions and postconditions the plan evaluates against what is live, on what this
- * change touches: created, updated, replaced or adopted resources, and data sources that read
- * something new (pinned downloads' checksum checks left out: they hold for every plan).
+ * change touches: created, updated, replaced or adopted resources, resources whose checks read a
+ * changed local, and data sources that read something new (pinned downloads' checksum checks left out: they hold for every plan).
  */
 export function planChecks(
   stack: string,
@@ -115,7 +115,17 @@ export function planChecks(
       )
       .map((c) => c.address),
   );
-  const resources = [...resourcesOf(after)].filter(([address]) => touched.has(address));
+  // A check whose condition reads a local that changed (a list the plan computes) is touched too.
+  const changedLocals = Object.entries(after.locals ?? {})
+    .filter(([name, value]) => !same(before?.locals?.[name], value))
+    .map(([name]) => new RegExp(`local\\.${name}(?![\\w-])`));
+  const readsChangedLocal = (body: Json) => {
+    const text = JSON.stringify(body.lifecycle ?? {});
+    return changedLocals.some((local) => local.test(text));
+  };
+  const resources = [...resourcesOf(after)].filter(
+    ([address, body]) => touched.has(address) || readsChangedLocal(body),
+  );
   const oldData = dataOf(before);
   const data = [...dataOf(after)].filter(
     ([address, body]) => typeOf(address) !== 'http' && !same(oldData.get(address), body),

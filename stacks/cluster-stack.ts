@@ -12,6 +12,7 @@ import { ControllerCrds } from '../modules/aws-load-balancer-controller/crds';
 import { externalDnsCrds } from '../modules/external-dns/crds';
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
 import { ExternalDns } from '../modules/external-dns';
+import { TxtOwnerGuard } from '../modules/external-dns/txt-owner-guard';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
 import { podIdentityAgent } from '../modules/identity/pod-identity-agent';
 import { ReleasedResource } from '../modules/shared/terraform-blocks';
@@ -57,10 +58,21 @@ export class ClusterStack extends ProjectStack {
 
     const identities = new IdentityMechanisms(this, cluster, connection.eks);
     const lbc = cluster.loadBalancerController;
-    // Kubernetes objects and reads: the CRDs, the owner-id guard of every ExternalDNS, and the
-    // Pod Identity agent's DaemonSet.
+    // Kubernetes objects and reads: the CRDs, the owner-id guard of ExternalDNS, and the Pod
+    // Identity agent's DaemonSet.
     if (lbc || cluster.externalDns.length > 0 || cluster.unusedCrds === 'delete') {
       kubernetesProvider(this, connection);
+      new TxtOwnerGuard(this, 'txt-owner-guard', {
+        releases: cluster.externalDns.map((i) => ({
+          namespace: i.serviceAccount.namespace,
+          name: i.releaseName,
+        })),
+        ownedIds: cluster.externalDns.flatMap((i) => [
+          i.txtOwnerId,
+          ...(i.migrateFromTxtOwner ? [i.migrateFromTxtOwner] : []),
+        ]),
+        retiredIds: cluster.retiredTxtOwnerIds,
+      });
     }
     // The CRDs the controller needs at its version; without it, released (kept in the cluster).
     const crds = new ControllerCrds(this, {

@@ -9,6 +9,7 @@ import { attributeList } from '../modules/alb-edge/alb-settings';
 import type { AlbSettings } from '../modules/alb-edge/alb-settings';
 import { AlbGateway, AlbGatewayClass } from '../modules/alb-edge/gateways';
 import { AlbIngressGroup } from '../modules/alb-edge/ingress-group';
+import { InUseGuard } from '../modules/alb-edge/in-use-guard';
 import { AlbSecurityGroup } from '../modules/alb-edge/security-group';
 import { awsProvider, clusterConnection, kubernetesProvider, stackBackend } from './providers';
 
@@ -94,6 +95,13 @@ export class EdgeStack extends ProjectStack {
         });
       }
     }
+
+    new InUseGuard(this, 'in-use-guard', {
+      ingressClassNames: edge.albGroups.map((g) => g.ingressClassName),
+      gateways: gatewayApi
+        ? gatewayApi.gateways.map((g) => `${gatewayApi.namespace}/${g.name}`)
+        : [],
+    });
 
     new TerraformOutput(this, 'ingress_classes', {
       description: 'IngressClass per ALB group: set spec.ingressClassName in an Ingress',

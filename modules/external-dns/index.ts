@@ -11,7 +11,6 @@ import { chartDeployment, releaseValues } from '../shared/chart-release';
 import type { HelmValues } from '../shared/chart-values';
 import { externalDnsChartValues } from './chart-values';
 import { hostedZoneArn, route53AccessStatements } from './route53-policy';
-import { txtOwnerGuard } from './txt-owner-guard';
 
 export interface ExternalDnsProps {
   readonly instance: ResolvedExternalDns;
@@ -108,14 +107,5 @@ export class ExternalDns extends Construct {
     };
     this.chartValues = releaseValues(chart);
     this.release = chartDeployment(this, 'release', instance.deploy, chart);
-    // The owner-id check reads the release's Deployment by Helm's instance label: ours only.
-    if (this.release) {
-      txtOwnerGuard(this, 'txt-owner-guard', {
-        releaseName: instance.releaseName,
-        namespace: instance.serviceAccount.namespace,
-        txtOwnerId: instance.txtOwnerId,
-        migrateFromTxtOwner: instance.migrateFromTxtOwner,
-      });
-    }
   }
 }

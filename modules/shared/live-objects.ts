@@ -1,5 +1,5 @@
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
-import { TerraformStack, Token } from 'cdktf';
+import { TerraformIterator, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CRD_API_VERSION } from '../../catalog/manifest-files';
 import { foundObjects } from './kubernetes-object';
@@ -55,4 +55,50 @@ export class LiveObjects extends Construct {
   namesWhere(condition: (object: string) => string): string {
     return `[for object in ${this.objects} : object.metadata.name if ${condition('object')}]`;
   }
+}
+
+export interface NamespacedLookupProps {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly labelSelector?: string;
+  /** A Terraform expression known at plan: the namespaces to read (a list of names). */
+  readonly namespaces: string;
+}
+
+/**
+ * The objects of a namespaced kind in each of the namespaces an expression names, as one list.
+ * `kubernetes_resources` reads one namespace per lookup (a namespaced kind without `namespace`
+ * is read in `default`: terraform-provider-kubernetes v2.38.0 manifest/provider/datasource.go
+ * lines 153-159), so a read across namespaces is one lookup per namespace.
+ */
+export function objectsInNamespaces(
+  scope: Construct,
+  id: string,
+  props: NamespacedLookupProps,
+): string {
+  const namespaces = TerraformIterator.fromMap(
+    Token.asAnyMap(`\${{ for name in toset(${props.namespaces}) : name => name }}`),
+  );
+  const lookup = new DataKubernetesResources(scope, id, {
+    forEach: namespaces,
+    apiVersion: props.apiVersion,
+    kind: props.kind,
+    namespace: namespaces.value,
+    labelSelector: props.labelSelector,
+  });
+  return `flatten([for found in ${address(lookup)} : ${foundObjects('found.objects')}])`;
+}
+
+/**
+ * The names of the cluster's namespaces, read only while `when` (a Terraform condition known at
+ * plan) holds: a check that needs every namespace costs one list call per namespace, so it reads
+ * them only when there is something to check. Otherwise the list is empty.
+ */
+export function namespacesWhen(scope: Construct, id: string, when: string): string {
+  const lookup = new DataKubernetesResources(scope, id, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    count: Token.asNumber(`\${${when} ? 1 : 0}`),
+  });
+  return `flatten([for found in ${address(lookup)} : [for namespace in ${foundObjects('found.objects')} : namespace.metadata.name]])`;
 }
