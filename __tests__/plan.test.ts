@@ -107,6 +107,15 @@ describe('the plan classifier', () => {
     );
   });
 
+  it('orphans no check-only terraform_data (nothing live), but one with provisioners', () => {
+    const check = { lifecycle: { precondition: [{ condition: 'true', error_message: 'x' }] } };
+    const provisioned = { ...check, provisioner: [{ 'local-exec': { command: 'true' } }] };
+    const left = planChanges({ s: stack({ terraform_data: { check, provisioned } }) }, {});
+    expect(left.map((c) => `${c.action} ${c.address}`)).toEqual([
+      'orphan terraform_data.provisioned',
+    ]);
+  });
+
   it("updates what takes the provider's default tags when they change, and nothing else", () => {
     const tagged = (tags: Json) =>
       stack(
