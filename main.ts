@@ -5,8 +5,24 @@
  * writing anything, and without loading any provider binding. Success prints the file used and
  * the stacks written.
  */
+import { mkdirSync } from 'node:fs';
 import { ConfigError, configPathFrom, loadConfig } from './config/load';
 import type { ResolvedConfig } from './config/model';
+import { version } from './package.json';
+
+const USAGE = `usage: node dist/main.js [--config <file>]
+       npx cdktf synth [--output <folder>]   (the file from $EKS_EDGE_CONFIG)
+
+Checks an eks-edge configuration and writes its stacks as Terraform JSON: one folder per stack
+under cdktf.out/stacks (or the folder cdktf synth --output names, $CDKTF_OUTDIR).
+
+  --config <file>  the configuration (default: $EKS_EDGE_CONFIG, else config/example.yaml)
+  -h, --help       print this help
+  --version        print the eks-edge version
+
+Exit codes: 0 written; 1 a configuration problem (every one printed, nothing written);
+2 an internal error. More: npm run preview | deploy | destroy (see README.md).
+`;
 
 /** Where the app writes: the process's streams, or a test's. */
 export interface Output {
@@ -28,6 +44,14 @@ export async function main(
   env: NodeJS.ProcessEnv,
   output: Output = processOutput,
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    output.out(USAGE);
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    output.out(`eks-edge ${version}\n`);
+    return 0;
+  }
   let path: string;
   let config: ResolvedConfig;
   try {
@@ -39,6 +63,17 @@ export async function main(
       return 1;
     }
     return internalError(error, output);
+  }
+  // cdktf makes only the last folder of the path; `cdktf synth --output build/tf` is fine too.
+  const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  try {
+    mkdirSync(outdir, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    output.err(
+      `eks-edge: the output folder ${outdir} cannot be made (${reason}: a file is in its path, or it may not be written): choose another with cdktf synth --output <folder>\n`,
+    );
+    return 1;
   }
   try {
     const { buildApp, removeStaleStacks, stackNames, warningsOf } = await import('./stacks/app');

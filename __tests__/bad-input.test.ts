@@ -69,6 +69,7 @@ describe.each(BAD_CONFIGS.map((bad) => [bad.name, bad] as const))('%s', (_name, 
       const file = fileOf(bad, dir);
       const result = await run(bad.argv ? bad.argv(file) : ['--config', file], bad.env);
       for (const words of bad.says) expect(result.err).toContain(words);
+      for (const words of bad.saysNot ?? []) expect(result.err).not.toContain(words);
       expect(result.err).not.toMatch(STACK_TRACE);
       expect(result.err).not.toContain('internal error');
       expect([result.code, result.out, result.wrote]).toEqual([1, '', false]);

@@ -530,7 +530,9 @@ describe('the edge stack without any edge setting', () => {
     // The check stops that deploy while Ingresses or routes still use what it would remove.
     expect(Object.keys(bare.resource)).toEqual(['terraform_data']);
     expect(
-      Object.values(bare.resource.terraform_data).map((r: Json) => r['//'].metadata.path),
+      Object.values(bare.resource.terraform_data as Record<string, Json>).map(
+        (r) => r['//'].metadata.path,
+      ),
     ).toEqual(['prod-edge-demo-edge/in-use-guard/check']);
     // What destroying its former objects needs: the same state, and providers that reach the cluster.
     expect(bare.terraform.backend).toEqual(edge.terraform.backend);

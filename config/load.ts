@@ -2,7 +2,7 @@
  * Reads a configuration file (YAML or JSON), validates it and resolves defaults. Every problem is
  * reported at once as a `ConfigError`; nothing is synthesized from an invalid configuration.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Scalar, YAMLError } from 'yaml';
 import type * as z from 'zod/mini';
@@ -163,12 +163,31 @@ function pathAndAncestors(path: string): string[] {
 }
 
 /**
+ * The list items that hold a left-out setting (`…zones[0]` for `…zones[0].private`), below the
+ * cluster itself: checks of the cluster as a whole still count.
+ */
+function holdersOf(faulty: readonly string[]): Set<string> {
+  return new Set(
+    faulty
+      .map((path) => path.replace(/(\.[A-Za-z_][\w-]*|\[[^\]]*\])$/, ''))
+      .filter((holder) => /\]$/.test(holder) && !/^clusters\[\d+\]$/.test(holder)),
+  );
+}
+
+/**
  * A problem found in a repaired configuration that is the user's, not the repair's. `faulty` is
  * a set, and only the issue's own ancestors are looked up: linear in the number of problems, so a
  * file with thousands of broken settings is still answered at once.
  */
-function isUsersOwn(issue: ConfigIssue, faulty: ReadonlySet<string>): boolean {
+function isUsersOwn(
+  issue: ConfigIssue,
+  faulty: ReadonlySet<string>,
+  holders: ReadonlySet<string>,
+): boolean {
   if (pathAndAncestors(issue.path).some((path) => faulty.has(path))) return false;
+  // A check of the item that holds a left-out setting (a zone whose `private` was not a
+  // boolean) read the default in its place.
+  if (holders.has(issue.path)) return false;
   return !Object.values(STAND_INS).some((standIn) => issue.message.includes(standIn));
 }
 
@@ -181,7 +200,7 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
     const faulty = new Set(parts?.faulty);
     const crossSetting =
       parts && resolved && !resolved.ok
-        ? resolved.issues.filter((issue) => isUsersOwn(issue, faulty))
+        ? resolved.issues.filter((issue) => isUsersOwn(issue, faulty, holdersOf(parts.faulty)))
         : [];
     throw new ConfigError(source, [...schemaIssues(parsed.error, raw), ...crossSetting]);
   }
@@ -197,12 +216,30 @@ function fileError(path: string, message: string): ConfigError {
   return new ConfigError(path, [issue]);
 }
 
+/**
+ * The largest configuration file read: a fleet of 300 clusters like the example's takes under
+ * 1 MB. A file far beyond that is refused before it is read or parsed.
+ */
+const MAX_CONFIG_BYTES = 4_000_000;
+
+/** A file too large to be a configuration, said before it is read. */
+function refuseSize(path: string, size: number): never {
+  const megabytes = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+  throw fileError(
+    path,
+    `the file is ${megabytes(size)} MB: a configuration file may be at most ${MAX_CONFIG_BYTES / 1_000_000} MB (300 clusters take under 1 MB); split a larger fleet into several files (see docs/cross-account-dns.md for files that share a DNS account)`,
+  );
+}
+
 /** The text of a configuration file: UTF-8 (an initial byte-order mark is skipped), not empty. */
 function readText(path: string): string {
   let bytes: Buffer;
   try {
+    const { size } = statSync(path);
+    if (size > MAX_CONFIG_BYTES) return refuseSize(path, size);
     bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason: Record<string, string> = {
       ENOENT: 'there is no such file',
@@ -373,7 +410,7 @@ export const CONFIG_FLAG = '--config';
  * never a silent fallback to the example.
  */
 export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string {
-  const usage = `usage: node dist/main.js [${CONFIG_FLAG} <file>] (or set ${CONFIG_PATH_VARIABLE})`;
+  const usage = `usage: node dist/main.js [${CONFIG_FLAG} <file>] (or set ${CONFIG_PATH_VARIABLE}; --help for more)`;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];

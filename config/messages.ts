@@ -30,7 +30,8 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null (an empty value)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   return `${typeof value} ${String(value)}`;
 }
@@ -44,6 +45,15 @@ const EXPECTED: Record<string, string> = {
   object: 'a map of settings',
   record: 'a map',
 };
+
+/** How to write a true/false or a number that came as a string (quoted, or a YAML 1.1 word). */
+function stringHint(expected: string, value: unknown): string {
+  if (typeof value !== 'string') return '';
+  if (expected === 'boolean') return '; write true or false, unquoted';
+  if ((expected === 'number' || expected === 'int') && /^-?\d+(\.\d+)?$/.test(value.trim()))
+    return '; write the number unquoted';
+  return '';
+}
 
 /** Why a number was given where a string is wanted, where YAML is the likely cause. */
 function yamlNumberHint(path: readonly PropertyKey[], value: unknown): string {
@@ -81,7 +91,11 @@ function messageOf(issue: z.core.$ZodIssue, raw: unknown): string {
     case 'invalid_type': {
       if (given === undefined) return `is required (${EXPECTED[issue.expected] ?? issue.expected})`;
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      return `must be ${expected}, got ${kindOf(given)}${issue.expected === 'string' ? yamlNumberHint(issue.path, given) : ''}`;
+      const hint =
+        issue.expected === 'string'
+          ? yamlNumberHint(issue.path, given)
+          : stringHint(issue.expected, given);
+      return `must be ${expected}, got ${kindOf(given)}${hint}`;
     }
     case 'invalid_value':
       return oneOf(issue.values, given);
