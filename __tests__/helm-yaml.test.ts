@@ -5,6 +5,9 @@
  * writes reaches the chart as that string.
  */
 import fc from 'fast-check';
+import { lbcTemplatedValues } from '../catalog/aws-load-balancer-controller/releases';
+import { externalDnsRelease } from '../catalog/external-dns';
+import { protectFromTpl } from '../modules/shared/chart-values';
 import { parseAsHelm, stringifyForHelm } from '../modules/shared/helm-yaml';
 import { configWith, resourceAt, synthesize } from './helpers';
 
@@ -92,5 +95,51 @@ describe('values written for Helm', () => {
       a: 'yes',
       x: '${null}',
     });
+  });
+});
+
+describe('values a chart renders through tpl', () => {
+  const EXTERNAL_DNS = externalDnsRelease('1.21.1').templatedValues;
+  const written = (text: string) => text.replaceAll('{{', '{{"{{"}}');
+
+  it('writes the strings there so that tpl prints them, in both forms of extraArgs', () => {
+    const values = {
+      extraArgs: ['--fqdn-template={{.Name}}'],
+      podLabels: { team: '{{.Release.Name}}' },
+    };
+    expect(protectFromTpl(values, EXTERNAL_DNS)).toEqual({
+      extraArgs: [written('--fqdn-template={{.Name}}')],
+      podLabels: { team: '{{.Release.Name}}' },
+    });
+    const map = { extraArgs: { 'fqdn-template': ['{{.Name}}', 3], 'txt-cache-interval': '{{x}}' } };
+    expect(protectFromTpl(map, EXTERNAL_DNS)).toEqual({
+      extraArgs: {
+        'fqdn-template': [written('{{.Name}}'), 3],
+        'txt-cache-interval': written('{{x}}'),
+      },
+    });
+  });
+
+  it("escapes annotation keys too, and the controller's only from the release whose chart templates them", () => {
+    const values = { serviceAccount: { annotations: { '{{k}}': '{{v}}' } }, clusterName: 'c' };
+    const escaped = {
+      serviceAccount: { annotations: { [written('{{k}}')]: written('{{v}}') } },
+      clusterName: 'c',
+    };
+    expect(protectFromTpl(values, EXTERNAL_DNS)).toEqual(escaped);
+    expect(protectFromTpl(values, lbcTemplatedValues('v2.14.1'))).toEqual(escaped);
+    expect(protectFromTpl(values, lbcTemplatedValues('v2.14.0'))).toEqual(values);
+  });
+
+  it('reaches the release values of a synthesized stack', () => {
+    const tf = synthesize(
+      configWith(
+        (raw) => (raw.clusters[0].externalDns[0].extraArgs = ['--fqdn-template={{.Name}}.x']),
+      ),
+    )['prod-edge-demo'];
+    const values = parseAsHelm(
+      resourceAt(tf, 'helm_release', 'external-dns-public/release').values[0],
+    ) as { extraArgs: string[] };
+    expect(values.extraArgs).toContain('--fqdn-template={{"{{"}}.Name}}.x');
   });
 });

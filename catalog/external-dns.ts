@@ -4,6 +4,7 @@
  * v0.21.0 (the ExternalDNS release it runs). Updating to a new upstream release edits this file.
  */
 
+import type { TemplatedValue } from './chart-templating';
 import { crds } from './manifest-files';
 import type { PinnedManifestFile } from './manifest-files';
 
@@ -37,6 +38,8 @@ interface ExternalDnsReleaseFacts {
    * on a release's first install and never upgrades it.
    */
   readonly dnsEndpointCrd: PinnedManifestFile;
+  /** The values the chart renders through `tpl`. */
+  readonly templatedValues: readonly TemplatedValue[];
 }
 
 /** The CRD of the `crd` source's DNSEndpoint objects. */
@@ -65,6 +68,19 @@ const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
       sha256: '96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe',
       documents: crds(DNS_ENDPOINT_CRD),
     },
+    // charts/external-dns/templates at the tag: deployment.yaml line 2 (provider), lines 144 and
+    // 153 (extraArgs as a map, its lists), line 162 (extraArgs as a list), lines 34, 177 and 179
+    // with secret.yaml line 11 (secretConfiguration), serviceaccount.yaml line 15 (annotations).
+    templatedValues: [
+      { path: ['provider'] },
+      { path: ['provider', 'name'] },
+      { path: ['extraArgs', '*'] },
+      { path: ['extraArgs', '*', '*'] },
+      { path: ['secretConfiguration', 'data', '*'] },
+      { path: ['secretConfiguration', 'mountPath'] },
+      { path: ['secretConfiguration', 'subPath'] },
+      { path: ['serviceAccount', 'annotations', '*'], keys: true },
+    ],
   },
 };
 

@@ -9,6 +9,7 @@ import type {
   LbcRelease,
   PinnedFile,
 } from '../catalog/aws-load-balancer-controller';
+import type { TemplatedValue } from '../catalog/chart-templating';
 import type { PinnedManifestFile } from '../catalog/manifest-files';
 import type { Partition } from '../catalog/partitions';
 import type { RoleOwner } from './naming';
@@ -216,6 +217,8 @@ export interface ResolvedExternalDns {
   readonly name: string;
   readonly releaseName: string;
   readonly chart: ChartRef;
+  /** Where the chart renders values through `tpl` (catalog). */
+  readonly templatedValues: readonly TemplatedValue[];
   readonly identity: WorkloadIdentityMode;
   readonly serviceAccount: WorkloadServiceAccount;
   /** Role and policy names in the cluster account. */

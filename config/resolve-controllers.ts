@@ -382,6 +382,7 @@ export function resolveExternalDns(
     name: instance.name,
     releaseName: names.release,
     chart: release.chart,
+    templatedValues: release.templatedValues,
     identity:
       instance.identity === 'node-role'
         ? { mode: 'node-role', nodeRoleNames: instance.nodeRoleNames }

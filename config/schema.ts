@@ -418,7 +418,7 @@ export const externalDnsSchema = z.strictObject({
       ),
       [],
     ),
-    'Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). Flags that settings own (`--zone-id-filter`, `--policy`, …) are rejected.',
+    'Extra ExternalDNS flags, after the managed ones (e.g. `--aws-batch-change-size=500`). Flags that settings own (`--zone-id-filter`, `--policy`, …) are rejected. Written as they are: the chart renders `extraArgs` through `tpl`, so their `{{` are escaped for it (`--fqdn-template={{.Name}}.example.com` reaches ExternalDNS as written).',
   ),
   namespace: setting(
     z._default(dns1123Label, 'external-dns'),

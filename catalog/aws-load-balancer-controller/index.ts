@@ -8,6 +8,7 @@ import { gatewayApiRelease } from '../gateway-api';
 import type { GatewayApiRelease } from '../gateway-api';
 import { crds } from '../manifest-files';
 import type { PinnedManifestFile } from '../manifest-files';
+import type { TemplatedValue } from '../chart-templating';
 import type { Lookup, CatalogProblem } from '../lookup';
 import type { Partition } from '../partitions';
 import {
@@ -23,6 +24,7 @@ import {
   compareVersions,
   gatewayCrdNames,
   lbcGatewayApiVersion,
+  lbcTemplatedValues,
 } from './releases';
 
 export {
@@ -86,6 +88,8 @@ export interface LbcRelease {
   readonly cataloguedAs?: string;
   /** Absent for releases without (stable) Gateway API support. */
   readonly gatewayApi?: LbcGatewaySupport;
+  /** The values the chart renders through `tpl`. */
+  readonly templatedValues: readonly TemplatedValue[];
 }
 
 export interface LbcReleaseRequest {
@@ -206,6 +210,7 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
     value: {
       version: request.version,
       chart: { ...LBC_CHART, version: chartVersion },
+      templatedValues: lbcTemplatedValues(request.version),
       policy: pinned(policyFile, policySha256),
       migrationPolicy:
         request.migrateFromV1 && migrationSha256

@@ -13,6 +13,8 @@
  *   targetgroupbindings, albtargetcontrolconfigs, globalaccelerators), sha256 of the bytes at the tag.
  */
 
+import type { TemplatedValue } from '../chart-templating';
+
 export interface LbcReleaseFacts {
   /** Version of the `aws-load-balancer-controller` chart whose appVersion is this release. */
   readonly chart: string;
@@ -199,4 +201,21 @@ export function compareVersions(a: string, b: string): number {
   const [x, y] = [parts(a), parts(b)];
   for (let i = 0; i < 3; i += 1) if (x[i] !== y[i]) return x[i] - y[i];
   return 0;
+}
+
+/**
+ * The values the controller's chart renders through `tpl`, from helm/aws-load-balancer-controller/
+ * templates at the tag: `clusterName`, `region` and `vpcId` (deployment.yaml lines 67, 71 and 75
+ * at every catalogued tag), and from v2.14.1 the service account's annotations, keys and values
+ * (serviceaccount.yaml line 11: `tpl (toYaml .)`).
+ */
+export function lbcTemplatedValues(version: string): readonly TemplatedValue[] {
+  return [
+    { path: ['clusterName'] },
+    { path: ['region'] },
+    { path: ['vpcId'] },
+    ...(compareVersions(version, 'v2.14.1') >= 0
+      ? [{ path: ['serviceAccount', 'annotations', '*'], keys: true }]
+      : []),
+  ];
 }

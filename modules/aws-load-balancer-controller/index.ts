@@ -88,6 +88,7 @@ export class AwsLoadBalancerController extends Construct {
     const chart = {
       releaseName: controller.releaseName,
       chart: controller.chart,
+      templatedValues: controller.release.templatedValues,
       namespace: controller.serviceAccount.namespace,
       managedValues: lbcChartValues({
         clusterName: props.clusterName,

@@ -87,6 +87,7 @@ export class ExternalDns extends Construct {
     const chart = {
       releaseName: instance.releaseName,
       chart: instance.chart,
+      templatedValues: instance.templatedValues,
       namespace: instance.serviceAccount.namespace,
       managedValues: externalDnsChartValues({
         instance,

@@ -6,7 +6,8 @@ import { literalStrings } from './terraform-string';
 import type { Construct } from 'constructs';
 import type { ChartRef, WorkloadServiceAccount } from '../../config/model';
 import { serviceAccountChecks } from './service-account-checks';
-import { chartValues, valuesYaml } from './chart-values';
+import type { TemplatedValue } from '../../catalog/chart-templating';
+import { chartValues, protectFromTpl, valuesYaml } from './chart-values';
 import type { HelmValues } from './chart-values';
 import { foundObjects } from './kubernetes-object';
 
@@ -20,6 +21,8 @@ export interface ChartReleaseProps {
   readonly userValues: Readonly<HelmValues>;
   /** What the project recommends where the chart's default falls short; the user may change it. */
   readonly defaultValues?: HelmValues;
+  /** Where the chart renders values through `tpl` (catalog). */
+  readonly templatedValues: readonly TemplatedValue[];
   /** How long Helm waits for the release to be ready. */
   readonly timeoutSeconds: number;
   /** What must exist before the pods start (permissions, CRDs, other releases). */
@@ -36,11 +39,13 @@ export interface ChartReleaseProps {
 
 /** The values a release of the chart gets (strings as Terraform must read them literally). */
 export function releaseValues(
-  props: Pick<ChartReleaseProps, 'managedValues' | 'userValues' | 'defaultValues'>,
+  props: Pick<
+    ChartReleaseProps,
+    'managedValues' | 'userValues' | 'defaultValues' | 'templatedValues'
+  >,
 ): HelmValues {
-  return literalStrings(
-    chartValues(props.managedValues, { ...props.userValues }, props.defaultValues),
-  ) as HelmValues;
+  const values = chartValues(props.managedValues, { ...props.userValues }, props.defaultValues);
+  return literalStrings(protectFromTpl(values, props.templatedValues)) as HelmValues;
 }
 
 /**

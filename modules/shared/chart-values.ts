@@ -3,6 +3,7 @@
  * values from the configuration (managed values); the user's own values go under them, and may
  * not set what is managed (they would silently lose). Pure: configuration checks use it too.
  */
+import type { TemplatedValue } from '../../catalog/chart-templating';
 import { stringifyForHelm } from './helm-yaml';
 
 export type HelmValues = Record<string, unknown>;
@@ -84,4 +85,44 @@ export function chartValues(
  */
 export function valuesYaml(values: HelmValues): string {
   return stringifyForHelm(values);
+}
+
+/**
+ * Text that Helm's `tpl` renders as itself: each `{{` becomes an action that prints `{{` (text
+ * outside actions, `}}` included, is printed as it is).
+ */
+export function literalForTpl(text: string): string {
+  return text.replaceAll('{{', '{{"{{"}}');
+}
+
+/** `node` with the strings at `path` (and the keys there, with `keys`) written for `tpl`. */
+function protectAt(node: unknown, path: readonly string[], keys: boolean): unknown {
+  if (path.length === 0) return typeof node === 'string' ? literalForTpl(node) : node;
+  const [head, ...rest] = path;
+  if (Array.isArray(node))
+    return head === '*' ? node.map((item) => protectAt(item, rest, keys)) : node;
+  if (!isPlainObject(node)) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) =>
+      head === '*' || key === head
+        ? [keys && rest.length === 0 ? literalForTpl(key) : key, protectAt(value, rest, keys)]
+        : [key, value],
+    ),
+  );
+}
+
+/**
+ * The values, with every string the chart renders through `tpl` written so that the workload
+ * gets it as the configuration says: `--fqdn-template={{.Name}}.example.com` in ExternalDNS's
+ * `extraArgs` would otherwise reach it as `--fqdn-template=.example.com`.
+ */
+export function protectFromTpl(
+  values: HelmValues,
+  templated: readonly TemplatedValue[],
+): HelmValues {
+  return templated.reduce<HelmValues>(
+    (protectedValues, place) =>
+      protectAt(protectedValues, place.path, place.keys ?? false) as HelmValues,
+    values,
+  );
 }
