@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
+import { loadConfig, validateConfig } from '../config/load';
 import { EDITOR_SCHEMA_PATH, REFERENCE_PATH, editorSchema, reference } from '../scripts/docs';
 
 const ROOT = join(__dirname, '..');
@@ -106,5 +107,38 @@ describe('the documentation', () => {
         `](../../config/scenarios/${example})`,
       );
     }
+  });
+});
+
+/** The fenced blocks of a page in a language, in order. */
+function blocks(page: string, language: string): string[] {
+  const text = readFileSync(join(ROOT, page), 'utf8');
+  return [...text.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map(
+    ([, body]) => body,
+  );
+}
+
+describe('pages that say what the code does', () => {
+  it("getting started: the page's configuration synthesizes the stacks it names, and its mistake reads as the page says", async () => {
+    const [configuration] = blocks('docs/getting-started.md', 'yaml');
+    const config = validateConfig(parse(configuration), 'my.yaml');
+    expect(config.clusters.map((c) => c.stackName)).toEqual(['prod-shop']);
+    expect(config.clusters[0].edge.stackName).toBe('prod-shop-edge');
+    const page = readFileSync(join(ROOT, 'docs/getting-started.md'), 'utf8');
+    expect(page).toContain('`prod-shop` (the cluster stack');
+    expect(page).toContain('`prod-shop-edge` (ALB groups');
+    const mistake = parse(configuration);
+    mistake.clusters[0].accountId = 111122223333;
+    const said = blocks('docs/getting-started.md', 'text')
+      .find((block) => block.includes('configuration problem'))
+      ?.trim();
+    expect(() => validateConfig(mistake, 'my.yaml')).toThrow(said);
+  });
+
+  it("ExternalDNS: the example's public instance excludes the private zone, as the page says", () => {
+    const page = readFileSync(join(ROOT, 'docs/external-dns.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(page).toContain('`public` runs with `--exclude-domains=internal.example.com`');
+    const [publicInstance] = loadConfig(join(ROOT, 'config/example.yaml')).clusters[0].externalDns;
+    expect(publicInstance.excludeDomains).toEqual(['internal.example.com']);
   });
 });
