@@ -7,8 +7,12 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadConfig } from '../config/load';
+import { TerraformStack } from 'cdktf';
+import { Intrinsic } from 'cdktf/lib/tokens/private/intrinsic';
+import { loadConfig, validateConfig } from '../config/load';
 import { buildApp } from '../stacks/app';
+import { ProjectStack } from '../stacks/project-stack';
+import { VARIANTS } from './fixtures/variants';
 import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH } from './helpers';
 
 const ROOT = join(__dirname, '..');
@@ -247,5 +251,51 @@ describe('validating a configuration', () => {
     const main = readFileSync(join(ROOT, 'main.ts'), 'utf8');
     expect(main).toMatch(/await import\('\.\/stacks\/app'\)/);
     expect(main).not.toMatch(/^import\s+(?!type\b)[^;]*'\.\/stacks/m);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// cdktf features the app leaves out (stacks/project-stack.ts, stacks/app.ts)
+
+/** Each stack's JSON of a synth of `config` in memory, HCL or not as the environment says. */
+function stackFiles(config: ReturnType<typeof validateConfig>): Record<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-prepare-'));
+  try {
+    const app = buildApp(config, outdir);
+    app.synth();
+    return Object.fromEntries(
+      readdirSync(join(outdir, 'stacks')).map((stack) => [
+        stack,
+        readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'),
+      ]),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe("cdktf's preparation of the stacks", () => {
+  it.each(Object.keys(VARIANTS))(
+    "%s: is the same with cdktf's full preparation (no stack refers to another stack)",
+    (variant) => {
+      const config = validateConfig(VARIANTS[variant]());
+      const ours = stackFiles(config);
+      const prepare = Object.getOwnPropertyDescriptor(ProjectStack.prototype, 'prepareStack')!;
+      // cdktf's own: resolves every block once, wiring references across stacks.
+      Object.defineProperty(ProjectStack.prototype, 'prepareStack', {
+        ...prepare,
+        value: TerraformStack.prototype.prepareStack,
+      });
+      try {
+        expect(stackFiles(config)).toEqual(ours);
+      } finally {
+        Object.defineProperty(ProjectStack.prototype, 'prepareStack', prepare);
+      }
+    },
+  );
+
+  it("records no creation stack for tokens: cdktf's module is where the app expects it", () => {
+    buildApp(loadConfig(EXAMPLE_PATH), mkdtempSync(join(tmpdir(), 'eks-edge-trace-')));
+    expect(new Intrinsic('x').creationStack).toEqual([]);
   });
 });

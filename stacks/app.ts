@@ -4,6 +4,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
+import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
 import type { ResolvedConfig } from '../config/model';
 import { ClusterStack } from './cluster-stack';
 import { DnsAccountStack } from './dns-account-stack';
@@ -15,7 +16,20 @@ import { EdgeStack } from './edge-stack';
  * of JSON is chosen the way `cdktf synth --hcl` does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21
  * reads only that variable).
  */
+/**
+ * cdktf records the whole JavaScript stack when it makes any token (`Intrinsic`, `Lazy`,
+ * references: tokens/private/stack-trace.js, with no depth limit), only to print it in an error
+ * about that token. At 300 clusters that is about a sixth of the synth time and much of its
+ * memory, for messages this project never shows (its errors name settings, and the app prints no
+ * stack trace). cdktf is pinned to 0.21.0 (archived), so the internal module does not move;
+ * `guards.test.ts` fails if it does.
+ */
+function withoutTokenCreationStacks(): void {
+  (stackTrace as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
+}
+
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
+  withoutTokenCreationStacks();
   // No stack traces in the manifest: they would put this machine's absolute paths in the output.
   // cdktf's own validation runs `terraform version` once per terraform_data and import (130 ms
   // each, most of the synth time at 50 clusters) and fails without Terraform on PATH, so synth

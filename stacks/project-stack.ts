@@ -8,6 +8,18 @@ import { ObjectManifest, hclValue } from '../modules/shared/object-manifest';
  * the JSON says.
  */
 export abstract class ProjectStack extends TerraformStack {
+  /**
+   * cdktf resolves every block of a stack once before synthesizing it (and again to synthesize),
+   * only to find references to another stack's resources and wire them through remote state: half
+   * of the synth time of a fleet. This project's stacks never refer to each other's resources
+   * (each has its own state; what one needs of another is known by name), so the preparation is
+   * the backend alone. `guards.test.ts` synthesizes every example and variant with cdktf's full
+   * preparation too and requires the same bytes.
+   */
+  prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   toTerraform(): Record<string, unknown> {
     const tf = super.toTerraform() as { terraform: Record<string, unknown> };
     tf.terraform.required_version = `>= ${requiredTerraform(tf as StackJson).version}`;
