@@ -274,23 +274,36 @@ function stackFiles(config: ReturnType<typeof validateConfig>): Record<string, s
   }
 }
 
-describe("cdktf's preparation of the stacks", () => {
+/** Runs `run` with ProjectStack's `method` replaced by `by`. */
+function replaced<T>(method: string, by: unknown, run: () => T): T {
+  const own = Object.getOwnPropertyDescriptor(ProjectStack.prototype, method)!;
+  Object.defineProperty(ProjectStack.prototype, method, { ...own, value: by });
+  try {
+    return run();
+  } finally {
+    Object.defineProperty(ProjectStack.prototype, method, own);
+  }
+}
+
+describe("cdktf's preparation and resolution of the stacks", () => {
   it.each(Object.keys(VARIANTS))(
-    "%s: is the same with cdktf's full preparation (no stack refers to another stack)",
+    "%s: is what cdktf's own preparation and resolve write, byte for byte",
     (variant) => {
       const config = validateConfig(VARIANTS[variant]());
       const ours = stackFiles(config);
-      const prepare = Object.getOwnPropertyDescriptor(ProjectStack.prototype, 'prepareStack')!;
-      // cdktf's own: resolves every block once, wiring references across stacks.
-      Object.defineProperty(ProjectStack.prototype, 'prepareStack', {
-        ...prepare,
-        value: TerraformStack.prototype.prepareStack,
-      });
-      try {
-        expect(stackFiles(config)).toEqual(ours);
-      } finally {
-        Object.defineProperty(ProjectStack.prototype, 'prepareStack', prepare);
-      }
+      // cdktf's own: a preparing resolve of every block (wiring references across stacks), then
+      // its toTerraform, which resolves every value of every block.
+      const cdktf = replaced('prepareStack', TerraformStack.prototype.prepareStack, () =>
+        replaced(
+          'blocks',
+          function (this: TerraformStack) {
+            return TerraformStack.prototype.toTerraform.call(this);
+          },
+          () => stackFiles(config),
+        ),
+      );
+      expect(Object.keys(ours).length).toBeGreaterThan(0);
+      expect(ours).toEqual(cdktf);
     },
   );
 

@@ -1,4 +1,7 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { resolve } from 'cdktf/lib/_tokens';
+import { deepMerge } from 'cdktf/lib/util';
 import { HclBlock } from '../modules/shared/terraform-blocks';
 import { ObjectManifest, hclValue } from '../modules/shared/object-manifest';
 
@@ -21,8 +24,45 @@ export abstract class ProjectStack extends TerraformStack {
   }
 
   toTerraform(): Record<string, unknown> {
-    const tf = super.toTerraform() as { terraform: Record<string, unknown> };
+    const tf = this.blocks() as { terraform: Record<string, unknown> };
     tf.terraform.required_version = `>= ${requiredTerraform(tf as StackJson).version}`;
+    return tf;
+  }
+
+  /**
+   * cdktf 0.21.0's `TerraformStack.toTerraform`, step for step, with each block resolved by
+   * `resolveBlock`, and less its last step: a second resolve of the whole merged stack, whose
+   * blocks are each resolved already. The stack's raw overrides, which nothing resolved yet, are
+   * resolved here.
+   * `guards.test.ts` requires the same bytes as cdktf's own for every example and variant.
+   */
+  private blocks(): Record<string, unknown> {
+    const stack = this as unknown as {
+      readonly rawOverrides: Record<string, unknown>;
+      readonly cdktfVersion: string;
+    };
+    const metadata: Record<string, unknown> = {
+      version: stack.cdktfVersion,
+      stackName: this.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(Object.keys(stack.rawOverrides).length > 0
+        ? { overrides: { stack: Object.keys(stack.rawOverrides) } }
+        : {}),
+    };
+    const elements = elementsOf(this);
+    for (const element of elements) deepMerge(metadata, resolveBlock(this, element.toMetadata()));
+    const outputs: Record<string, unknown> = {};
+    for (const output of elements.filter(TerraformOutput.isTerraformOutput)) {
+      const path = output.node.path.split('/');
+      deepMerge(
+        outputs,
+        path.reduceRight<unknown>((inner, part) => ({ [part]: inner }), output.friendlyUniqueId),
+      );
+    }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const element of elements) deepMerge(tf, resolveBlock(this, element.toTerraform()));
+    deepMerge(tf, resolve(this, stack.rawOverrides));
     return tf;
   }
 
@@ -105,4 +145,52 @@ export function requiredTerraform(tf: StackJson): { version: string; reason: str
   if (tf.check) return { version: '1.5', reason: 'check blocks' };
   if (tf.resource?.terraform_data) return { version: '1.4', reason: 'terraform_data' };
   return { version: '1.2', reason: 'lifecycle preconditions and replace_triggered_by' };
+}
+
+/** The stack's Terraform elements in construct order, as cdktf 0.21.0 collects them. */
+function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children)
+    if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  return into;
+}
+
+/** Text that may hold a token: cdktf's markers, or a number (an encoded number token's text). */
+const MAY_HOLD_TOKEN = /TfToken\[|\d[eE][-+]?\d/;
+
+/**
+ * What cdktf's `resolve` makes of a block, without its cost where there is nothing to resolve:
+ * cdktf makes a resolution context for every string, key and number of every block, which is
+ * most of the synth time of a fleet. A plain value resolves to itself (an object or list without
+ * its undefined entries), so plain maps and lists are walked here, and every value that may hold
+ * a token (a string with a token marker or a number's text, a number in the range cdktf encodes
+ * tokens in, a list with such a string, a map with such a key, anything resolvable) is handed to
+ * cdktf's `resolve` as a whole (resolvable: what has a `resolve` method, as cdktf's
+ * `Tokenization.isResolvable` says). Plain containers set nothing on the resolution context, so a
+ * value resolves there as it would inside them. `guards.test.ts` requires the same bytes as
+ * cdktf's own synth for every example and variant.
+ */
+function resolveBlock(scope: IConstruct, value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return MAY_HOLD_TOKEN.test(value) ? resolve(scope, value) : value;
+  // cdktf encodes number tokens as doubles beyond ±1e289.
+  if (typeof value === 'number') return Math.abs(value) < 1e250 ? value : resolve(scope, value);
+  if (typeof value !== 'object' || value instanceof Date) return resolve(scope, value);
+  if (Array.isArray(value)) {
+    if (value.some((item) => typeof item === 'string' && MAY_HOLD_TOKEN.test(item)))
+      return resolve(scope, value);
+    return value.map((item) => resolveBlock(scope, item)).filter((item) => item !== undefined);
+  }
+  const entries = Object.entries(value);
+  if (
+    typeof (value as { resolve?: unknown }).resolve === 'function' ||
+    entries.some(([key]) => MAY_HOLD_TOKEN.test(key))
+  )
+    return resolve(scope, value);
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    const resolved = resolveBlock(scope, item);
+    if (resolved !== undefined) result[key] = resolved;
+  }
+  return result;
 }
