@@ -21,7 +21,7 @@ import {
   externalDnsRelease,
 } from '../catalog/external-dns';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
-import { EXTERNAL_DNS_MANAGED_FLAGS } from '../modules/external-dns/chart-values';
+import { EXTERNAL_DNS_MANAGED_FLAGS } from '../config/derived/external-dns-chart-values';
 
 const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
 const haveUpstream = existsSync(join(UPSTREAM, 'CHECKSUMS.md'));

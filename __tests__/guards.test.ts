@@ -237,20 +237,84 @@ describe('validating a configuration', () => {
     expect(files.filter((file) => file.startsWith('stacks/'))).toEqual([]);
   });
 
-  it('loads from modules/ only pure policy documents and chart values (and how Helm reads them)', () => {
-    const fromModules = files.filter((file) => file.startsWith('modules/'));
-    expect(fromModules.length).toBeGreaterThan(0);
-    expect(
-      fromModules.filter(
-        (file) => !/(-policy|chart-values|iam-policy-json|helm-yaml)\.ts$/.test(file),
-      ),
-    ).toEqual([]);
+  it('loads nothing from modules/: policy documents and chart values are config/derived/', () => {
+    expect(files.filter((file) => file.startsWith('modules/'))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('config/derived/')).length).toBeGreaterThan(3);
   });
 
   it('is what the entry point loads before the configuration is valid', () => {
     const main = readFileSync(join(ROOT, 'main.ts'), 'utf8');
     expect(main).toMatch(/await import\('\.\/stacks\/app'\)/);
     expect(main).not.toMatch(/^import\s+(?!type\b)[^;]*'\.\/stacks/m);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Layers: dependencies point one way (docs/development.md, Layering)
+
+/** The layers from the bottom: a file may import only from its own layer and those below. */
+const LAYERS: readonly string[][] = [
+  ['catalog'],
+  ['config'],
+  ['modules'],
+  ['stacks'],
+  ['review', 'main.ts'],
+  ['scripts'],
+];
+
+function layerOf(path: string): number {
+  const top = path.split('/')[0];
+  return LAYERS.findIndex((layer) => layer.includes(top));
+}
+
+/** `file -> target` for every relative import of `text`, type-only and dynamic ones included. */
+function relativeImports(file: string, text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map(
+    ([, target]) =>
+      relative(ROOT, join(ROOT, file, '..', target))
+        .split('\\')
+        .join('/'),
+  );
+}
+
+/** Every import of the project's sources that points up a layer, as `file -> target`. */
+function upwardImports(sources: Record<string, string>): string[] {
+  return Object.entries(sources).flatMap(([file, text]) =>
+    relativeImports(file, text)
+      .filter((target) => layerOf(target) > layerOf(file))
+      .map((target) => `${file} -> ${target}`),
+  );
+}
+
+describe('the layers', () => {
+  it('import only from their own layer and those below, types included', () => {
+    const sources = Object.fromEntries(
+      sourceFiles()
+        .map((file) => relative(ROOT, file).split('\\').join('/'))
+        .filter((file) => layerOf(file) >= 0)
+        .map((file) => [file, readFileSync(join(ROOT, file), 'utf8')]),
+    );
+    expect(Object.keys(sources)).toEqual(
+      expect.arrayContaining(['catalog/lookup.ts', 'config/model.ts', 'main.ts']),
+    );
+    expect(upwardImports(sources)).toEqual([]);
+  });
+
+  it('are told apart in every import form (the check can fail)', () => {
+    const upward = {
+      'config/model.ts': [
+        "import type { X } from '../modules/shared/chart-release';",
+        "import { y } from './derived/chart-values';",
+        "const z = await import('../stacks/app');",
+      ].join('\n'),
+      'catalog/lookup.ts': "export { a } from '../config/naming';",
+      'modules/x.ts': "import { b } from '../config/model';",
+    };
+    expect(upwardImports(upward)).toEqual([
+      'config/model.ts -> modules/shared/chart-release',
+      'config/model.ts -> stacks/app',
+      'catalog/lookup.ts -> config/naming',
+    ]);
   });
 });
 

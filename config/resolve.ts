@@ -27,7 +27,7 @@ import {
 } from './naming';
 import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
 import type { LocalExternalDns } from './resolve-controllers';
-import { isWithinDomain } from '../modules/external-dns/route53-policy';
+import { isWithinDomain } from './derived/route53-policy';
 import { checkCrossAccountMember, resolveCrossAccount } from './resolve-dns-account';
 import type { CheckedMember, CrossAccountMember } from './resolve-dns-account';
 import { resolveEdge } from './resolve-edge';

@@ -1,10 +1,10 @@
 /**
  * What each Helm release receives, for a reviewer: chart and version, and its values key by key
- * as Helm reads them (modules/shared/helm-yaml.ts; documents merged in order), so a one-line
+ * as Helm reads them (config/derived/helm-yaml.ts; documents merged in order), so a one-line
  * change of the values reads as one line and an unquoted `no` shows as the boolean Helm makes of
  * it.
  */
-import { parseAsHelm } from '../modules/shared/helm-yaml';
+import { parseAsHelm } from '../config/derived/helm-yaml';
 import type { Json } from './terraform-json';
 import { resourcesOf, same } from './terraform-json';
 

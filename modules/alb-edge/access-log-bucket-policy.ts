@@ -2,7 +2,7 @@
  * The bucket policy of the ALB access-log bucket. Pure: statements only.
  */
 import { ELB_LOG_DELIVERY_SERVICE } from '../../catalog/elb-log-delivery';
-import type { PolicyStatement } from '../shared/iam-policy-json';
+import type { PolicyStatement } from '../../config/derived/iam-policy-json';
 
 export interface AccessLogBucketPolicyProps {
   readonly bucketArn: string;

@@ -5,9 +5,9 @@ import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/m
 import type { ExistingIrsaRole, IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
-import type { HelmValues } from '../shared/chart-values';
+import type { HelmValues } from '../../config/derived/chart-values';
 import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
-import { LBC_DEFAULT_VALUES, lbcChartValues } from './chart-values';
+import { LBC_DEFAULT_VALUES, lbcChartValues } from '../../config/derived/lbc-chart-values';
 import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
 import { gatewayGateGuard } from './gateway-gate-guard';
 import { LbcIamPolicies } from './iam-policy';

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { DNS_ROLE_CLUSTERS_TAG } from '../../config/naming';
 import type { Partition, ResolvedDnsRole, RoleOptions } from '../../config/model';
 import { renewedWith, roleSettings } from '../identity/role-options';
-import { dnsRoleTrustPolicy } from './dns-role-trust-policy';
-import { dnsRoleAccessStatements } from './dns-role-access-policy';
+import { dnsRoleTrustPolicy } from '../../config/derived/dns-role-trust-policy';
+import { dnsRoleAccessStatements } from '../../config/derived/dns-role-access-policy';
 
 export interface DnsAccountRoleProps {
   readonly role: ResolvedDnsRole;

@@ -8,9 +8,9 @@ import type { ResolvedExternalDns, RoleOptions } from '../../config/model';
 import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { chartDeployment, releaseValues } from '../shared/chart-release';
-import type { HelmValues } from '../shared/chart-values';
-import { externalDnsChartValues } from './chart-values';
-import { hostedZoneArn, route53AccessStatements } from './route53-policy';
+import type { HelmValues } from '../../config/derived/chart-values';
+import { externalDnsChartValues } from '../../config/derived/external-dns-chart-values';
+import { hostedZoneArn, route53AccessStatements } from '../../config/derived/route53-policy';
 
 export interface ExternalDnsProps {
   readonly instance: ResolvedExternalDns;

@@ -1,7 +1,7 @@
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { DataResource, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { IDENTITY_ANNOTATION } from '../shared/chart-values';
+import { IDENTITY_ANNOTATION } from '../../config/derived/chart-values';
 import { foundObjects } from '../shared/kubernetes-object';
 import { objectsInNamespaces } from '../shared/live-objects';
 

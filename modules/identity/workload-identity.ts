@@ -9,7 +9,7 @@ import { Annotations } from 'cdktf';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RoleOptions, ServiceAccountRef } from '../../config/model';
-import { IDENTITY_ANNOTATION } from '../shared/chart-values';
+import { IDENTITY_ANNOTATION } from '../../config/derived/chart-values';
 import { renewedWith, roleSettings } from './role-options';
 import { irsaTrust, podIdentityTrust } from './workload-trust-policy';
 

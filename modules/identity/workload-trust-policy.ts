@@ -1,8 +1,8 @@
 /**
  * Trust policies of workload roles. Pure: statements only, rendered by `aws_iam_policy_document`.
  */
-import type { PolicyStatement } from '../shared/iam-policy-json';
-import { podIdentityTagConditions } from './pod-identity-tag-policy';
+import type { PolicyStatement } from '../../config/derived/iam-policy-json';
+import { podIdentityTagConditions } from '../../config/derived/pod-identity-tag-policy';
 
 /**
  * IRSA: the cluster's OIDC provider may issue credentials for exactly one service account

@@ -4,11 +4,11 @@ import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kub
 import { ImportIfExists, ReleasedResource, pathFromStack } from './terraform-blocks';
 import { literalStrings } from './terraform-string';
 import type { Construct } from 'constructs';
-import type { ChartRef, WorkloadServiceAccount } from '../../config/model';
+import type { ChartDeploy, ChartRef, WorkloadServiceAccount } from '../../config/model';
 import { serviceAccountChecks } from './service-account-checks';
 import type { TemplatedValue } from '../../catalog/chart-templating';
-import { chartValues, protectFromTpl, valuesYaml } from './chart-values';
-import type { HelmValues } from './chart-values';
+import { chartValues, protectFromTpl, valuesYaml } from '../../config/derived/chart-values';
+import type { HelmValues } from '../../config/derived/chart-values';
 import { foundObjects } from './kubernetes-object';
 
 export interface ChartReleaseProps {
@@ -47,12 +47,6 @@ export function releaseValues(
   const values = chartValues(props.managedValues, { ...props.userValues }, props.defaultValues);
   return literalStrings(protectFromTpl(values, props.templatedValues)) as HelmValues;
 }
-
-/**
- * How a workload's chart is deployed: by this project (`helm`), or by another tool such as Argo CD
- * or Flux (`iam-only`: this project makes the IAM and says, in outputs, what the chart needs).
- */
-export type ChartDeploy = 'helm' | 'iam-only';
 
 /**
  * The chart's release, or (`iam-only`) none: a release this project installed before is released

@@ -4,8 +4,8 @@
  * transitive, so every session reached from it carries them (`aws:PrincipalTag/…`). Tag names:
  * EKS User Guide, pod-id-abac.html ("Enable or disable session tags"). Pure.
  */
-import type { PodIdentitySessionTags } from '../../config/model';
-import type { PolicyCondition } from '../shared/iam-policy-json';
+import type { PodIdentitySessionTags } from '../model';
+import type { PolicyCondition } from './iam-policy-json';
 
 export const POD_IDENTITY_TAG_KEYS = [
   'eks-cluster-arn',

@@ -1,5 +1,5 @@
-import type { PolicyCondition, PolicyStatement } from '../shared/iam-policy-json';
-import type { TxtAffix } from '../../config/model';
+import type { PolicyCondition, PolicyStatement } from './iam-policy-json';
+import type { TxtAffix } from '../model';
 
 /** What one ExternalDNS instance may do in Route 53. */
 export interface Route53Scope {

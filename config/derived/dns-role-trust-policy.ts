@@ -4,12 +4,9 @@
  * session tags, or an external id). The trust names the caller account's root, so it can be
  * created before the source role exists. Pure: the configuration checks measure its size.
  */
-import type { CrossAccountAccess } from '../../config/model';
-import type { PolicyStatement } from '../shared/iam-policy-json';
-import {
-  POD_IDENTITY_TAG_KEYS,
-  podIdentityTagConditions,
-} from '../identity/pod-identity-tag-policy';
+import type { CrossAccountAccess } from '../model';
+import type { PolicyStatement } from './iam-policy-json';
+import { POD_IDENTITY_TAG_KEYS, podIdentityTagConditions } from './pod-identity-tag-policy';
 
 /** The trust statements that admit one caller. */
 export function dnsRoleTrustStatements(

@@ -2,9 +2,9 @@
  * The chart values this project sets for the AWS Load Balancer Controller (the managed values).
  * Pure: the configuration checks build them too, to reject user values that would override them.
  */
-import type { WorkloadServiceAccount } from '../../config/model';
-import { serviceAccountValues } from '../shared/chart-values';
-import type { HelmValues } from '../shared/chart-values';
+import type { LbcChartOptions, WorkloadServiceAccount } from '../model';
+import { serviceAccountValues } from './chart-values';
+import type { HelmValues } from './chart-values';
 
 export interface LbcChartValuesProps {
   readonly clusterName: string;
@@ -20,13 +20,6 @@ export interface LbcChartValuesProps {
   readonly featureGates?: Readonly<Record<string, boolean>>;
   /** Chart options a setting chooses (absent: the chart's default, which `values` may set). */
   readonly options?: LbcChartOptions;
-}
-
-/** Chart values the configuration exposes as settings. */
-export interface LbcChartOptions {
-  readonly defaultTargetType?: 'instance' | 'ip';
-  readonly enableServiceMutatorWebhook?: boolean;
-  readonly defaultLoadBalancerScheme?: 'internet-facing' | 'internal';
 }
 
 export function lbcChartValues(props: LbcChartValuesProps): HelmValues {

@@ -3,11 +3,11 @@
  * command-line flags they own. Pure: the configuration checks use both to reject user values and
  * `extraArgs` that would override them.
  */
-import type { ResolvedExternalDns } from '../../config/model';
-import { serviceAccountValues } from '../shared/chart-values';
-import type { HelmValues } from '../shared/chart-values';
+import type { ResolvedExternalDns } from '../model';
+import { serviceAccountValues } from './chart-values';
+import type { HelmValues } from './chart-values';
 import { EXTERNAL_DNS_FLAGS, EXTERNAL_DNS_VALUE_FLAGS } from '../../catalog/external-dns';
-import { ALB_GROUP_LABEL, ingressClassName } from '../../config/naming';
+import { ALB_GROUP_LABEL, ingressClassName } from '../naming';
 
 /**
  * Flags that settings of an instance own, directly in `extraArgs` or through the chart values

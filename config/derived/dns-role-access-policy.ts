@@ -1,9 +1,9 @@
 /**
  * The Route 53 permissions of a DNS-account role. Pure: the configuration checks measure them.
  */
-import type { DnsRoleGrant } from '../../config/model';
-import { podIdentityTagConditions } from '../identity/pod-identity-tag-policy';
-import type { PolicyCondition, PolicyStatement } from '../shared/iam-policy-json';
+import type { DnsRoleGrant } from '../model';
+import { podIdentityTagConditions } from './pod-identity-tag-policy';
+import type { PolicyCondition, PolicyStatement } from './iam-policy-json';
 import { LIST_HOSTED_ZONES, hostedZoneArn, zoneAccessStatements } from './route53-policy';
 
 /**
