@@ -228,7 +228,7 @@ describe('validating a configuration', () => {
     // The walk must see the layer, or it passes for nothing.
     expect(files).toEqual(
       expect.arrayContaining([
-        'config/schema.ts',
+        'config/schema/index.ts',
         'config/resolve.ts',
         'catalog/aws-load-balancer-controller/index.ts',
       ]),
