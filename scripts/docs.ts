@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: writes the configuration reference `docs/configuration.md` and the editor schema
- * `config/eks-edge.schema.json`, both generated from the zod schema (`config/schema.ts`), the one
+ * `config/eks-edge.schema.json`, both generated from the zod schema (`config/schema/`), the one
  * place where settings, defaults and their meaning are written down. `__tests__/docs.test.ts`
  * fails when a generated file is stale.
  */
@@ -48,7 +48,7 @@ export function editorSchema(): JsonSchema {
   return {
     ...(strip(schema) as JsonSchema),
     title: 'eks-edge configuration',
-    description: 'Generated from config/schema.ts by `npm run docs`; see docs/configuration.md.',
+    description: 'Generated from config/schema/ by `npm run docs`; see docs/configuration.md.',
   };
 }
 
@@ -184,7 +184,7 @@ export function reference(): string {
     }
   }
   return [
-    '<!-- Generated from config/schema.ts by `npm run docs`: edit the schema, not this file. -->',
+    '<!-- Generated from config/schema/ by `npm run docs`: edit the schema, not this file. -->',
     '',
     '# Configuration reference',
     '',
