@@ -36,6 +36,7 @@ import {
   resourceAt,
   resources,
   synthesize,
+  synthesizeCluster,
   terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
@@ -1027,7 +1028,7 @@ describe('CRDs of a configuration without a known controller version', () => {
     // Said at every synth: what runs without the catalog's checks.
     expect(config.warnings).toEqual([
       expect.stringMatching(
-        /^clusters\[0\]\.loadBalancerController\.version: v3\.6\.0 is outside the built-in catalog \(v2\.13\.4 – v3\.5\.0\): .*the CRDs applied are the ones v3\.5\.0 knows of .*; Gateway API is not available$/,
+        /^clusters\[0\]\.loadBalancerController\.version: v3\.6\.0 is outside the built-in catalog \(v2\.13\.4 – v3\.5\.0\): .*the CRDs applied are the ones v3\.5\.0 knows of .*; Gateway API is not available; feature gates set in values are not checked against the release$/,
       ),
     ]);
   });
@@ -1056,4 +1057,28 @@ describe('CRDs of a configuration without a known controller version', () => {
 
 it('the example configurations keep their Gateway API sources valid', () => {
   expect(() => configWith(() => undefined, exampleRaw())).not.toThrow();
+});
+
+describe('feature gates set by hand in the chart values', () => {
+  const withGates = (version: string, featureGates: Json) => (raw: Json) =>
+    Object.assign(raw.clusters[0].loadBalancerController, {
+      version,
+      values: { controllerConfig: { featureGates } },
+    });
+
+  it("pass where the release knows them, and reach the chart's values", () => {
+    const gates = { EnableServiceController: false, IngressPlanAnnotation: true };
+    const tf = synthesizeCluster(configWith(withGates('v3.5.0', gates)));
+    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+    expect(parse(release.values[0]).controllerConfig.featureGates).toMatchObject(gates);
+  });
+
+  it('are refused where the release does not know them, also one it lost', () => {
+    expect(configIssues(withGates('v3.3.0', { IngressPlanAnnotation: true }))).toContainEqual(
+      expect.stringContaining('IngressPlanAnnotation is a gate of v3.4.0 and later'),
+    );
+    expect(configIssues(withGates('v2.17.0', { AGAController: true }))).toContainEqual(
+      expect.stringContaining('AGAController is a gate of v2.14.1 to v2.16.0'),
+    );
+  });
 });

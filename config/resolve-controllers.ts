@@ -9,6 +9,8 @@ import {
   DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES_SINCE,
   compareVersions,
+  featureGateReleases,
+  lbcFeatureGates,
   lbcRelease,
   overridesOfCataloguedVersion,
 } from '../catalog/aws-load-balancer-controller';
@@ -86,6 +88,50 @@ function rejectManagedValues(
   }
 }
 
+/**
+ * Feature gates set by hand in the chart's `controllerConfig.featureGates`: each must be a gate
+ * of the controller's version, set to true or false. The controller refuses to start on any
+ * other (`--feature-gates`: "unknown feature"), so a typo or a gate of a newer release would
+ * stop it on the first pod restart. A version outside the catalog is not checked (its warning
+ * says what the catalog cannot vouch for).
+ */
+function checkFeatureGates(
+  values: HelmValues,
+  version: string,
+  path: string,
+  issues: Issues,
+): void {
+  const config = values.controllerConfig;
+  const gates =
+    typeof config === 'object' && config !== null
+      ? (config as { featureGates?: unknown }).featureGates
+      : undefined;
+  const known = lbcFeatureGates(version);
+  if (typeof gates !== 'object' || gates === null || !known) return;
+  for (const [gate, value] of Object.entries(gates)) {
+    const at = `${path}.controllerConfig.featureGates.${gate}`;
+    if (!known.includes(gate)) {
+      const other = featureGateReleases(gate);
+      const alike = known.find((name) => name.toLowerCase() === gate.toLowerCase());
+      issues.add(
+        at,
+        `is not a feature gate of controller ${version}, which would refuse to start ("unknown feature")${
+          other
+            ? `: ${gate} is a gate of ${other}`
+            : alike
+              ? `: did you mean ${alike}?`
+              : `; its gates: ${known.join(', ')}`
+        }`,
+      );
+    } else if (typeof value !== 'boolean') {
+      issues.add(
+        at,
+        `must be true or false (the controller parses each gate as a boolean), got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+}
+
 export function resolveLoadBalancerController(
   cluster: NamedCluster<ClusterConfig>,
   partition: Partition,
@@ -109,7 +155,7 @@ export function resolveLoadBalancerController(
   if (!CATALOGUED_LBC_VERSIONS.includes(lbc.version)) {
     issues.warn(
       `${path}.version`,
-      `${lbc.version} is outside the built-in catalog (${CATALOGUED_LBC_VERSIONS.at(0)} – ${CATALOGUED_LBC_VERSIONS.at(-1)}): its policy and chart CRDs are checked only against the sha256 you set; the CRDs applied are the ones ${cataloguedAs ?? 'the catalog'} knows of (a CRD new in ${lbc.version} is installed by Helm on first install and never upgraded); Gateway API is not available`,
+      `${lbc.version} is outside the built-in catalog (${CATALOGUED_LBC_VERSIONS.at(0)} – ${CATALOGUED_LBC_VERSIONS.at(-1)}): its policy and chart CRDs are checked only against the sha256 you set; the CRDs applied are the ones ${cataloguedAs ?? 'the catalog'} knows of (a CRD new in ${lbc.version} is installed by Helm on first install and never upgraded); Gateway API is not available; feature gates set in values are not checked against the release`,
     );
   }
   const gatewaySupport = release.value.gatewayApi;
@@ -160,6 +206,7 @@ export function resolveLoadBalancerController(
     options: chartOptions,
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
+  checkFeatureGates(lbc.values, lbc.version, `${path}.values`, issues);
   return {
     release: release.value,
     releaseName: LBC_RELEASE_NAME,

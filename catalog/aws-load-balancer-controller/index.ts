@@ -35,6 +35,8 @@ export {
   INGRESS_CLASS_PARAMS,
   INGRESS_CONTROLLER,
   compareVersions,
+  featureGateReleases,
+  lbcFeatureGates,
 } from './releases';
 export {
   ALB_GROUP_NAME_ANNOTATION,

@@ -219,3 +219,55 @@ export function lbcTemplatedValues(version: string): readonly TemplatedValue[] {
       : []),
   ];
 }
+
+/**
+ * The controller's feature gates (`--feature-gates`, the chart's `controllerConfig.featureGates`):
+ * the `Feature = "…"` constants of pkg/config/feature_gates.go at each catalogued tag, with the
+ * first catalogued release that has each and, for one that went, the last. The controller refuses
+ * to start on a gate it does not know (`Set`: "unknown feature", line 166 at v3.5.0).
+ */
+const FEATURE_GATES: Readonly<Record<string, { readonly since: string; readonly until?: string }>> =
+  {
+    ALBGatewayAPI: { since: 'v2.13.4' },
+    ALBSingleSubnet: { since: 'v2.13.4' },
+    EnableIPTargetType: { since: 'v2.13.4' },
+    EnableRGTAPI: { since: 'v2.13.4' },
+    EnableServiceController: { since: 'v2.13.4' },
+    EnableTCPUDPListener: { since: 'v2.13.4' },
+    EndpointsFailOpen: { since: 'v2.13.4' },
+    LBCapacityReservation: { since: 'v2.13.4' },
+    ListenerRulesTagging: { since: 'v2.13.4' },
+    NLBGatewayAPI: { since: 'v2.13.4' },
+    NLBHealthCheckAdvancedConfig: { since: 'v2.13.4' },
+    NLBSecurityGroup: { since: 'v2.13.4' },
+    ServiceTypeLoadBalancerOnly: { since: 'v2.13.4' },
+    SubnetDiscoveryByReachability: { since: 'v2.13.4' },
+    SubnetsClusterTagCheck: { since: 'v2.13.4' },
+    WeightedTargetGroups: { since: 'v2.13.4' },
+    EnhancedDefaultBehavior: { since: 'v2.14.0' },
+    AGAController: { since: 'v2.14.1', until: 'v2.16.0' },
+    EnableDefaultTagsLowPriority: { since: 'v2.14.1' },
+    ALBTargetControlAgent: { since: 'v2.16.0' },
+    GlobalAcceleratorController: { since: 'v2.17.0' },
+    GatewayListenerSet: { since: 'v3.2.2' },
+    EnableCertificateManagement: { since: 'v3.3.0' },
+    IngressPlanAnnotation: { since: 'v3.4.0' },
+  };
+
+/** The feature gates a catalogued release knows; undefined for a version outside the catalog. */
+export function lbcFeatureGates(version: string): readonly string[] | undefined {
+  if (!(version in LBC_RELEASES)) return undefined;
+  return Object.entries(FEATURE_GATES)
+    .filter(
+      ([, { since, until }]) =>
+        compareVersions(version, since) >= 0 && (!until || compareVersions(version, until) <= 0),
+    )
+    .map(([gate]) => gate);
+}
+
+/** The releases that know `gate`, in words (`v3.3.0 and later`), or undefined for no release. */
+export function featureGateReleases(gate: string): string | undefined {
+  const known = FEATURE_GATES[gate];
+  if (!known) return undefined;
+  return known.until ? `${known.since} to ${known.until}` : `${known.since} and later`;
+}

@@ -89,6 +89,6 @@ export const loadBalancerControllerSchema = z.strictObject({
   ),
   values: setting(
     z._default(helmValues, {}),
-    'Extra chart values, merged under the values this project manages (which cannot be overridden).',
+    'Extra chart values, merged under the values this project manages (which cannot be overridden). Feature gates in `controllerConfig.featureGates` are checked against the gates of `version` (the controller refuses to start on one it does not know), each `true` or `false`.',
   ),
 });
