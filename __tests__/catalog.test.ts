@@ -6,7 +6,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CATALOGUED_LBC_VERSIONS, lbcRelease } from '../catalog/aws-load-balancer-controller';
+import {
+  CATALOGUED_LBC_VERSIONS,
+  GLOBAL_ACCELERATOR_POLICY,
+  compareVersions,
+  lbcRelease,
+} from '../catalog/aws-load-balancer-controller';
 import { POLICY_SHA256 } from '../catalog/aws-load-balancer-controller/iam-policies';
 import {
   LBC_RELEASES,
@@ -45,11 +50,15 @@ describe('the AWS Load Balancer Controller catalog', () => {
 
   it('pins every download to a release tag, never a branch', () => {
     for (const version of CATALOGUED_LBC_VERSIONS) {
-      const release = lbcRelease({ version, partition: 'aws', migrateFromV1: true });
+      const globalAccelerator = compareVersions(version, GLOBAL_ACCELERATOR_POLICY.since) >= 0;
+      const request = { version, partition: 'aws' as const, migrateFromV1: true };
+      const release = lbcRelease({ ...request, globalAccelerator });
       if (!release.ok) throw new Error(`${version}: ${JSON.stringify(release.problems)}`);
+      expect(release.value.globalAcceleratorPolicy !== undefined).toBe(globalAccelerator);
       const urls = [
         release.value.policy.url,
         release.value.migrationPolicy?.url,
+        release.value.globalAcceleratorPolicy?.url,
         release.value.gatewayApi?.lbcCrds.url,
       ];
       for (const url of urls.filter(Boolean)) expect(url).toMatch(/\/v\d+\.\d+\.\d+\//);

@@ -152,6 +152,7 @@ export interface ResolvedLoadBalancerController {
     readonly role: string;
     readonly policy: string;
     readonly migrationPolicy: string;
+    readonly globalAcceleratorPolicy: string;
   };
   /** The user's chart values (checked not to override the managed ones). */
   readonly values: Readonly<Record<string, unknown>>;
@@ -162,6 +163,8 @@ export interface ResolvedLoadBalancerController {
    * changed at v3.2.0: an upgrade must not turn Gateway support on or off by itself).
    */
   readonly featureGates?: Readonly<Record<GatewayFeatureGate, boolean>>;
+  /** Runs the Global Accelerator controller (its policy is `release.globalAcceleratorPolicy`). */
+  readonly globalAccelerator: boolean;
   /** Chart values set by settings (target type, service webhook, default scheme). */
   readonly chartOptions: LbcChartOptions;
   /** Who deploys the chart: this project, or another tool given the IAM and values. */

@@ -65,6 +65,10 @@ export const lbcNames = ({ namePrefix }: ClusterIdentity) => ({
     [namePrefix, 'aws-load-balancer-controller-v1-migration'],
     IAM_POLICY_NAME_LIMIT,
   ),
+  globalAcceleratorPolicy: boundedName(
+    [namePrefix, 'aws-load-balancer-controller-global-accelerator'],
+    IAM_POLICY_NAME_LIMIT,
+  ),
 });
 
 /** An ExternalDNS instance's release, default service account and IAM role and policy. */

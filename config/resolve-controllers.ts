@@ -88,28 +88,34 @@ function rejectManagedValues(
   }
 }
 
-/**
- * Feature gates set by hand in the chart's `controllerConfig.featureGates`: each must be a gate
- * of the controller's version, set to true or false. The controller refuses to start on any
- * other (`--feature-gates`: "unknown feature"), so a typo or a gate of a newer release would
- * stop it on the first pod restart. A version outside the catalog is not checked (its warning
- * says what the catalog cannot vouch for).
- */
-function checkFeatureGates(
-  values: HelmValues,
-  version: string,
-  path: string,
-  issues: Issues,
-): void {
+/** The feature gates set by hand in the chart's `controllerConfig.featureGates`, if any. */
+function handSetFeatureGates(values: HelmValues): Readonly<Record<string, unknown>> | undefined {
   const config = values.controllerConfig;
   const gates =
     typeof config === 'object' && config !== null
       ? (config as { featureGates?: unknown }).featureGates
       : undefined;
+  return typeof gates === 'object' && gates !== null
+    ? (gates as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Feature gates set by hand: each must be a gate of the controller's version, set to true or
+ * false. The controller refuses to start on any other (`--feature-gates`: "unknown feature"), so
+ * a typo or a gate of a newer release would stop it on the first pod restart. A version outside
+ * the catalog is not checked (its warning says what the catalog cannot vouch for).
+ */
+function checkFeatureGates(
+  gates: Readonly<Record<string, unknown>>,
+  version: string,
+  path: string,
+  issues: Issues,
+): void {
   const known = lbcFeatureGates(version);
-  if (typeof gates !== 'object' || gates === null || !known) return;
+  if (!known) return;
   for (const [gate, value] of Object.entries(gates)) {
-    const at = `${path}.controllerConfig.featureGates.${gate}`;
+    const at = `${path}.${gate}`;
     if (!known.includes(gate)) {
       const other = featureGateReleases(gate);
       const alike = known.find((name) => name.toLowerCase() === gate.toLowerCase());
@@ -142,6 +148,11 @@ export function resolveLoadBalancerController(
   const request = { ...lbc, partition };
   if (!lbc.enabled) {
     issues.addUnder(path, overridesOfCataloguedVersion(request));
+    if (lbc.globalAccelerator)
+      issues.add(
+        `${path}.globalAccelerator`,
+        'is a part of the controller, which enabled: false leaves out; remove it, or enable the controller',
+      );
     return undefined;
   }
   checkExistingRole(lbc, cluster, partition, path, issues);
@@ -203,10 +214,18 @@ export function resolveLoadBalancerController(
     serviceAccountAnnotations: identityAnnotations(lbc.existingRoleArn ? 'irsa' : lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     featureGates,
+    globalAccelerator: lbc.globalAccelerator,
     options: chartOptions,
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
-  checkFeatureGates(lbc.values, lbc.version, `${path}.values`, issues);
+  const gates = handSetFeatureGates(lbc.values);
+  const gatesPath = `${path}.values.controllerConfig.featureGates`;
+  if (gates) checkFeatureGates(gates, lbc.version, gatesPath, issues);
+  if (gates?.GlobalAcceleratorController === true && !lbc.globalAccelerator)
+    issues.add(
+      `${gatesPath}.GlobalAcceleratorController`,
+      'would run the Global Accelerator controller without its IAM policy; set globalAccelerator: true instead (it attaches the policy and sets the gates it needs), and remove this value',
+    );
   return {
     release: release.value,
     releaseName: LBC_RELEASE_NAME,
@@ -221,6 +240,7 @@ export function resolveLoadBalancerController(
     values: lbc.values,
     gatewayApi,
     featureGates,
+    globalAccelerator: lbc.globalAccelerator,
     chartOptions,
     deploy: lbc.deploy,
   };

@@ -448,6 +448,7 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
             iam('role', lbc.names.role),
             iam('policy', lbc.names.policy),
             iam('policy', lbc.names.migrationPolicy),
+            iam('policy', lbc.names.globalAcceleratorPolicy),
           ]
         : []),
       ...cluster.externalDns.flatMap((i) =>

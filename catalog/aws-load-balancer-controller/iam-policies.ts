@@ -1,6 +1,8 @@
 /**
- * The controller's upstream IAM policy files, one per partition plus the v1 → v2 migration policy,
- * and their sha256 at the release tags. The files were byte-identical from v2.13.0 to v3.5.0.
+ * The controller's upstream IAM policy files, one per partition plus the v1 → v2 migration policy
+ * and the Global Accelerator controller's policy, and their sha256 at the release tags. Each file
+ * was byte-identical at every catalogued tag that has it (the Global Accelerator policy exists
+ * from v2.17.0).
  * Source: `docs/install/<file>` at each tag of kubernetes-sigs/aws-load-balancer-controller, e.g.
  * https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json
  */
@@ -10,7 +12,8 @@ export type LbcPolicyFile =
   | 'iam_policy.json'
   | 'iam_policy_cn.json'
   | 'iam_policy_us-gov.json'
-  | 'iam_policy_v1_to_v2_additional.json';
+  | 'iam_policy_v1_to_v2_additional.json'
+  | 'aga_controller_iam_policy.json';
 
 export const POLICY_SHA256: Readonly<Record<LbcPolicyFile, string>> = {
   'iam_policy.json': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
@@ -18,6 +21,8 @@ export const POLICY_SHA256: Readonly<Record<LbcPolicyFile, string>> = {
   'iam_policy_us-gov.json': 'eff0caf0b8f205e63e09ee1ea37a90fba6a87a417ac40fc83da50b204a55f372',
   'iam_policy_v1_to_v2_additional.json':
     '1e07e08600fa5bb72805da789d361e972d1fc5602f877903348e885763e83b30',
+  'aga_controller_iam_policy.json':
+    '6e31a0693707f5e6974120edec6aa7059f968cb88d3a50e8b5a39b07c0dc0dfa',
 };
 
 /** Each partition has its own copy of the policy (ARN prefixes and service names differ). */
@@ -29,6 +34,22 @@ export const POLICY_FILE_BY_PARTITION: Readonly<Record<Partition, LbcPolicyFile>
 
 /** Upstream ships the migration policy for the commercial partition only. */
 export const MIGRATION_POLICY_FILE: LbcPolicyFile = 'iam_policy_v1_to_v2_additional.json';
+
+/**
+ * The Global Accelerator controller's policy (`GlobalAcceleratorController` feature gate), from
+ * v2.17.0. Global Accelerator exists in the commercial partition only, and upstream ships the
+ * file for it alone: docs/guide/globalaccelerator/installation.md at v3.5.0, "Prerequisites"
+ * ("only available in the commercial AWS partition").
+ */
+export const GLOBAL_ACCELERATOR_POLICY = {
+  file: 'aga_controller_iam_policy.json',
+  since: 'v2.17.0',
+  partitions: ['aws'],
+} as const satisfies {
+  readonly file: LbcPolicyFile;
+  readonly since: string;
+  readonly partitions: readonly Partition[];
+};
 
 /** The raw URL of a policy file at a release tag: always a tag, never a branch. */
 export function policyUrl(version: string, file: LbcPolicyFile): string {

@@ -12,6 +12,7 @@ import type { TemplatedValue } from '../chart-templating';
 import type { Lookup, CatalogProblem } from '../lookup';
 import type { Partition } from '../partitions';
 import {
+  GLOBAL_ACCELERATOR_POLICY,
   MIGRATION_POLICY_FILE,
   POLICY_FILE_BY_PARTITION,
   POLICY_SHA256,
@@ -32,6 +33,8 @@ export {
   DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES,
   GATEWAY_FEATURE_GATES_SINCE,
+  GLOBAL_ACCELERATOR,
+  GLOBAL_ACCELERATOR_FEATURE_GATES,
   INGRESS_CLASS_PARAMS,
   INGRESS_CONTROLLER,
   compareVersions,
@@ -44,6 +47,7 @@ export {
   SHARED_BACKEND_RULE_DESCRIPTION,
   V1_CLUSTER_TAG,
 } from './resource-tags';
+export { GLOBAL_ACCELERATOR_POLICY } from './iam-policies';
 export type { LbcPolicyFile } from './iam-policies';
 export type { GatewayFeatureGate } from './releases';
 export type { PinnedManifestFile } from '../manifest-files';
@@ -79,6 +83,8 @@ export interface LbcRelease {
   readonly policy: LbcPolicy;
   /** The v1 → v2 migration policy, when asked for. */
   readonly migrationPolicy?: LbcPolicy;
+  /** The Global Accelerator controller's policy, when asked for. */
+  readonly globalAcceleratorPolicy?: LbcPolicy;
   /**
    * The chart's own CRDs at the tag (IngressClassParams, TargetGroupBinding, …): Helm installs
    * them once and never upgrades them, so the project applies them itself. For a version outside
@@ -98,11 +104,13 @@ export interface LbcReleaseRequest {
   readonly version: string;
   readonly partition: Partition;
   readonly migrateFromV1: boolean;
+  readonly globalAccelerator: boolean;
   /** For versions outside the catalog only. */
   readonly chartVersion?: string;
   readonly policySha256?: string;
   readonly migrationPolicySha256?: string;
   readonly chartCrdsSha256?: string;
+  readonly globalAcceleratorPolicySha256?: string;
 }
 
 const OVERRIDES = [
@@ -110,6 +118,7 @@ const OVERRIDES = [
   'policySha256',
   'migrationPolicySha256',
   'chartCrdsSha256',
+  'globalAcceleratorPolicySha256',
 ] as const;
 
 export const CATALOGUED_LBC_VERSIONS = Object.keys(LBC_RELEASES).sort(compareVersions);
@@ -160,6 +169,39 @@ export const LBC_VERSIONS_WITH_GATEWAY_API = CATALOGUED_LBC_VERSIONS.filter((v) 
 );
 
 /**
+ * The sha256 of the Global Accelerator controller's policy at the requested version, or the
+ * problems that keep it from running there: a partition without Global Accelerator, a release
+ * before the controller had it, a version outside the catalog without the checksum.
+ */
+function globalAcceleratorPolicySha256(
+  request: LbcReleaseRequest,
+  problems: CatalogProblem[],
+): string | undefined {
+  const { file, since, partitions } = GLOBAL_ACCELERATOR_POLICY;
+  const found: CatalogProblem[] = [];
+  if (!(partitions as readonly Partition[]).includes(request.partition))
+    found.push({
+      setting: 'globalAccelerator',
+      message: `AWS Global Accelerator exists only in the ${partitions.join(', ')} partition (upstream docs/guide/globalaccelerator/installation.md); this cluster's region is in ${request.partition}: set false`,
+    });
+  if (compareVersions(request.version, since) < 0)
+    found.push({
+      setting: 'globalAccelerator',
+      message: `the Global Accelerator controller is part of the controller from ${since}; ${request.version} does not have it: set version to ${since} or later, or set false`,
+    });
+  const sha256 = LBC_RELEASES[request.version]
+    ? POLICY_SHA256[file]
+    : request.globalAcceleratorPolicySha256;
+  if (!sha256)
+    found.push({
+      setting: 'globalAcceleratorPolicySha256',
+      message: `globalAccelerator with uncatalogued version ${request.version} needs the sha256 of ${file} at that tag`,
+    });
+  problems.push(...found);
+  return found.length === 0 ? sha256 : undefined;
+}
+
+/**
  * Everything a controller version needs. Versions outside the catalog need the checksums (and,
  * before v3, the chart version) from the user.
  */
@@ -199,6 +241,9 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
       });
     }
   }
+  const globalAcceleratorSha256 = request.globalAccelerator
+    ? globalAcceleratorPolicySha256(request, problems)
+    : undefined;
   const chartCrdsSha256 = facts?.chartCrds ?? request.chartCrdsSha256;
   if (problems.length > 0 || !chartVersion || !policySha256 || !chartCrdsSha256)
     return { ok: false, problems };
@@ -217,6 +262,10 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
       migrationPolicy:
         request.migrateFromV1 && migrationSha256
           ? pinned(MIGRATION_POLICY_FILE, migrationSha256)
+          : undefined,
+      globalAcceleratorPolicy:
+        globalAcceleratorSha256 !== undefined
+          ? pinned(GLOBAL_ACCELERATOR_POLICY.file, globalAcceleratorSha256)
           : undefined,
       chartCrds: {
         name: 'crds',

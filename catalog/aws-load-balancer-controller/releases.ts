@@ -175,6 +175,29 @@ export const GATEWAY_FEATURE_GATES = {
 export const GATEWAY_FEATURE_GATES_SINCE = 'v2.13.0';
 export type GatewayFeatureGate = keyof typeof GATEWAY_FEATURE_GATES;
 
+/**
+ * The feature gates the Global Accelerator controller needs, both off by default:
+ * `GlobalAcceleratorController` runs it and `EnableRGTAPI` gives it the Resource Groups Tagging
+ * API it finds its accelerators with (docs/guide/globalaccelerator/installation.md at v3.5.0,
+ * "Enable the required feature gates": "Both feature gates are required").
+ */
+export const GLOBAL_ACCELERATOR_FEATURE_GATES = [
+  'GlobalAcceleratorController',
+  'EnableRGTAPI',
+] as const;
+
+/**
+ * The kind the Global Accelerator controller serves (namespaced, `v1beta1` served and stored in
+ * the chart's crds.yaml at v2.17.0 and v3.5.0). The controller puts the finalizer
+ * `aga.k8s.aws/resources` on each object it reconciles (controllers/aga/
+ * globalaccelerator_controller.go line 219, pkg/shared_constants/finalizers.go line 32, v3.5.0).
+ */
+export const GLOBAL_ACCELERATOR = {
+  apiVersion: 'aga.k8s.aws/v1beta1',
+  kind: 'GlobalAccelerator',
+  crd: 'globalaccelerators.aga.k8s.aws',
+} as const;
+
 /** The chart's `defaultLoadBalancerScheme` value exists from chart 3.0.0 (controller v3.0.0). */
 export const DEFAULT_SCHEME_VALUE_SINCE = 'v3.0.0';
 

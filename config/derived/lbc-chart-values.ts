@@ -2,6 +2,7 @@
  * The chart values this project sets for the AWS Load Balancer Controller (the managed values).
  * Pure: the configuration checks build them too, to reject user values that would override them.
  */
+import { GLOBAL_ACCELERATOR_FEATURE_GATES } from '../../catalog/aws-load-balancer-controller';
 import type { LbcChartOptions, WorkloadServiceAccount } from '../model';
 import { serviceAccountValues } from './chart-values';
 import type { HelmValues } from './chart-values';
@@ -18,6 +19,8 @@ export interface LbcChartValuesProps {
   readonly podAnnotations: Record<string, string>;
   /** The Gateway API feature gates, where the release has them. */
   readonly featureGates?: Readonly<Record<string, boolean>>;
+  /** Runs the Global Accelerator controller: its gates on (off is the controller's default). */
+  readonly globalAccelerator?: boolean;
   /** Chart options a setting chooses (absent: the chart's default, which `values` may set). */
   readonly options?: LbcChartOptions;
 }
@@ -31,7 +34,13 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
     serviceAccount: serviceAccountValues(props.serviceAccount, props.serviceAccountAnnotations),
     podAnnotations: props.podAnnotations,
   };
-  if (props.featureGates) values.controllerConfig = { featureGates: { ...props.featureGates } };
+  const featureGates = {
+    ...props.featureGates,
+    ...(props.globalAccelerator
+      ? Object.fromEntries(GLOBAL_ACCELERATOR_FEATURE_GATES.map((gate) => [gate, true]))
+      : {}),
+  };
+  if (Object.keys(featureGates).length > 0) values.controllerConfig = { featureGates };
   for (const [key, value] of Object.entries(props.options ?? {}))
     if (value !== undefined) values[key] = value;
   return values;

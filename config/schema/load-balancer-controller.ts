@@ -43,6 +43,10 @@ export const loadBalancerControllerSchema = z.strictObject({
     description: 'Only for a version outside the catalog with `migrateFromV1`.',
     defaultText: 'from the catalog',
   }),
+  globalAcceleratorPolicySha256: setting(z.optional(sha256), {
+    description: 'Only for a version outside the catalog with `globalAccelerator`.',
+    defaultText: 'from the catalog',
+  }),
   chartCrdsSha256: setting(z.optional(sha256), {
     description:
       "Only for a version outside the catalog: sha256 of the chart's `crds/crds.yaml` at that tag. Helm never upgrades the chart's CRDs, so this project applies them from that file; the CRDs it manages are those of the newest catalogued release (a CRD new in that version is left to Helm's first install).",
@@ -86,6 +90,10 @@ export const loadBalancerControllerSchema = z.strictObject({
   migrateFromV1: setting(
     z._default(z.boolean(), false),
     "Replacing the ALB Ingress Controller v1: attach the upstream migration policy before the controller starts, so it does not strip existing ALB security groups from the nodes. Every plan warns (a Terraform check) while load balancers, target groups or security groups v1 made for the cluster are not taken over and this is `false`; with `true` it lists the node security-group rules from groups v1 made that still need the controller's description, with the command for each (docs/scenarios/v1-migration.md).",
+  ),
+  globalAccelerator: setting(
+    z._default(z.boolean(), false),
+    "The controller's Global Accelerator controller (v2.17.0 and later, commercial partition only): `true` attaches upstream `aga_controller_iam_policy.json` at the controller's tag and turns on the feature gates it needs (`GlobalAcceleratorController`, `EnableRGTAPI`); `GlobalAccelerator` objects (aga.k8s.aws, the chart's CRD) then get an accelerator in front of their load balancers. `false` leaves both gates off and the policy out; setting the gate by hand in `values` is refused, since the controller would run without the policy. Turning it off is stopped at plan while GlobalAccelerator objects exist (their accelerators would be left without a controller, and the objects stuck on its finalizer): delete them first.",
   ),
   values: setting(
     z._default(helmValues, {}),

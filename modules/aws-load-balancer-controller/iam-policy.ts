@@ -1,23 +1,24 @@
 import { Construct } from 'constructs';
 import type { LbcRelease } from '../../catalog/aws-load-balancer-controller';
-import type { Partition } from '../../config/model';
+import type { Partition, ResolvedLoadBalancerController } from '../../config/model';
 import { CONTROLLER_VERSION_TAG } from '../../config/naming';
 import { VerifiedUpstreamPolicy } from '../shared/verified-upstream-policy';
 
 export interface LbcIamPoliciesProps {
   readonly release: LbcRelease;
   readonly partition: Partition;
-  readonly names: { readonly policy: string; readonly migrationPolicy: string };
+  readonly names: ResolvedLoadBalancerController['names'];
 }
 
 /**
  * The controller's IAM policies, taken from upstream at the controller's own release tag and
  * verified by checksum: the partition's `iam_policy*.json`, and optionally the v1 → v2 migration
- * policy.
+ * policy and the Global Accelerator controller's policy.
  */
 export class LbcIamPolicies extends Construct {
   readonly controller: VerifiedUpstreamPolicy;
   readonly migration?: VerifiedUpstreamPolicy;
+  readonly globalAccelerator?: VerifiedUpstreamPolicy;
 
   constructor(scope: Construct, id: string, props: LbcIamPoliciesProps) {
     super(scope, id);
@@ -38,6 +39,14 @@ export class LbcIamPolicies extends Construct {
         file: release.migrationPolicy,
         // Upstream ships this file for the commercial partition only.
         rewriteToPartition: props.partition,
+        tags: versionTags,
+      });
+    }
+    if (release.globalAcceleratorPolicy) {
+      this.globalAccelerator = new VerifiedUpstreamPolicy(this, 'global-accelerator', {
+        name: props.names.globalAcceleratorPolicy,
+        description: `AWS Load Balancer Controller's Global Accelerator controller: upstream ${release.globalAcceleratorPolicy.file} at the controller's release tag`,
+        file: release.globalAcceleratorPolicy,
         tags: versionTags,
       });
     }

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import type { ResolvedLoadBalancerController, RoleOptions } from '../../config/model';
 import type { ExistingIrsaRole, IrsaIdentity, PodIdentity } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { chartDeployment, releaseValues } from '../shared/chart-release';
+import { chartDeployment, releaseDeployments, releaseValues } from '../shared/chart-release';
 import type { HelmValues } from '../../config/derived/chart-values';
 import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from '../../config/derived/lbc-chart-values';
 import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
 import { gatewayGateGuard } from './gateway-gate-guard';
+import { globalAcceleratorGuard } from './global-accelerator-guard';
 import { LbcIamPolicies } from './iam-policy';
 import { V1MigrationChecks } from './v1-migration-checks';
 
-/** Construct id of the destroy guard: part of its Terraform address, which must never change. */
+/** Construct ids of the release and its destroy guard: part of Terraform addresses. */
+const RELEASE_ID = 'release';
 const DESTROY_GUARD_ID = 'destroy-guard';
 
 export interface AwsLoadBalancerControllerProps {
@@ -78,6 +80,9 @@ export class AwsLoadBalancerController extends Construct {
     if (this.policies.migration) {
       this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
     }
+    if (this.policies.globalAccelerator) {
+      this.identity.attachPolicy('global-accelerator', this.policies.globalAccelerator.policy.arn);
+    }
     new V1MigrationChecks(this, 'v1-migration', {
       clusterName: props.clusterName,
       region: props.region,
@@ -99,6 +104,7 @@ export class AwsLoadBalancerController extends Construct {
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
         podAnnotations: this.identity.podAnnotations,
         featureGates: controller.featureGates,
+        globalAccelerator: controller.globalAccelerator,
         options: controller.chartOptions,
       }),
       userValues: controller.values,
@@ -106,20 +112,14 @@ export class AwsLoadBalancerController extends Construct {
       timeoutSeconds: 600,
       dependsOn: [...this.identity.grants, ...props.crds],
       // Only a release this project deploys sets the feature gates: only then are they checked.
-      preconditions:
-        controller.deploy === 'helm'
-          ? gatewayGateGuard(this, {
-              featureGates: controller.featureGates,
-              edgeStackName: props.edgeStackName,
-            })
-          : [],
+      preconditions: controller.deploy === 'helm' ? this.gateGuards(controller, props) : [],
       serviceAccount: controller.serviceAccount,
       identity: this.identity,
       // Its upstream policy is pinned to its version: no upgrade on another tool's role.
       pinnedVersion: { deployment: controller.releaseName, version: controller.release.version },
     };
     this.chartValues = releaseValues(chart);
-    this.release = chartDeployment(this, 'release', controller.deploy, chart);
+    this.release = chartDeployment(this, RELEASE_ID, controller.deploy, chart);
     if (!this.release) {
       // Another tool runs the controller: its destroy guard goes with the release, forgotten.
       new ReleasedResource(this, `${DESTROY_GUARD_ID}-released`, {
@@ -136,5 +136,22 @@ export class AwsLoadBalancerController extends Construct {
       acceptOrphans: controller.acceptOrphansOnDestroy,
       release: this.release,
     });
+  }
+
+  /** The checks that keep a feature gate from going off while what it serves still exists. */
+  private gateGuards(
+    controller: ResolvedLoadBalancerController,
+    props: AwsLoadBalancerControllerProps,
+  ): { condition: string; errorMessage: string }[] {
+    const gateway = gatewayGateGuard(this, {
+      featureGates: controller.featureGates,
+      edgeStackName: props.edgeStackName,
+    });
+    if (controller.globalAccelerator) return gateway;
+    const running = releaseDeployments(this, RELEASE_ID, {
+      namespace: controller.serviceAccount.namespace,
+      releaseName: controller.releaseName,
+    });
+    return [...gateway, ...globalAcceleratorGuard(this, { running })];
   }
 }

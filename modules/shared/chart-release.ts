@@ -117,16 +117,33 @@ function adoptExistingRelease(
   release: Release,
   props: ChartReleaseProps,
 ): void {
-  const deployed = new DataKubernetesResources(scope, `${id}-deployed`, {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    namespace: props.namespace,
-    labelSelector: `app.kubernetes.io/instance=${props.releaseName},app.kubernetes.io/managed-by=Helm`,
-  });
-  const objects = `data.${DataKubernetesResources.tfResourceType}.${deployed.friendlyUniqueId}.objects`;
   new ImportIfExists(scope, `${id}-adopt`, {
     to: `${Release.tfResourceType}.${release.friendlyUniqueId}`,
     importId: `${props.namespace}/${props.releaseName}`,
-    exists: `length(${foundObjects(objects)}) > 0`,
+    exists: `length(${releaseDeployments(scope, id, props)}) > 0`,
   });
+}
+
+/**
+ * The Deployments a Helm release of this name runs in the cluster as the plan finds them (a
+ * Terraform list; empty before the first install): one lookup per release, which the release's
+ * own checks may read before it is made.
+ */
+export function releaseDeployments(
+  scope: Construct,
+  id: string,
+  props: Pick<ChartReleaseProps, 'namespace' | 'releaseName'>,
+): string {
+  const lookupId = `${id}-deployed`;
+  const deployed =
+    (scope.node.tryFindChild(lookupId) as DataKubernetesResources | undefined) ??
+    new DataKubernetesResources(scope, lookupId, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: props.namespace,
+      labelSelector: `app.kubernetes.io/instance=${props.releaseName},app.kubernetes.io/managed-by=Helm`,
+    });
+  return foundObjects(
+    `data.${DataKubernetesResources.tfResourceType}.${deployed.friendlyUniqueId}.objects`,
+  );
 }
