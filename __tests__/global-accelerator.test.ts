@@ -7,20 +7,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAsHelm } from '../config/derived/helm-yaml';
 import {
-  addressOf,
+  attachedBeforeController,
+  controllerIssues,
+  withController,
+  controllerFeatureGates,
   haveTerraform,
   terraformEval,
-  configIssues,
-  configWith,
-  coreExampleRaw,
   resourceAt,
   resources,
-  synthesizeCluster,
 } from './helpers';
 import type { Json } from './helpers';
-import { evaluate } from './iam-evaluation';
+import { evaluate, requestsOf } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
 
 const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream', 'aws-load-balancer-controller');
@@ -29,22 +27,6 @@ const AGA_SHA256 = '6e31a0693707f5e6974120edec6aa7059f968cb88d3a50e8b5a39b07c0dc
 const ACCOUNT = '111122223333';
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
 const ACCELERATOR = `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh`;
-
-const lbcWith =
-  (settings: Json, cluster: Json = {}) =>
-  (raw: Json) => {
-    Object.assign(raw.clusters[0], cluster);
-    Object.assign(raw.clusters[0].loadBalancerController, settings);
-  };
-const synthWith = (settings: Json, cluster: Json = {}): Json =>
-  synthesizeCluster(configWith(lbcWith(settings, cluster), coreExampleRaw()));
-const issuesWith = (settings: Json, cluster: Json = {}): string[] =>
-  configIssues(lbcWith(settings, cluster), coreExampleRaw());
-
-const featureGates = (tf: Json): Json => {
-  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
-  return (parseAsHelm(release.values[0]) as Json).controllerConfig.featureGates;
-};
 
 /** The controller role's policy attachments, by construct id. */
 const attachments = (tf: Json): Json[] =>
@@ -72,18 +54,18 @@ function attachedUpstreamPolicies(tf: Json): IamPolicyJson[] {
 
 describe('the Global Accelerator controller', () => {
   it('is off by default: no policy, no attachment, its gates left at their default (off)', () => {
-    const tf = synthWith({});
+    const tf = withController({});
     expect(resources(tf, 'aws_iam_policy').map((p) => p.name)).not.toContainEqual(
       expect.stringContaining('global-accelerator'),
     );
     expect(attachments(tf).map((a) => a['//'].metadata.path)).not.toContainEqual(
       expect.stringContaining('global-accelerator'),
     );
-    expect(Object.keys(featureGates(tf))).toEqual(['ALBGatewayAPI', 'NLBGatewayAPI']);
+    expect(Object.keys(controllerFeatureGates(tf))).toEqual(['ALBGatewayAPI', 'NLBGatewayAPI']);
   });
 
   it('attaches the upstream policy at the tag before the controller starts, with both gates on', () => {
-    const tf = synthWith({ globalAccelerator: true });
+    const tf = withController({ globalAccelerator: true });
     const download = resourceAt(
       tf,
       'http',
@@ -93,19 +75,13 @@ describe('the Global Accelerator controller', () => {
       'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/aga_controller_iam_policy.json',
     );
     expect(download.lifecycle.postcondition[1].condition).toContain(AGA_SHA256);
-    const policy = resourceAt(tf, 'aws_iam_policy', 'iam/global-accelerator/policy');
-    expect(policy.name).toBe('edge-demo-aws-load-balancer-controller-global-accelerator');
-    const attachment = resourceAt(
+    const policy = attachedBeforeController(
       tf,
-      'aws_iam_role_policy_attachment',
-      'aws-load-balancer-controller/identity/global-accelerator',
+      'iam/global-accelerator/policy',
+      'global-accelerator',
     );
-    expect(attachment.policy_arn).toBe(`\${${addressOf(tf, 'aws_iam_policy', policy)}.arn}`);
-    const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
-    expect(release.depends_on).toContain(
-      addressOf(tf, 'aws_iam_role_policy_attachment', attachment),
-    );
-    expect(featureGates(tf)).toEqual({
+    expect(policy.name).toBe('edge-demo-aws-load-balancer-controller-global-accelerator');
+    expect(controllerFeatureGates(tf)).toEqual({
       ALBGatewayAPI: false,
       NLBGatewayAPI: false,
       GlobalAcceleratorController: true,
@@ -114,7 +90,7 @@ describe('the Global Accelerator controller', () => {
   });
 
   it('gives the same to a controller another tool deploys (its chart values output)', () => {
-    const tf = synthWith({ globalAccelerator: true, deploy: 'iam-only' });
+    const tf = withController({ globalAccelerator: true, deploy: 'iam-only' });
     expect(resources(tf, 'helm_release').map((r) => r['//'].metadata.path)).not.toContainEqual(
       expect.stringContaining('aws-load-balancer-controller'),
     );
@@ -130,40 +106,40 @@ describe('the Global Accelerator controller', () => {
       chartCrdsSha256: 'b'.repeat(64),
       globalAccelerator: true,
     };
-    expect(issuesWith(outside)).toEqual([
+    expect(controllerIssues(outside)).toEqual([
       'clusters[0].loadBalancerController.globalAcceleratorPolicySha256: globalAccelerator with uncatalogued version v3.6.0 needs the sha256 of aga_controller_iam_policy.json at that tag',
     ]);
-    const tf = synthWith({ ...outside, globalAcceleratorPolicySha256: 'c'.repeat(64) });
+    const tf = withController({ ...outside, globalAcceleratorPolicySha256: 'c'.repeat(64) });
     const download = resourceAt(tf, 'http', 'iam/global-accelerator/document');
     expect(download.url).toContain('/v3.6.0/docs/install/aga_controller_iam_policy.json');
     expect(download.lifecycle.postcondition[1].condition).toContain('c'.repeat(64));
   });
 
   it('is refused where it cannot run: before v2.17.0, outside the commercial partition', () => {
-    expect(issuesWith({ globalAccelerator: true, version: 'v2.16.0' })).toContainEqual(
+    expect(controllerIssues({ globalAccelerator: true, version: 'v2.16.0' })).toContainEqual(
       'clusters[0].loadBalancerController.globalAccelerator: the Global Accelerator controller is part of the controller from v2.17.0; v2.16.0 does not have it: set version to v2.17.0 or later, or set false',
     );
     expect(
-      issuesWith({ globalAccelerator: true }, { region: 'cn-north-1' }).filter((m) =>
+      controllerIssues({ globalAccelerator: true }, { region: 'cn-north-1' }).filter((m) =>
         m.includes('globalAccelerator'),
       ),
     ).toEqual([
       "clusters[0].loadBalancerController.globalAccelerator: AWS Global Accelerator exists only in the aws partition (upstream docs/guide/globalaccelerator/installation.md); this cluster's region is in aws-cn: set false",
     ]);
-    expect(issuesWith({ globalAccelerator: true, enabled: false })).toEqual([
+    expect(controllerIssues({ globalAccelerator: true, enabled: false })).toEqual([
       'clusters[0].loadBalancerController.globalAccelerator: is a part of the controller, which enabled: false leaves out; remove it, or enable the controller',
     ]);
-    expect(() => synthWith({ globalAccelerator: true, version: 'v2.17.0' })).not.toThrow();
+    expect(() => withController({ globalAccelerator: true, version: 'v2.17.0' })).not.toThrow();
   });
 
   it('is not turned on, nor its gates overridden, by hand in values', () => {
     const gates = (featureGates: Json) => ({ values: { controllerConfig: { featureGates } } });
-    expect(issuesWith(gates({ GlobalAcceleratorController: true }))).toEqual([
-      'clusters[0].loadBalancerController.values.controllerConfig.featureGates.GlobalAcceleratorController: would run the Global Accelerator controller without its IAM policy; set globalAccelerator: true instead (it attaches the policy and sets the gates it needs), and remove this value',
+    expect(controllerIssues(gates({ GlobalAcceleratorController: true }))).toEqual([
+      'clusters[0].loadBalancerController.values.controllerConfig.featureGates.GlobalAcceleratorController: turns on the Global Accelerator controller without its IAM policy; set globalAccelerator: true instead (it attaches the policy and sets the gates it needs), and remove this value',
     ]);
-    expect(() => synthWith(gates({ GlobalAcceleratorController: false }))).not.toThrow();
+    expect(() => withController(gates({ GlobalAcceleratorController: false }))).not.toThrow();
     expect(
-      issuesWith({ globalAccelerator: true, ...gates({ EnableRGTAPI: false }) }),
+      controllerIssues({ globalAccelerator: true, ...gates({ EnableRGTAPI: false }) }),
     ).toContainEqual(
       expect.stringMatching(
         /^clusters\[0\]\.loadBalancerController\.values\.controllerConfig\.featureGates\.EnableRGTAPI: is set by this project/,
@@ -172,14 +148,9 @@ describe('the Global Accelerator controller', () => {
   });
 
   describe("what the controller's role may do (IAM evaluator, upstream files)", () => {
-    const principal = `arn:aws:iam::${ACCOUNT}:role/edge-demo-aws-load-balancer-controller`;
-    const request = (action: string, resource: string, context: Json = {}) => ({
-      principal,
-      action,
-      resource,
-      resourceAccount: ACCOUNT,
-      context,
-    });
+    const request = requestsOf(
+      `arn:aws:iam::${ACCOUNT}:role/edge-demo-aws-load-balancer-controller`,
+    );
     const tagged = {
       [`aws:RequestTag/${CLUSTER_TAG}`]: 'edge-demo',
       'aws:RequestTag/aga.k8s.aws/resource': 'GlobalAccelerator',
@@ -191,7 +162,7 @@ describe('the Global Accelerator controller', () => {
     };
 
     upstreamIt('creates and changes only the accelerators it tags as its own', async () => {
-      const policies = attachedUpstreamPolicies(synthWith({ globalAccelerator: true }));
+      const policies = attachedUpstreamPolicies(withController({ globalAccelerator: true }));
       const create = request('globalaccelerator:CreateAccelerator', '*', tagged);
       expect(await evaluate(create, policies)).toBe('Allowed');
       const untagged = request('globalaccelerator:CreateAccelerator', '*');
@@ -205,7 +176,7 @@ describe('the Global Accelerator controller', () => {
     });
 
     upstreamIt('may not touch Global Accelerator without the setting', async () => {
-      const policies = attachedUpstreamPolicies(synthWith({}));
+      const policies = attachedUpstreamPolicies(withController({}));
       expect(policies).toHaveLength(1);
       const create = request('globalaccelerator:CreateAccelerator', '*', tagged);
       expect(await evaluate(create, policies)).toBe('ImplicitlyDenied');
@@ -283,7 +254,7 @@ describe('turning the Global Accelerator controller off', () => {
     return terraformEval(withLive(tf, body.count.slice(2, -1), live));
   };
 
-  const off = synthWith({});
+  const off = withController({});
   const on = (gate: string) =>
     `--feature-gates=ALBGatewayAPI=false,GlobalAcceleratorController=${gate},EnableRGTAPI=true`;
 
@@ -318,7 +289,7 @@ describe('turning the Global Accelerator controller off', () => {
   });
 
   it('is not checked while the setting keeps it on', () => {
-    expect(guardOf(synthWith({ globalAccelerator: true }))).toBeUndefined();
+    expect(guardOf(withController({ globalAccelerator: true }))).toBeUndefined();
     expect(guardOf(off)).toBeDefined();
   });
 });

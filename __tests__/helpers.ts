@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseAsHelm } from '../config/derived/helm-yaml';
 import { TerraformStack } from 'cdktf';
 import { ConfigError, validateConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
@@ -225,4 +226,45 @@ export function terraformTest(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The minimal example with `settings` on its controller (and `cluster` on its cluster). */
+export function controllerChange(settings: Json, cluster: Json = {}): (raw: Json) => void {
+  return (raw) => {
+    Object.assign(raw.clusters[0], cluster);
+    Object.assign(raw.clusters[0].loadBalancerController, settings);
+  };
+}
+
+/** The controller's feature gates in the values of its release, as Helm reads them. */
+export function controllerFeatureGates(tf: Json): Json {
+  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  return (parseAsHelm(release.values[0]) as Json).controllerConfig.featureGates;
+}
+
+/**
+ * The policy at `policyPath`, attached to the controller's role as `attachmentId` and the
+ * attachment waited for by the release: the controller never starts without it.
+ */
+export function attachedBeforeController(tf: Json, policyPath: string, attachmentId: string): Json {
+  const policy = resourceAt(tf, 'aws_iam_policy', policyPath);
+  const attachment = resourceAt(
+    tf,
+    'aws_iam_role_policy_attachment',
+    `aws-load-balancer-controller/identity/${attachmentId}`,
+  );
+  expect(attachment.policy_arn).toBe(`\${${addressOf(tf, 'aws_iam_policy', policy)}.arn}`);
+  const release = resourceAt(tf, 'helm_release', 'aws-load-balancer-controller/release');
+  expect(release.depends_on).toContain(addressOf(tf, 'aws_iam_role_policy_attachment', attachment));
+  return policy;
+}
+
+/** The minimal example's cluster stack, with `settings` on its controller. */
+export function withController(settings: Json, cluster: Json = {}): Json {
+  return synthesizeCluster(configWith(controllerChange(settings, cluster), coreExampleRaw()));
+}
+
+/** The problems of the minimal example with `settings` on its controller. */
+export function controllerIssues(settings: Json, cluster: Json = {}): string[] {
+  return configIssues(controllerChange(settings, cluster), coreExampleRaw());
 }

@@ -61,3 +61,15 @@ export async function evaluate(
     throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
 }
+
+/** Requests of one principal on resources of its own account. */
+export function requestsOf(principal: string) {
+  const account = principal.split(':')[4];
+  return (action: string, resource: string, context: Request['context'] = {}): Request => ({
+    principal,
+    action,
+    resource,
+    resourceAccount: account,
+    context,
+  });
+}

@@ -153,6 +153,7 @@ export interface ResolvedLoadBalancerController {
     readonly policy: string;
     readonly migrationPolicy: string;
     readonly globalAcceleratorPolicy: string;
+    readonly certificateManagementPolicy: string;
   };
   /** The user's chart values (checked not to override the managed ones). */
   readonly values: Readonly<Record<string, unknown>>;
@@ -165,6 +166,13 @@ export interface ResolvedLoadBalancerController {
   readonly featureGates?: Readonly<Record<GatewayFeatureGate, boolean>>;
   /** Runs the Global Accelerator controller (its policy is `release.globalAcceleratorPolicy`). */
   readonly globalAccelerator: boolean;
+  /** ACM certificate management: where it may validate, which Private CAs it may use. */
+  readonly certificateManagement?: {
+    readonly zones: readonly HostedZone[];
+    readonly certificateAuthorityArns: readonly string[];
+  };
+  /** The feature gates these settings turn on, in the chart's values. */
+  readonly capabilityGates: readonly string[];
   /** Chart values set by settings (target type, service webhook, default scheme). */
   readonly chartOptions: LbcChartOptions;
   /** Who deploys the chart: this project, or another tool given the IAM and values. */

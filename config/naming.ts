@@ -69,6 +69,10 @@ export const lbcNames = ({ namePrefix }: ClusterIdentity) => ({
     [namePrefix, 'aws-load-balancer-controller-global-accelerator'],
     IAM_POLICY_NAME_LIMIT,
   ),
+  certificateManagementPolicy: boundedName(
+    [namePrefix, 'aws-load-balancer-controller-certificates'],
+    IAM_POLICY_NAME_LIMIT,
+  ),
 });
 
 /** An ExternalDNS instance's release, default service account and IAM role and policy. */

@@ -7,7 +7,10 @@ import {
   CATALOGUED_LBC_VERSIONS,
   ALB_GROUP_NAME_ANNOTATION,
   DEFAULT_SCHEME_VALUE_SINCE,
+  CERTIFICATE_MANAGEMENT_FEATURE_GATE,
+  CERTIFICATE_MANAGEMENT_POLICY,
   GATEWAY_FEATURE_GATES_SINCE,
+  GLOBAL_ACCELERATOR_FEATURE_GATES,
   compareVersions,
   featureGateReleases,
   lbcFeatureGates,
@@ -138,6 +141,58 @@ function checkFeatureGates(
   }
 }
 
+/** Feature gates a setting owns: set by hand, the controller would run without the policy. */
+const GATES_OF_SETTINGS: Readonly<Record<string, { name: string; what: string }>> = {
+  GlobalAcceleratorController: {
+    name: 'globalAccelerator: true',
+    what: 'the Global Accelerator controller',
+  },
+  [CERTIFICATE_MANAGEMENT_FEATURE_GATE]: {
+    name: 'certificateManagement',
+    what: 'certificate management',
+  },
+};
+
+/**
+ * Certificate management where the controller has it (v3.3.0 and later), validating in public
+ * zones (ACM resolves the validation records in public DNS: a private zone never validates) and
+ * issuing from Private CAs of the cluster's partition.
+ */
+function resolveCertificateManagement(
+  lbc: ClusterConfig['loadBalancerController'],
+  partition: Partition,
+  path: string,
+  issues: Issues,
+): ResolvedLoadBalancerController['certificateManagement'] {
+  const settings = lbc.certificateManagement;
+  if (!settings) return undefined;
+  const at = `${path}.certificateManagement`;
+  const { since } = CERTIFICATE_MANAGEMENT_POLICY;
+  if (compareVersions(lbc.version, since) < 0)
+    issues.add(
+      at,
+      `certificate management is part of the controller from ${since}; ${lbc.version} does not have it: set version to ${since} or later, or remove this setting`,
+    );
+  settings.zones.forEach((zone, i) => {
+    if (zone.private)
+      issues.add(
+        `${at}.zones[${i}].private`,
+        'ACM validates certificates through public DNS, which never sees a private zone: name public zones only',
+      );
+  });
+  settings.privateCertificateAuthorities.forEach((arn, i) => {
+    if (arn.split(':')[1] !== partition)
+      issues.add(
+        `${at}.privateCertificateAuthorities[${i}]`,
+        `${arn} is not in the cluster's partition ${partition}`,
+      );
+  });
+  return {
+    zones: settings.zones,
+    certificateAuthorityArns: settings.privateCertificateAuthorities,
+  };
+}
+
 export function resolveLoadBalancerController(
   cluster: NamedCluster<ClusterConfig>,
   partition: Partition,
@@ -148,11 +203,12 @@ export function resolveLoadBalancerController(
   const request = { ...lbc, partition };
   if (!lbc.enabled) {
     issues.addUnder(path, overridesOfCataloguedVersion(request));
-    if (lbc.globalAccelerator)
-      issues.add(
-        `${path}.globalAccelerator`,
-        'is a part of the controller, which enabled: false leaves out; remove it, or enable the controller',
-      );
+    for (const setting of ['globalAccelerator', 'certificateManagement'] as const)
+      if (lbc[setting])
+        issues.add(
+          `${path}.${setting}`,
+          'is a part of the controller, which enabled: false leaves out; remove it, or enable the controller',
+        );
     return undefined;
   }
   checkExistingRole(lbc, cluster, partition, path, issues);
@@ -205,6 +261,11 @@ export function resolveLoadBalancerController(
     name: lbc.serviceAccountName,
     createdByChart: lbc.createServiceAccount,
   };
+  const certificateManagement = resolveCertificateManagement(lbc, partition, path, issues);
+  const capabilityGates = [
+    ...(lbc.globalAccelerator ? GLOBAL_ACCELERATOR_FEATURE_GATES : []),
+    ...(certificateManagement ? [CERTIFICATE_MANAGEMENT_FEATURE_GATE] : []),
+  ];
   const managed = lbcChartValues({
     clusterName: cluster.clusterName,
     region: cluster.region,
@@ -214,18 +275,19 @@ export function resolveLoadBalancerController(
     serviceAccountAnnotations: identityAnnotations(lbc.existingRoleArn ? 'irsa' : lbc.identity),
     podAnnotations: { [IDENTITY_ANNOTATION]: PLAN_TIME },
     featureGates,
-    globalAccelerator: lbc.globalAccelerator,
+    capabilityGates,
     options: chartOptions,
   });
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
   const gates = handSetFeatureGates(lbc.values);
   const gatesPath = `${path}.values.controllerConfig.featureGates`;
   if (gates) checkFeatureGates(gates, lbc.version, gatesPath, issues);
-  if (gates?.GlobalAcceleratorController === true && !lbc.globalAccelerator)
-    issues.add(
-      `${gatesPath}.GlobalAcceleratorController`,
-      'would run the Global Accelerator controller without its IAM policy; set globalAccelerator: true instead (it attaches the policy and sets the gates it needs), and remove this value',
-    );
+  for (const [gate, setting] of Object.entries(GATES_OF_SETTINGS))
+    if (gates?.[gate] === true && !capabilityGates.includes(gate))
+      issues.add(
+        `${gatesPath}.${gate}`,
+        `turns on ${setting.what} without its IAM policy; set ${setting.name} instead (it attaches the policy and sets the gates it needs), and remove this value`,
+      );
   return {
     release: release.value,
     releaseName: LBC_RELEASE_NAME,
@@ -241,6 +303,8 @@ export function resolveLoadBalancerController(
     gatewayApi,
     featureGates,
     globalAccelerator: lbc.globalAccelerator,
+    certificateManagement,
+    capabilityGates,
     chartOptions,
     deploy: lbc.deploy,
   };

@@ -449,6 +449,7 @@ function checkUniqueNames(clusters: readonly ClusterDraft[], issues: Issues): vo
             iam('policy', lbc.names.policy),
             iam('policy', lbc.names.migrationPolicy),
             iam('policy', lbc.names.globalAcceleratorPolicy),
+            iam('policy', lbc.names.certificateManagementPolicy),
           ]
         : []),
       ...cluster.externalDns.flatMap((i) =>

@@ -51,6 +51,19 @@ export const GLOBAL_ACCELERATOR_POLICY = {
   readonly partitions: readonly Partition[];
 };
 
+/**
+ * The certificate management policy (`EnableCertificateManagement`, from v3.3.0; byte-identical
+ * at every catalogued tag from then). The project does not attach it as it is: it grants Route 53
+ * changes and Private CA issuance on `*`, which the controller's own guide says to scope
+ * (docs/guide/ingress/certificate_management.md at v3.5.0, "IAM Policy Scoping"). Its sha256 pins
+ * the file the scoped policy (config/derived/certificate-management-policy.ts) is derived from.
+ */
+export const CERTIFICATE_MANAGEMENT_POLICY = {
+  file: 'iam_policy_acm_certs.json',
+  since: 'v3.3.0',
+  sha256: '2a442c3d109dc623dd0ec089a06af9d57d1aaf585fbdae94e21371cb9038232e',
+} as const;
+
 /** The raw URL of a policy file at a release tag: always a tag, never a branch. */
 export function policyUrl(version: string, file: LbcPolicyFile): string {
   return `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/docs/install/${file}`;

@@ -33,6 +33,7 @@ export {
   DEFAULT_SCHEME_VALUE_SINCE,
   GATEWAY_FEATURE_GATES,
   GATEWAY_FEATURE_GATES_SINCE,
+  CERTIFICATE_MANAGEMENT_FEATURE_GATE,
   GLOBAL_ACCELERATOR,
   GLOBAL_ACCELERATOR_FEATURE_GATES,
   INGRESS_CLASS_PARAMS,
@@ -47,7 +48,7 @@ export {
   SHARED_BACKEND_RULE_DESCRIPTION,
   V1_CLUSTER_TAG,
 } from './resource-tags';
-export { GLOBAL_ACCELERATOR_POLICY } from './iam-policies';
+export { CERTIFICATE_MANAGEMENT_POLICY, GLOBAL_ACCELERATOR_POLICY } from './iam-policies';
 export type { LbcPolicyFile } from './iam-policies';
 export type { GatewayFeatureGate } from './releases';
 export type { PinnedManifestFile } from '../manifest-files';

@@ -187,6 +187,12 @@ export const GLOBAL_ACCELERATOR_FEATURE_GATES = [
 ] as const;
 
 /**
+ * The feature gate of ACM certificate management, off by default
+ * (docs/guide/ingress/certificate_management.md at v3.5.0, "Enabling Certificate Management").
+ */
+export const CERTIFICATE_MANAGEMENT_FEATURE_GATE = 'EnableCertificateManagement';
+
+/**
  * The kind the Global Accelerator controller serves (namespaced, `v1beta1` served and stored in
  * the chart's crds.yaml at v2.17.0 and v3.5.0). The controller puts the finalizer
  * `aga.k8s.aws/resources` on each object it reconciles (controllers/aga/

@@ -2,7 +2,6 @@
  * The chart values this project sets for the AWS Load Balancer Controller (the managed values).
  * Pure: the configuration checks build them too, to reject user values that would override them.
  */
-import { GLOBAL_ACCELERATOR_FEATURE_GATES } from '../../catalog/aws-load-balancer-controller';
 import type { LbcChartOptions, WorkloadServiceAccount } from '../model';
 import { serviceAccountValues } from './chart-values';
 import type { HelmValues } from './chart-values';
@@ -19,8 +18,8 @@ export interface LbcChartValuesProps {
   readonly podAnnotations: Record<string, string>;
   /** The Gateway API feature gates, where the release has them. */
   readonly featureGates?: Readonly<Record<string, boolean>>;
-  /** Runs the Global Accelerator controller: its gates on (off is the controller's default). */
-  readonly globalAccelerator?: boolean;
+  /** Gates the settings turn on (the Global Accelerator controller, certificate management). */
+  readonly capabilityGates?: readonly string[];
   /** Chart options a setting chooses (absent: the chart's default, which `values` may set). */
   readonly options?: LbcChartOptions;
 }
@@ -36,9 +35,7 @@ export function lbcChartValues(props: LbcChartValuesProps): HelmValues {
   };
   const featureGates = {
     ...props.featureGates,
-    ...(props.globalAccelerator
-      ? Object.fromEntries(GLOBAL_ACCELERATOR_FEATURE_GATES.map((gate) => [gate, true]))
-      : {}),
+    ...Object.fromEntries((props.capabilityGates ?? []).map((gate) => [gate, true])),
   };
   if (Object.keys(featureGates).length > 0) values.controllerConfig = { featureGates };
   for (const [key, value] of Object.entries(props.options ?? {}))

@@ -3,9 +3,13 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_LBC_VERSION } from '../../catalog/aws-load-balancer-controller';
-import { chartDeploy, scheme } from './external-dns';
+import { chartDeploy, scheme, zoneSchema } from './external-dns';
 import {
   CREATE_SERVICE_ACCOUNT,
+  certificateAuthorityArn,
+  named,
+  nonEmptyList,
+  uniqueList,
   chartVersion,
   controllerVersion,
   dns1123Label,
@@ -15,6 +19,21 @@ import {
   setting,
   sha256,
 } from './primitives';
+
+const certificateManagementSchema = named(
+  'certificate management',
+  z.strictObject({
+    zones: setting(
+      nonEmptyList(uniqueList(zoneSchema), 'zone'),
+      "The public hosted zones, in the cluster's account, where the controller may write the DNS validation records of the certificates it requests (CNAME records named `_…`, created and deleted, nothing else). A certificate for a name outside them is not validated.",
+    ),
+    privateCertificateAuthorities: setting(z._default(uniqueList(certificateAuthorityArn), []), {
+      description:
+        'AWS Private CAs the controller may issue certificates from (the `acm-pca-arn` annotation): only these. Empty: Amazon-issued certificates only.',
+      defaultText: 'none',
+    }),
+  }),
+);
 
 export const loadBalancerControllerSchema = z.strictObject({
   enabled: setting(
@@ -95,6 +114,11 @@ export const loadBalancerControllerSchema = z.strictObject({
     z._default(z.boolean(), false),
     "The controller's Global Accelerator controller (v2.17.0 and later, commercial partition only): `true` attaches upstream `aga_controller_iam_policy.json` at the controller's tag and turns on the feature gates it needs (`GlobalAcceleratorController`, `EnableRGTAPI`); `GlobalAccelerator` objects (aga.k8s.aws, the chart's CRD) then get an accelerator in front of their load balancers. `false` leaves both gates off and the policy out; setting the gate by hand in `values` is refused, since the controller would run without the policy. Turning it off is stopped at plan while GlobalAccelerator objects exist (their accelerators would be left without a controller, and the objects stuck on its finalizer): delete them first.",
   ),
+  certificateManagement: setting(z.optional(certificateManagementSchema), {
+    description:
+      'The controller\'s ACM certificate management (v3.3.0 and later, the `EnableCertificateManagement` gate): Ingresses annotated `alb.ingress.kubernetes.io/create-acm-cert: "true"` get a certificate the controller requests and validates by DNS. The policy is upstream `iam_policy_acm_certs.json` with its Route 53 and Private CA grants narrowed from `*` to what is named here (docs/alb-edge.md, Certificate management).',
+    defaultText: 'off',
+  }),
   values: setting(
     z._default(helmValues, {}),
     'Extra chart values, merged under the values this project manages (which cannot be overridden). Feature gates in `controllerConfig.featureGates` are checked against the gates of `version` (the controller refuses to start on one it does not know), each `true` or `false`.',

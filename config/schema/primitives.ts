@@ -113,6 +113,11 @@ export const iamPolicyArn = pattern(
   /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/,
   'must be an IAM policy ARN such as arn:aws:iam::111122223333:policy/platform-boundary',
 );
+export const certificateAuthorityArn = pattern(
+  'ACM Private CA ARN',
+  /^arn:aws(-cn|-us-gov)?:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]{36}$/,
+  'must be an AWS Private CA ARN such as arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/12345678-1234-1234-1234-123456789012',
+);
 export const iamPath = pattern(
   'IAM path',
   /^\/([\w+=,.@-]+\/){0,20}$/,

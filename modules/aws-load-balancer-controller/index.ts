@@ -9,6 +9,7 @@ import type { HelmValues } from '../../config/derived/chart-values';
 import { ReleasedResource, pathFromStack } from '../shared/terraform-blocks';
 import { LBC_DEFAULT_VALUES, lbcChartValues } from '../../config/derived/lbc-chart-values';
 import { RemovedDestroyGuard, destroyGuard } from './destroy-guard';
+import { CertificateManagementPolicy } from './certificate-management';
 import { gatewayGateGuard } from './gateway-gate-guard';
 import { globalAcceleratorGuard } from './global-accelerator-guard';
 import { LbcIamPolicies } from './iam-policy';
@@ -80,6 +81,14 @@ export class AwsLoadBalancerController extends Construct {
     if (this.policies.migration) {
       this.identity.attachPolicy('v1-migration', this.policies.migration.policy.arn);
     }
+    if (controller.certificateManagement) {
+      const certificates = new CertificateManagementPolicy(this, 'certificate-management', {
+        settings: controller.certificateManagement,
+        partition: props.partition,
+        name: controller.names.certificateManagementPolicy,
+      });
+      this.identity.attachPolicy('certificate-management', certificates.policy.arn);
+    }
     if (this.policies.globalAccelerator) {
       this.identity.attachPolicy('global-accelerator', this.policies.globalAccelerator.policy.arn);
     }
@@ -104,7 +113,7 @@ export class AwsLoadBalancerController extends Construct {
         serviceAccountAnnotations: this.identity.serviceAccountAnnotations,
         podAnnotations: this.identity.podAnnotations,
         featureGates: controller.featureGates,
-        globalAccelerator: controller.globalAccelerator,
+        capabilityGates: controller.capabilityGates,
         options: controller.chartOptions,
       }),
       userValues: controller.values,

@@ -1,9 +1,9 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { hostedZoneIds } from '../shared/hosted-zones';
 import type { ResolvedExternalDns, RoleOptions } from '../../config/model';
 import type { IdentityMechanism } from '../identity/workload-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
@@ -42,14 +42,7 @@ export class ExternalDns extends Construct {
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
     const { instance } = props;
-    const zoneIds = instance.zones.map(
-      (zone) =>
-        zone.id ??
-        new DataAwsRoute53Zone(this, `zone-${zone.name}`, {
-          name: zone.name,
-          privateZone: zone.private,
-        }).zoneId,
-    );
+    const zoneIds = hostedZoneIds(this, instance.zones);
     const route53 = instance.route53;
     const chained = route53.kind === 'cross-account' && route53.via === 'pod-identity-target';
     this.identity = new WorkloadIdentity(this, 'identity', {
