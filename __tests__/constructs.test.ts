@@ -192,6 +192,7 @@ describe('AlbGateway objects', () => {
     className: 'aws-alb',
     lbcGatewayApiVersion: 'gateway.k8s.aws/v1',
     allowedRoutes: { from: 'All' },
+    allowedListeners: { from: 'None' },
     schemeChange: { setting: 'albGroups[0].replaceOnSchemeChange', replace: false },
     group: 'public',
     scheme: 'internet-facing',

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
 import { buildApp } from '../stacks/app';
 import {
@@ -18,7 +15,7 @@ import {
   terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
-import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
+import { UPSTREAM_CRDS, haveUpstream, validateEmbedded, validateUpstream } from './crd-validation';
 
 const stacks = synthesize(loadConfig(EXAMPLE_PATH));
 const cluster = stacks['prod-edge-demo'];
@@ -367,16 +364,6 @@ describe('edge configuration errors', () => {
 // unknown fields rejected (the API server would silently prune a misspelt field). Where the shared
 // upstream copies of the CRDs are present, also the full upstream schemas, made strict the same way.
 
-const ajv = new Ajv({ allowUnionTypes: true, strict: false, validateFormats: false });
-const validateEmbedded = (object: Json) => {
-  const schema = EMBEDDED_SCHEMAS[object.kind];
-  const validate = ajv.compile({
-    ...schema,
-    properties: { ...schema.properties, apiVersion: { type: 'string' } },
-  });
-  return validate(object) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
-};
-
 const SPOILERS: [string, string, (object: Json) => void][] = [
   [
     'LoadBalancerConfiguration/public',
@@ -421,50 +408,8 @@ describe('emitted Kubernetes objects against the embedded CRD rules', () => {
   });
 });
 
-const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
-/** Upstream CRD files, for the pinned versions of the example (Gateway API v1.6.0, controller v3.5.0). */
-const UPSTREAM_CRDS: Record<string, string> = {
-  GatewayClass:
-    'gateway-api/v1.6.0/config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml',
-  Gateway: 'gateway-api/v1.6.0/config/crd/standard/gateway.networking.k8s.io_gateways.yaml',
-  LoadBalancerConfiguration:
-    'aws-load-balancer-controller/v3.5.0/crd-gateway/gateway.k8s.aws_loadbalancerconfigurations.yaml',
-};
-
-/** The served version's schema, with unknown fields rejected wherever the CRD lists properties. */
-function strictUpstreamSchema(kind: string, apiVersion: string): Json {
-  const crd = parseAllDocuments(readFileSync(join(UPSTREAM, UPSTREAM_CRDS[kind]), 'utf8'))
-    .map((d) => d.toJS())
-    .find((d) => d?.spec?.names?.kind === kind);
-  const version = crd.spec.versions.find(
-    (v: Json) => `${crd.spec.group}/${v.name}` === apiVersion && v.served,
-  );
-  const strict = (schema: Json): Json => {
-    if (!schema || typeof schema !== 'object') return schema;
-    const copy: Json = Array.isArray(schema)
-      ? schema.map(strict)
-      : Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, strict(v)]));
-    if (
-      copy.properties &&
-      copy.additionalProperties === undefined &&
-      !copy['x-kubernetes-preserve-unknown-fields']
-    )
-      copy.additionalProperties = false;
-    return copy;
-  };
-  const schema = strict(version.schema.openAPIV3Schema);
-  // Metadata is ObjectMeta, validated by the API server itself, not by the CRD.
-  schema.properties.metadata = { type: 'object' };
-  return schema;
-}
-
-const haveUpstream = existsSync(UPSTREAM);
 describe('emitted Kubernetes objects against the upstream CRD schemas', () => {
   const keys = Object.keys(objects).filter((key) => UPSTREAM_CRDS[key.split('/')[0]]);
-  const validateUpstream = (object: Json) => {
-    const validate = ajv.compile(strictUpstreamSchema(object.kind, object.apiVersion));
-    return validate(object) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
-  };
 
   (haveUpstream ? it.each(keys) : it.skip.each(keys))('%s is valid', (key) => {
     expect(validateUpstream(objects[key])).toEqual([]);

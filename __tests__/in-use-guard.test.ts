@@ -26,8 +26,8 @@ interface Live {
   readonly classes?: string[];
   /** Ingresses by namespace: [name, ingressClassName]. */
   readonly ingresses?: Record<string, [string, string | undefined][]>;
-  /** This project's Gateways in gateway-system: [name, attached routes per listener]. */
-  readonly gateways?: [string, number[]][];
+  /** This project's Gateways in gateway-system: [name, attached routes per listener, ListenerSets]. */
+  readonly gateways?: [string, number[], number?][];
 }
 
 /** Replaces each lookup of `expression` with what `live` says the cluster holds. */
@@ -55,9 +55,12 @@ function withLive(tf: Json, expression: string, live: Live): string {
       lookup(tf, 'gateways')[0],
       {
         'gateway-system': {
-          objects: (live.gateways ?? []).map(([name, routes]) => ({
+          objects: (live.gateways ?? []).map(([name, routes, attachedListenerSets]) => ({
             metadata: { namespace: 'gateway-system', name },
-            status: { listeners: routes.map((attachedRoutes) => ({ attachedRoutes })) },
+            status: {
+              listeners: routes.map((attachedRoutes) => ({ attachedRoutes })),
+              ...(attachedListenerSets === undefined ? {} : { attachedListenerSets }),
+            },
           })),
         },
       },
@@ -140,6 +143,25 @@ describe('the in-use guard of the edge stack', () => {
     expect(inUse(tf, { ...LIVE, gateways: [['public', [0, 0]]] })).toEqual([]);
     expect(inUse(tf, { ...LIVE, gateways: [['public', []]] })).toEqual([]);
   });
+
+  withTerraform(
+    'stops a Gateway closing to the ListenerSets attached to it, or going with them',
+    () => {
+      const withSets: Live = { ...LIVE, gateways: [['public', [0, 0], 2]] };
+      const accepting = edgeOf(
+        (raw) => (raw.clusters[0].gatewayApi.gateways[0].allowedListeners = 'Same'),
+      );
+      expect(inUse(accepting, withSets)).toEqual([]);
+      expect(inUse(edgeOf(), withSets)).toEqual([
+        'Gateway gateway-system/public (2 ListenerSets, which allowedListeners None detaches)',
+      ]);
+      expect(inUse(edgeOf(), { ...LIVE, gateways: [['public', [0, 0], 0]] })).toEqual([]);
+      const removed = edgeOf((raw) => (raw.clusters[0].gatewayApi.gateways = []));
+      expect(inUse(removed, withSets)).toEqual([
+        'Gateway gateway-system/public (0 attached routes, 2 ListenerSets)',
+      ]);
+    },
+  );
 
   withTerraform(
     'reads Gateways in its own namespaces, and none where the cluster has no Gateway CRD',

@@ -356,10 +356,15 @@ export interface ResolvedGateway {
   readonly hostname?: string;
   readonly logPrefix: string;
   /** `allowedRoutes.namespaces` of its listeners. */
-  readonly allowedRoutes:
-    | { readonly from: 'All' | 'Same' }
-    | { readonly from: 'Selector'; readonly matchLabels: Readonly<Record<string, string>> };
+  readonly allowedRoutes: AllowedNamespaces<'All' | 'Same'>;
+  /** `allowedListeners.namespaces`: whose ListenerSets may add listeners. */
+  readonly allowedListeners: AllowedNamespaces<'None' | 'All' | 'Same'>;
 }
+
+/** Gateway API's namespace choice (`from`, and with `Selector` the labels it selects). */
+export type AllowedNamespaces<From extends string> =
+  | { readonly from: From }
+  | { readonly from: 'Selector'; readonly matchLabels: Readonly<Record<string, string>> };
 
 export interface ResolvedGatewayApi {
   readonly gatewayClassName: string;

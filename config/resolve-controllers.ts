@@ -11,8 +11,10 @@ import {
   CERTIFICATE_MANAGEMENT_POLICY,
   GATEWAY_FEATURE_GATES_SINCE,
   GLOBAL_ACCELERATOR_FEATURE_GATES,
+  LISTENER_SETS,
   compareVersions,
   featureGateReleases,
+  hasFeatureGate,
   lbcFeatureGates,
   lbcRelease,
   overridesOfCataloguedVersion,
@@ -265,6 +267,12 @@ export function resolveLoadBalancerController(
   const capabilityGates = [
     ...(lbc.globalAccelerator ? GLOBAL_ACCELERATOR_FEATURE_GATES : []),
     ...(certificateManagement ? [CERTIFICATE_MANAGEMENT_FEATURE_GATE] : []),
+    // Pinned on where Gateways accept ListenerSets, so that no default can take them away.
+    ...(gatewayApi &&
+    hasFeatureGate(lbc.version, LISTENER_SETS.gate) &&
+    cluster.gatewayApi.gateways.some((gateway) => gateway.allowedListeners !== 'None')
+      ? [LISTENER_SETS.gate]
+      : []),
   ];
   const managed = lbcChartValues({
     clusterName: cluster.clusterName,

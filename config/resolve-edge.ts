@@ -2,12 +2,18 @@
  * The ALB edge of a cluster (ALB groups, Gateway API, access logs): checks relations between these
  * settings and the rest of the cluster, and resolves defaults and names.
  */
-import { LBC_VERSIONS_WITH_GATEWAY_API } from '../catalog/aws-load-balancer-controller';
+import {
+  LBC_VERSIONS_WITH_GATEWAY_API,
+  LISTENER_SETS,
+  compareVersions,
+} from '../catalog/aws-load-balancer-controller';
+import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
 import { elbLogDeliveryAccount } from '../catalog/elb-log-delivery';
 import { externalDnsRelease } from '../catalog/external-dns';
 import { servedInStandardChannel } from '../catalog/gateway-api';
 import type { Issues } from './issues';
 import type {
+  AllowedNamespaces,
   ResolvedAccessLogs,
   ResolvedAlbGroup,
   ResolvedEdge,
@@ -160,19 +166,21 @@ function resolveGatewayApi(
         `gateway ${gateway.name} is ${gateway.scheme}, but its group ${group.name} is ${group.scheme}`,
       );
     }
-    const labels = gateway.allowedNamespaceLabels;
-    if (gateway.allowedRoutes === 'Selector' && !labels) {
-      issues.add(
-        `${path}.gateways[${index}].allowedNamespaceLabels`,
-        'is required with allowedRoutes: Selector (the labels a namespace needs for its routes to attach)',
-      );
-    }
-    if (gateway.allowedRoutes !== 'Selector' && labels) {
-      issues.add(
-        `${path}.gateways[${index}].allowedNamespaceLabels`,
-        `is only used with allowedRoutes: Selector (this gateway allows ${gateway.allowedRoutes})`,
-      );
-    }
+    const at = `${path}.gateways[${index}]`;
+    const allowedRoutes = allowedNamespaces(
+      { setting: 'allowedRoutes', from: gateway.allowedRoutes, what: 'routes' },
+      { setting: 'allowedNamespaceLabels', labels: gateway.allowedNamespaceLabels },
+      at,
+      issues,
+    );
+    const allowedListeners = allowedNamespaces(
+      { setting: 'allowedListeners', from: gateway.allowedListeners, what: 'ListenerSets' },
+      { setting: 'allowedListenerNamespaceLabels', labels: gateway.allowedListenerNamespaceLabels },
+      at,
+      issues,
+    );
+    if (allowedListeners.from !== 'None' && lbc?.gatewayApi)
+      checkListenerSets(lbc.gatewayApi.support, version, `${at}.allowedListeners`, issues);
     return [
       {
         name: gateway.name,
@@ -180,10 +188,8 @@ function resolveGatewayApi(
         scheme: group.scheme,
         hostname: gateway.hostname,
         logPrefix: `gateway/${gateway.name}`,
-        allowedRoutes:
-          gateway.allowedRoutes === 'Selector'
-            ? { from: 'Selector' as const, matchLabels: labels ?? {} }
-            : { from: gateway.allowedRoutes },
+        allowedRoutes,
+        allowedListeners,
       },
     ];
   });
@@ -199,6 +205,51 @@ function resolveGatewayApi(
     lbcApiVersion: lbc.gatewayApi.support.lbcApiVersion,
     gateways,
   };
+}
+
+/**
+ * A Gateway API namespace choice and its labels: the labels only with `Selector`, and there
+ * required (a selector without labels would select every namespace).
+ */
+function allowedNamespaces<From extends string>(
+  choice: { setting: string; from: From | 'Selector'; what: string },
+  labels: { setting: string; labels: Readonly<Record<string, string>> | undefined },
+  path: string,
+  issues: Issues,
+): AllowedNamespaces<From> {
+  if (choice.from === 'Selector' && !labels.labels)
+    issues.add(
+      `${path}.${labels.setting}`,
+      `is required with ${choice.setting}: Selector (the labels a namespace needs for its ${choice.what} to attach)`,
+    );
+  if (choice.from !== 'Selector' && labels.labels)
+    issues.add(
+      `${path}.${labels.setting}`,
+      `is only used with ${choice.setting}: Selector (this gateway allows ${choice.from})`,
+    );
+  return choice.from === 'Selector'
+    ? { from: 'Selector', matchLabels: labels.labels ?? {} }
+    : { from: choice.from as From };
+}
+
+/** ListenerSets need their CRD (Gateway API v1.5.0 and later) and a controller that serves them. */
+function checkListenerSets(
+  support: LbcGatewaySupport,
+  version: string,
+  path: string,
+  issues: Issues,
+): void {
+  const gatewayApi = support.gatewayApi;
+  if (!gatewayApi.standardResources.includes(LISTENER_SETS.gatewayApiResource))
+    issues.add(
+      path,
+      `ListenerSets are in the Gateway API standard channel from v1.5.0; this cluster applies ${gatewayApi.version}: set gatewayApi.version to v1.5.0 or later, or allowedListeners None`,
+    );
+  if (compareVersions(version, LISTENER_SETS.since) < 0)
+    issues.add(
+      path,
+      `the controller serves ListenerSets from ${LISTENER_SETS.since}; ${version} ignores them: set loadBalancerController.version to ${LISTENER_SETS.since} or later, or allowedListeners None`,
+    );
 }
 
 /**

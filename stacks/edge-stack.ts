@@ -90,6 +90,7 @@ export class EdgeStack extends ProjectStack {
           lbcGatewayApiVersion: gatewayApi.lbcApiVersion,
           hostname: gateway.hostname,
           allowedRoutes: gateway.allowedRoutes,
+          allowedListeners: gateway.allowedListeners,
           group: gateway.group.name,
           dependsOn: [...afterLogs, gatewayClass.gatewayClass, gatewayClass.namespace],
         });
@@ -100,6 +101,11 @@ export class EdgeStack extends ProjectStack {
       ingressClassNames: edge.albGroups.map((g) => g.ingressClassName),
       gateways: gatewayApi
         ? gatewayApi.gateways.map((g) => `${gatewayApi.namespace}/${g.name}`)
+        : [],
+      acceptingListenerSets: gatewayApi
+        ? gatewayApi.gateways
+            .filter((g) => g.allowedListeners.from !== 'None')
+            .map((g) => `${gatewayApi.namespace}/${g.name}`)
         : [],
     });
 

@@ -35,11 +35,13 @@ export {
   GATEWAY_FEATURE_GATES_SINCE,
   CERTIFICATE_MANAGEMENT_FEATURE_GATE,
   GLOBAL_ACCELERATOR,
+  LISTENER_SETS,
   GLOBAL_ACCELERATOR_FEATURE_GATES,
   INGRESS_CLASS_PARAMS,
   INGRESS_CONTROLLER,
   compareVersions,
   featureGateReleases,
+  hasFeatureGate,
   lbcFeatureGates,
 } from './releases';
 export {

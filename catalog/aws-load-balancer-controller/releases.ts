@@ -187,6 +187,18 @@ export const GLOBAL_ACCELERATOR_FEATURE_GATES = [
 ] as const;
 
 /**
+ * ListenerSets (Gateway API v1.5.0 and later) are served from controller v3.2.0, by both Gateway
+ * controllers; from v3.2.2 behind the gate `GatewayListenerSet`, on by default
+ * (docs/guide/gateway/listenersets.md and pkg/config/feature_gates.go line 97 at v3.5.0).
+ * A Gateway reports the ListenerSets it accepted in `status.attachedListenerSets`.
+ */
+export const LISTENER_SETS = {
+  since: 'v3.2.0',
+  gate: 'GatewayListenerSet',
+  gatewayApiResource: 'listenersets',
+} as const;
+
+/**
  * The feature gate of ACM certificate management, off by default
  * (docs/guide/ingress/certificate_management.md at v3.5.0, "Enabling Certificate Management").
  */
@@ -286,12 +298,17 @@ const FEATURE_GATES: Readonly<Record<string, { readonly since: string; readonly 
 /** The feature gates a catalogued release knows; undefined for a version outside the catalog. */
 export function lbcFeatureGates(version: string): readonly string[] | undefined {
   if (!(version in LBC_RELEASES)) return undefined;
-  return Object.entries(FEATURE_GATES)
-    .filter(
-      ([, { since, until }]) =>
-        compareVersions(version, since) >= 0 && (!until || compareVersions(version, until) <= 0),
-    )
-    .map(([gate]) => gate);
+  return Object.keys(FEATURE_GATES).filter((gate) => hasFeatureGate(version, gate));
+}
+
+/** Whether `version` (catalogued or not) has the feature gate `gate`. */
+export function hasFeatureGate(version: string, gate: string): boolean {
+  const known = FEATURE_GATES[gate];
+  return (
+    known !== undefined &&
+    compareVersions(version, known.since) >= 0 &&
+    (!known.until || compareVersions(version, known.until) <= 0)
+  );
 }
 
 /** The releases that know `gate`, in words (`v3.3.0 and later`), or undefined for no release. */

@@ -144,6 +144,19 @@ export const gatewaySchema = z.strictObject({
     ),
     'With `allowedRoutes: Selector`: the labels a namespace needs for its routes to attach, e.g. `{ edge/public: "true" }`.',
   ),
+  allowedListeners: setting(
+    z._default(z.enum(['None', 'Same', 'All', 'Selector']), 'None'),
+    "Namespaces whose ListenerSets may add listeners to the Gateway (`allowedListeners.namespaces.from`, Gateway API v1.5.0 and controller v3.2.0 and later): `None` (the Gateway's own listeners only), `Same`, `All` or `Selector` (namespaces with the labels of `allowedListenerNamespaceLabels`). Taking it back to `None` is stopped at plan while ListenerSets are attached (the Gateway's `status.attachedListenerSets`).",
+  ),
+  allowedListenerNamespaceLabels: setting(
+    z.optional(
+      named(
+        'map of label to value',
+        z.record(checkedString(labelKeyProblem), checkedString(labelValueProblem)),
+      ),
+    ),
+    'With `allowedListeners: Selector`: the labels a namespace needs for its ListenerSets to attach.',
+  ),
 });
 
 export const gatewayApiSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { GATEWAY_FEATURE_GATES } from '../../catalog/aws-load-balancer-controller';
 import { GATEWAY_CLASS } from '../../catalog/gateway-api';
 import type { LbcGatewaySupport } from '../../catalog/aws-load-balancer-controller';
-import type { ResolvedGateway } from '../../config/model';
+import type { AllowedNamespaces, ResolvedGateway } from '../../config/model';
 import { ALB_GROUP_LABEL } from '../../config/naming';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -58,6 +58,8 @@ export interface AlbGatewayProps extends AlbSettings {
   readonly hostname?: string;
   /** Which namespaces' routes may attach. */
   readonly allowedRoutes: ResolvedGateway['allowedRoutes'];
+  /** Which namespaces' ListenerSets may add listeners. */
+  readonly allowedListeners: ResolvedGateway['allowedListeners'];
   /** Its ALB group: a label, by which ExternalDNS instances select the Gateway. */
   readonly group: string;
   readonly dependsOn?: ITerraformDependable[];
@@ -92,8 +94,10 @@ export function loadBalancerConfiguration(props: AlbGatewayProps): KubernetesObj
   };
 }
 
-/** Gateway API `RouteNamespaces`: `from`, and the selector with `Selector`. */
-function allowedNamespaces(allowed: ResolvedGateway['allowedRoutes']): Record<string, unknown> {
+/** Gateway API `RouteNamespaces` / `ListenerNamespaces`: `from`, and the selector with `Selector`. */
+function allowedNamespaces(
+  allowed: AllowedNamespaces<'None' | 'All' | 'Same'>,
+): Record<string, unknown> {
   return allowed.from === 'Selector'
     ? { from: 'Selector', selector: { matchLabels: { ...allowed.matchLabels } } }
     : { from: allowed.from };
@@ -131,6 +135,10 @@ export function gateway(props: AlbGatewayProps): KubernetesObject {
         },
       },
       listeners,
+      // `None` is the CRD's default: left out, as it was before ListenerSets existed.
+      ...(props.allowedListeners.from === 'None'
+        ? {}
+        : { allowedListeners: { namespaces: allowedNamespaces(props.allowedListeners) } }),
     },
   };
 }

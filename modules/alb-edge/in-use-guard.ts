@@ -10,6 +10,8 @@ export interface InUseGuardProps {
   readonly ingressClassNames: readonly string[];
   /** The configured Gateways, `<namespace>/<name>`. */
   readonly gateways: readonly string[];
+  /** Those of them that accept ListenerSets. */
+  readonly acceptingListenerSets: readonly string[];
 }
 
 const MANAGED_BY = Object.entries(MANAGED_BY_LABEL)
@@ -29,15 +31,26 @@ export function ingressesUsing(ingresses: string, classes: string): string {
 }
 
 /**
- * Gateways of this project not in `configured` that routes still attach to, by the status the
- * controller writes (`status.listeners[].attachedRoutes`: aws-load-balancer-controller v2.14.0
- * controllers/gateway/listener_status_utils.go line 31, v3.5.0 line 37).
+ * Gateways of this project that routes or ListenerSets still use, by the status the controller
+ * writes (`status.listeners[].attachedRoutes`: aws-load-balancer-controller v2.14.0
+ * controllers/gateway/listener_status_utils.go line 31, v3.5.0 line 37;
+ * `status.attachedListenerSets`: docs/guide/gateway/listenersets.md at v3.5.0, "Observability"):
+ * those not in `configured` with either, and those no longer in `accepting` with ListenerSets
+ * (`allowedListeners` back to `None` detaches them and their listeners leave the ALB).
  */
-export function gatewaysInUse(gateways: string, configured: readonly string[]): string {
+export function gatewaysInUse(
+  gateways: string,
+  configured: readonly string[],
+  accepting: readonly string[],
+): string {
   const name = '"${gateway.metadata.namespace}/${gateway.metadata.name}"';
   const routes =
     'sum(concat([0], [for listener in try(gateway.status.listeners, []) : try(listener.attachedRoutes, 0)]))';
-  return `[for gateway in ${gateways} : "Gateway \${gateway.metadata.namespace}/\${gateway.metadata.name} (\${${routes}} attached routes)" if !contains(${JSON.stringify(configured)}, ${name}) && ${routes} > 0]`;
+  const sets = 'try(gateway.status.attachedListenerSets, 0)';
+  const kept = `contains(${JSON.stringify(configured)}, ${name})`;
+  const accepts = `contains(${JSON.stringify(accepting)}, ${name})`;
+  const uses = `\${${routes}} attached routes\${${sets} > 0 ? ", \${${sets}} ListenerSets" : ""}`;
+  return `[for gateway in ${gateways} : (${kept} ? "Gateway \${gateway.metadata.namespace}/\${gateway.metadata.name} (\${${sets}} ListenerSets, which allowedListeners None detaches)" : "Gateway \${gateway.metadata.namespace}/\${gateway.metadata.name} (${uses})") if (${kept} ? !${accepts} && ${sets} > 0 : ${routes} > 0 || ${sets} > 0)]`;
 }
 
 /**
@@ -85,7 +98,7 @@ export class InUseGuard extends Construct {
     const inUse = new TerraformLocal(
       this,
       'in-use',
-      `\${concat(${ingressesUsing(ingresses, removedClasses)}, ${gatewaysInUse(gateways, props.gateways)})}`,
+      `\${concat(${ingressesUsing(ingresses, removedClasses)}, ${gatewaysInUse(gateways, props.gateways, props.acceptingListenerSets)})}`,
     );
     const found = `local.${inUse.friendlyUniqueId}`;
     new DataResource(this, 'check', {
@@ -95,8 +108,8 @@ export class InUseGuard extends Construct {
             condition: Token.asString(`\${length(${found}) == 0}`),
             errorMessage: [
               `ALB groups or Gateways this plan removes are still in use: \${join(", ", ${found})}.`,
-              'An Ingress whose IngressClass goes leaves its ALB frozen (the controller fails every reconcile of it); a Gateway that goes takes the ALB of its routes away.',
-              "Move each Ingress to another ALB group's IngressClass (spec.ingressClassName) and each route to another Gateway (parentRefs), or delete them, then plan again.",
+              'An Ingress whose IngressClass goes leaves its ALB frozen (the controller fails every reconcile of it); a Gateway that goes takes the ALB of its routes away, and one that stops accepting ListenerSets takes their listeners off it.',
+              "Move each Ingress to another ALB group's IngressClass (spec.ingressClassName), each route to another Gateway (parentRefs) and each ListenerSet to another Gateway (parentRef), or delete them, then plan again.",
             ].join(' '),
           },
         ],
