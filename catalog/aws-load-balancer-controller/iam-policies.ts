@@ -2,7 +2,8 @@
  * The controller's upstream IAM policy files, one per partition plus the v1 → v2 migration policy
  * and the Global Accelerator controller's policy, and their sha256 at the release tags. Each file
  * was byte-identical at every catalogued tag that has it (the Global Accelerator policy exists
- * from v2.17.0).
+ * from v2.17.0); a release whose file differs records its own sha256 (`policies` of its
+ * LBC_RELEASES entry, written by `npm run catalog -- add lbc <tag>`).
  * Source: `docs/install/<file>` at each tag of kubernetes-sigs/aws-load-balancer-controller, e.g.
  * https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/install/iam_policy.json
  */

@@ -171,6 +171,11 @@ export const LBC_VERSIONS_WITH_GATEWAY_API = CATALOGUED_LBC_VERSIONS.filter((v) 
   gatewaySupport(v),
 );
 
+/** A policy file's sha256 at a catalogued release: its own where it differs, else the shared one. */
+export function cataloguedPolicySha256(version: string, file: LbcPolicyFile): string {
+  return LBC_RELEASES[version]?.policies?.[file] ?? POLICY_SHA256[file];
+}
+
 /**
  * The sha256 of the Global Accelerator controller's policy at the requested version, or the
  * problems that keep it from running there: a partition without Global Accelerator, a release
@@ -193,7 +198,7 @@ function globalAcceleratorPolicySha256(
       message: `the Global Accelerator controller is part of the controller from ${since}; ${request.version} does not have it: set version to ${since} or later, or set false`,
     });
   const sha256 = LBC_RELEASES[request.version]
-    ? POLICY_SHA256[file]
+    ? cataloguedPolicySha256(request.version, file)
     : request.globalAcceleratorPolicySha256;
   if (!sha256)
     found.push({
@@ -213,9 +218,11 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
   const problems = overridesOfCataloguedVersion(request);
   const policyFile = POLICY_FILE_BY_PARTITION[request.partition];
   const chartVersion = facts?.chart ?? request.chartVersion ?? derivedChartVersion(request.version);
-  const policySha256 = facts ? POLICY_SHA256[policyFile] : request.policySha256;
+  const policySha256 = facts
+    ? cataloguedPolicySha256(request.version, policyFile)
+    : request.policySha256;
   const migrationSha256 = facts
-    ? POLICY_SHA256[MIGRATION_POLICY_FILE]
+    ? cataloguedPolicySha256(request.version, MIGRATION_POLICY_FILE)
     : request.migrationPolicySha256;
   if (!facts) {
     const catalogued = CATALOGUED_LBC_VERSIONS.join(', ');

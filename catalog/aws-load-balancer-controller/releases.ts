@@ -14,6 +14,7 @@
  */
 
 import type { TemplatedValue } from '../chart-templating';
+import type { LbcPolicyFile } from './iam-policies';
 
 export interface LbcReleaseFacts {
   /** Version of the `aws-load-balancer-controller` chart whose appVersion is this release. */
@@ -24,6 +25,8 @@ export interface LbcReleaseFacts {
   readonly gatewayCrds: string;
   /** sha256 of `helm/aws-load-balancer-controller/crds/crds.yaml` at the tag. */
   readonly chartCrds: string;
+  /** sha256 of the policy files that differ at this tag from the one of iam-policies.ts. */
+  readonly policies?: Readonly<Partial<Record<LbcPolicyFile, string>>>;
 }
 
 export const LBC_RELEASES: Readonly<Record<string, LbcReleaseFacts>> = {

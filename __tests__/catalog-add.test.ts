@@ -1,0 +1,243 @@
+/**
+ * `npm run catalog -- add lbc <tag>` end to end, against a loopback HTTP server that serves the
+ * files of the newest catalogued release (the shared upstream copies, with small stand-ins for
+ * Chart.yaml, go.mod and feature_gates.go) and of a made-up next release. Nothing reaches the
+ * internet. The entry is written into a copy of releases.ts, which is then loaded and read back.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { transformSync } from '@swc/core';
+import { parseAllDocuments, stringify } from 'yaml';
+import { lbcFeatureGates } from '../catalog/aws-load-balancer-controller';
+import { main } from '../scripts/catalog';
+import { CatalogRefusal, UPSTREAM_REPOSITORY, addLbcRelease } from '../scripts/catalog-lbc';
+
+const SHARED = join(__dirname, '..', '..', 'shared', 'upstream', 'aws-load-balancer-controller');
+const PREVIOUS = 'v3.5.0';
+const NEXT = 'v3.6.0';
+const haveShared = existsSync(join(SHARED, PREVIOUS, 'chart-crds', 'crds.yaml'));
+if (!haveShared)
+  console.warn(
+    `catalog-add.test.ts: skipped, ${SHARED}/${PREVIOUS} (the shared upstream copies) is absent`,
+  );
+const sharedIt = haveShared ? it : it.skip;
+
+type Files = Record<string, string | Buffer>;
+
+const goMod = (gatewayApi: string) =>
+  `module sigs.k8s.io/aws-load-balancer-controller\n\ngo 1.25\n\nrequire (\n\tsigs.k8s.io/gateway-api ${gatewayApi}\n)\n`;
+const featureGatesGo = (gates: readonly string[]) =>
+  `package config\n\nconst (\n${gates.map((g) => `\t${g}Gate Feature = "${g}"`).join('\n')}\n)\n`;
+const chartYaml = (tag: string) =>
+  `apiVersion: v2\nname: aws-load-balancer-controller\nversion: ${tag.slice(1)}\nappVersion: ${tag}\n`;
+
+/** The files of the newest catalogued release, as upstream has them at its tag. */
+function previousFiles(): Files {
+  const shared = (path: string) => readFileSync(join(SHARED, PREVIOUS, path));
+  return {
+    'helm/aws-load-balancer-controller/Chart.yaml': chartYaml(PREVIOUS),
+    'helm/aws-load-balancer-controller/crds/crds.yaml': shared('chart-crds/crds.yaml'),
+    'config/crd/gateway/gateway-crds.yaml': shared('crd-gateway/gateway-crds.yaml'),
+    'pkg/config/feature_gates.go': featureGatesGo(lbcFeatureGates(PREVIOUS)!),
+    'go.mod': goMod('v1.6.0'),
+    ...Object.fromEntries(
+      [
+        'iam_policy.json',
+        'iam_policy_cn.json',
+        'iam_policy_us-gov.json',
+        'iam_policy_v1_to_v2_additional.json',
+        'aga_controller_iam_policy.json',
+        'iam_policy_acm_certs.json',
+      ].map((file) => [`docs/install/${file}`, shared(file)]),
+    ),
+  };
+}
+
+/** A made-up next release: one gate more, one less, a changed commercial policy. */
+function nextFiles(): Files {
+  const files = previousFiles();
+  const policy = JSON.parse(files['docs/install/iam_policy.json'].toString());
+  policy.Statement.push({
+    Effect: 'Allow',
+    Action: ['elasticloadbalancing:DescribeCapacityReservation'],
+    Resource: '*',
+  });
+  const gates = [
+    ...lbcFeatureGates(PREVIOUS)!.filter((g) => g !== 'IngressPlanAnnotation'),
+    'ListenerRuleTransforms',
+  ];
+  return {
+    ...files,
+    'helm/aws-load-balancer-controller/Chart.yaml': chartYaml(NEXT),
+    'pkg/config/feature_gates.go': featureGatesGo(gates),
+    'docs/install/iam_policy.json': JSON.stringify(policy, null, 2),
+    'docs/install/iam_policy_v1_to_v2_additional.json': `${files['docs/install/iam_policy_v1_to_v2_additional.json']}\n`,
+  };
+}
+
+let server: Server;
+let baseUrl: string;
+const served: Record<string, Files> = {};
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const prefix = `/${UPSTREAM_REPOSITORY}/`;
+    const path = request.url?.startsWith(prefix) ? request.url.slice(prefix.length) : '';
+    const [tag, ...rest] = path.split('/');
+    const body = served[tag]?.[rest.join('/')];
+    response.statusCode = body === undefined ? 404 : 200;
+    response.end(body ?? '404: Not Found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+let catalogDir: string;
+beforeEach(() => {
+  served[PREVIOUS] = previousFiles();
+  served[NEXT] = nextFiles();
+  catalogDir = mkdtempSync(join(tmpdir(), 'eks-edge-catalog-'));
+  copyFileSync(
+    join(__dirname, '..', 'catalog', 'aws-load-balancer-controller', 'releases.ts'),
+    join(catalogDir, 'releases.ts'),
+  );
+});
+afterEach(() => rmSync(catalogDir, { recursive: true, force: true }));
+
+const add = (tag: string) => addLbcRelease(tag, { baseUrl, catalogDir });
+
+/** The written releases.ts, loaded as the app would load it. */
+function loadWritten(): {
+  LBC_RELEASES: Record<string, unknown>;
+  lbcFeatureGates: (v: string) => string[];
+} {
+  const { code } = transformSync(readFileSync(join(catalogDir, 'releases.ts'), 'utf8'), {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  });
+  const module = { exports: {} as Record<string, unknown> };
+  runInNewContext(code, { module, exports: module.exports, require });
+  return module.exports as never;
+}
+
+describe('catalog add lbc', () => {
+  sharedIt('writes the release in the catalog’s own format, derived from its files', async () => {
+    const result = await add(NEXT);
+    expect(result.written).toBe(true);
+    const written = loadWritten();
+    const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+    expect(written.LBC_RELEASES[NEXT]).toEqual({
+      chart: '3.6.0',
+      gatewayApi: 'v1.6.0',
+      gatewayCrds: sha(served[NEXT]['config/crd/gateway/gateway-crds.yaml']),
+      chartCrds: sha(served[NEXT]['helm/aws-load-balancer-controller/crds/crds.yaml']),
+      policies: {
+        'iam_policy.json': sha(served[NEXT]['docs/install/iam_policy.json']),
+        'iam_policy_v1_to_v2_additional.json': sha(
+          served[NEXT]['docs/install/iam_policy_v1_to_v2_additional.json'],
+        ),
+      },
+    });
+    const gates = written.lbcFeatureGates(NEXT);
+    expect(gates).toContain('ListenerRuleTransforms');
+    expect(gates).not.toContain('IngressPlanAnnotation');
+    expect(written.lbcFeatureGates(PREVIOUS)).toContain('IngressPlanAnnotation');
+    expect(result.report).toContainEqual(
+      expect.stringContaining('changed since v3.5.0: iam_policy.json'),
+    );
+    expect(result.report).toContainEqual('  new feature gates: ListenerRuleTransforms');
+    expect(result.report).toContainEqual('  feature gates gone: IngressPlanAnnotation');
+    const root = join(__dirname, '..');
+    const check = spawnSync(
+      join(root, 'node_modules', '.bin', 'prettier'),
+      ['--check', '--config', join(root, '.prettierrc.json'), join(catalogDir, 'releases.ts')],
+      { encoding: 'utf8' },
+    );
+    expect([check.status, check.stderr]).toEqual([0, '']);
+  });
+
+  sharedIt('checks a catalogued tag instead, and refuses one that moved', async () => {
+    const same = await add(PREVIOUS);
+    expect(same.written).toBe(false);
+    expect(same.report.at(-1)).toBe(
+      'v3.5.0 is catalogued and upstream still has the same files: nothing to do.',
+    );
+    served[PREVIOUS]['config/crd/gateway/gateway-crds.yaml'] += '\n# moved\n';
+    await expect(add(PREVIOUS)).rejects.toThrow(
+      /^v3\.5\.0 is catalogued, and its files changed since: the tag moved\. gatewayCrds was fce68bbf/,
+    );
+    // The previous release is read again for a new one: a moved previous tag stops it too.
+    await expect(add(NEXT)).rejects.toThrow(
+      /the previous release v3\.5\.0 no longer has its catalogued files/,
+    );
+  });
+
+  sharedIt('refuses a tag that does not exist, a tampered file and a branch', async () => {
+    await expect(add('v3.7.0')).rejects.toThrow(
+      'helm/aws-load-balancer-controller/Chart.yaml at v3.7.0: not found (HTTP 404): the tag does not exist, or the file is not at it',
+    );
+    served[NEXT]['docs/install/iam_policy_cn.json'] = '<html>rate limited</html>';
+    await expect(add(NEXT)).rejects.toThrow(
+      'iam_policy_cn.json is not JSON: not the upstream file (tampered or truncated?)',
+    );
+    await expect(add('main')).rejects.toThrow(
+      'main is not a release tag vX.Y.Z (a branch is never pinned)',
+    );
+    expect(readFileSync(join(catalogDir, 'releases.ts'), 'utf8')).not.toContain(NEXT);
+  });
+
+  sharedIt(
+    'refuses a release that drops a CRD version, or needs what the catalog lacks',
+    async () => {
+      const documents = parseAllDocuments(
+        served[NEXT]['config/crd/gateway/gateway-crds.yaml'].toString(),
+      ).map((d) => d.toJS());
+      const crd = documents.find(
+        (d) => d?.metadata?.name === 'loadbalancerconfigurations.gateway.k8s.aws',
+      );
+      crd.spec.versions.find((v: { name: string }) => v.name === 'v1beta1').served = false;
+      served[NEXT]['config/crd/gateway/gateway-crds.yaml'] = documents
+        .filter(Boolean)
+        .map((d) => stringify(d))
+        .join('---\n');
+      served[NEXT]['go.mod'] = goMod('v1.7.0');
+      const refusal = add(NEXT);
+      await expect(refusal).rejects.toThrow(CatalogRefusal);
+      await expect(refusal).rejects.toThrow(
+        /loadbalancerconfigurations\.gateway\.k8s\.aws no longer serves v1beta1/,
+      );
+      await expect(refusal).rejects.toThrow(
+        /Gateway API v1\.7\.0, which catalog\/gateway-api\.ts does not have/,
+      );
+    },
+  );
+
+  it('is a command with usage, exit codes and a refusal on stderr', async () => {
+    const errors: string[] = [];
+    const spy = jest
+      .spyOn(console, 'error')
+      .mockImplementation((text: string) => void errors.push(text));
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['add'])).toBe(2);
+      expect(await main(['add', 'gateway-api', 'v1.7.0'])).toBe(2);
+      expect(errors.at(-1)).toMatch(/^catalog: gateway-api cannot be added by this command yet/);
+      expect(await main(['add', 'lbc', 'main', '--base-url', 'http://127.0.0.1:9'])).toBe(1);
+      expect(errors.at(-1)).toBe(
+        'catalog: refused: main is not a release tag vX.Y.Z (a branch is never pinned)',
+      );
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      log.mockRestore();
+    }
+  });
+});
