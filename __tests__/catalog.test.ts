@@ -12,7 +12,11 @@ import {
   compareVersions,
   lbcRelease,
 } from '../catalog/aws-load-balancer-controller';
-import { POLICY_SHA256 } from '../catalog/aws-load-balancer-controller/iam-policies';
+import {
+  POLICY_FILE_BY_PARTITION,
+  POLICY_SHA256,
+} from '../catalog/aws-load-balancer-controller/iam-policies';
+import { partitionOf, unsupportedPartitionProblem } from '../catalog/partitions';
 import {
   LBC_RELEASES,
   chartCrdNames,
@@ -185,4 +189,34 @@ describe('the ExternalDNS catalog', () => {
     expect(new Set(flags).size).toBe(flags.length);
     expect([...EXTERNAL_DNS_MANAGED_FLAGS].sort()).toEqual(flags.sort());
   });
+});
+
+describe('the partitions', () => {
+  // The partitions of the AWS SDK (aws-sdk-js-v3 packages/util-endpoints/src/lib/aws/partitions.json),
+  // with a region of each, and the upstream controller policy file of each at v3.5.0.
+  const SDK_PARTITIONS: [string, string, string][] = [
+    ['aws', 'eu-west-1', 'iam_policy.json'],
+    ['aws-cn', 'cn-north-1', 'iam_policy_cn.json'],
+    ['aws-us-gov', 'us-gov-west-1', 'iam_policy_us-gov.json'],
+    ['aws-iso', 'us-iso-east-1', 'iam_policy_iso.json'],
+    ['aws-iso-b', 'us-isob-east-1', 'iam_policy_isob.json'],
+    ['aws-iso-e', 'eu-isoe-west-1', 'iam_policy_isoe.json'],
+    ['aws-iso-f', 'us-isof-south-1', 'iam_policy_isof.json'],
+    ['aws-eusc', 'eusc-de-east-1', 'iam_policy_eusc.json'],
+  ];
+
+  it.each(SDK_PARTITIONS)(
+    '%s is supported with its own policy file, or refused',
+    (partition, region, file) => {
+      const supported = (POLICY_FILE_BY_PARTITION as Record<string, string>)[partition];
+      if (supported) {
+        expect([partitionOf(region), supported]).toEqual([partition, file]);
+        expect(unsupportedPartitionProblem(region)).toBeUndefined();
+      } else {
+        expect(unsupportedPartitionProblem(region)).toMatch(
+          new RegExp(`^is in the ${partition} partition, which this version does not support`),
+        );
+      }
+    },
+  );
 });

@@ -50,6 +50,34 @@ export const KNOWN_REGIONS: readonly string[] = [
   'us-west-2',
 ];
 
+/**
+ * The partitions upstream ships a controller policy for (docs/install/iam_policy_iso*.json from
+ * v2.13.0, iam_policy_eusc.json from v2.16.0, both at v3.5.0) that this project does not emit:
+ * their service principals, DNS suffixes, ELB log delivery and which EKS features they offer
+ * (Pod Identity, the add-ons) are not in the catalog, and commercial ARNs or principals there would
+ * not work. Each by the region names of its AWS SDK `regionRegex` (aws-sdk-js-v3
+ * packages/util-endpoints/src/lib/aws/partitions.json).
+ */
+export const UNSUPPORTED_PARTITIONS: readonly {
+  readonly partition: string;
+  readonly regions: RegExp;
+}[] = [
+  { partition: 'aws-iso', regions: /^us-iso-\w+-\d+$/ },
+  { partition: 'aws-iso-b', regions: /^us-isob-\w+-\d+$/ },
+  { partition: 'aws-iso-e', regions: /^eu-isoe-\w+-\d+$/ },
+  { partition: 'aws-iso-f', regions: /^us-isof-\w+-\d+$/ },
+  { partition: 'aws-eusc', regions: /^eusc-de-\w+-\d+$/ },
+];
+
+/** Why a region cannot be used, if it is in a partition this project does not emit. */
+export function unsupportedPartitionProblem(region: string): string | undefined {
+  const found = UNSUPPORTED_PARTITIONS.find(({ regions }) => regions.test(region));
+  return (
+    found &&
+    `is in the ${found.partition} partition, which this version does not support: its service principals, ELB log delivery and EKS features are not in the catalog, and it would emit commercial ARNs there; supported: aws, aws-cn, aws-us-gov`
+  );
+}
+
 /** The AWS partition of a region. */
 export function partitionOf(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';

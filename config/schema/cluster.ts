@@ -54,7 +54,7 @@ export const clusterSchema = z.strictObject({
   ),
   region: setting(
     region,
-    "The cluster's region. It decides the partition (`aws`, `aws-cn`, `aws-us-gov`).",
+    "The cluster's region. It decides the partition (`aws`, `aws-cn`, `aws-us-gov`). Regions of the partitions upstream ships a controller policy for but this version does not emit (`aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`) are refused, saying so.",
   ),
   vpcId: setting(vpcId, "The cluster's VPC (passed to the controller chart)."),
   subnets: setting(

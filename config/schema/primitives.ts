@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { PROJECT_TAG_KEYS } from '../naming';
+import { unsupportedPartitionProblem } from '../../catalog/partitions';
 
 /** Both charts' `serviceAccount.create`, as a setting of the controller and of each instance. */
 export const CREATE_SERVICE_ACCOUNT =
@@ -39,10 +40,19 @@ export const accountId = pattern(
   /^\d{12}$/,
   'must be a 12-digit AWS account id, quoted as a string (e.g. "111122223333")',
 );
-export const region = pattern(
+// The pattern admits the regions of the partitions refused below, so that they get the reason.
+export const region = named(
   'AWS region',
-  /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d{1,2}$/,
-  'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1',
+  z.string().check(
+    z.regex(
+      /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de)-[a-z]+-\d{1,2}$/,
+      'must be an AWS region name such as eu-west-1, us-gov-west-1 or cn-north-1',
+    ),
+    z.superRefine((value, context) => {
+      const problem = unsupportedPartitionProblem(value);
+      if (problem) context.issues.push({ code: 'custom', message: problem, input: value });
+    }),
+  ),
 );
 export const dns1123Label = named(
   'DNS-1123 label',
