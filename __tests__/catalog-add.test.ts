@@ -6,7 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +23,9 @@ import { runInNewContext } from 'node:vm';
 import { transformSync } from '@swc/core';
 import { parseAllDocuments, stringify } from 'yaml';
 import { lbcFeatureGates } from '../catalog/aws-load-balancer-controller';
+import { loadConfig } from '../config/load';
 import { main } from '../scripts/catalog';
+import { coreExampleRaw } from './helpers';
 import { CatalogRefusal, UPSTREAM_REPOSITORY, addLbcRelease } from '../scripts/catalog-lbc';
 
 const SHARED = join(__dirname, '..', '..', 'shared', 'upstream', 'aws-load-balancer-controller');
@@ -163,6 +172,34 @@ describe('catalog add lbc', () => {
     );
     expect([check.status, check.stderr]).toEqual([0, '']);
   });
+
+  sharedIt(
+    'writes a local catalog instead, which a configuration then runs the release from',
+    async () => {
+      const localFile = join(catalogDir, 'catalog.local.yaml');
+      const result = await addLbcRelease(NEXT, { baseUrl, catalogDir, localFile });
+      expect(result.report).toContainEqual(`Written: ${NEXT} in the local catalog ${localFile}.`);
+      expect(readFileSync(join(catalogDir, 'releases.ts'), 'utf8')).not.toContain(NEXT);
+      const raw = coreExampleRaw();
+      raw.localCatalog = 'catalog.local.yaml';
+      raw.clusters[0].loadBalancerController.version = NEXT;
+      writeFileSync(join(catalogDir, 'eks-edge.yaml'), stringify(raw));
+      const config = loadConfig(join(catalogDir, 'eks-edge.yaml'));
+      const release = config.clusters[0].loadBalancerController!.release;
+      expect(release.policy.sha256).toBe(
+        createHash('sha256').update(served[NEXT]['docs/install/iam_policy.json']).digest('hex'),
+      );
+      expect(config.warnings).toContainEqual(
+        expect.stringContaining('comes from the local catalog catalog.local.yaml'),
+      );
+      // Added again while upstream is the same: nothing changes; once the tag moved: refused.
+      await addLbcRelease(NEXT, { baseUrl, catalogDir, localFile });
+      served[NEXT]['docs/install/iam_policy_cn.json'] += ' ';
+      await expect(addLbcRelease(NEXT, { baseUrl, catalogDir, localFile })).rejects.toThrow(
+        /the tag moved/,
+      );
+    },
+  );
 
   sharedIt('checks a catalogued tag instead, and refuses one that moved', async () => {
     const same = await add(PREVIOUS);

@@ -3,6 +3,7 @@
  * reported at once as a `ConfigError`; nothing is synthesized from an invalid configuration.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Scalar, YAMLError } from 'yaml';
 import type * as z from 'zod/mini';
@@ -12,6 +13,8 @@ import type { ResolvedConfig } from './model';
 import { resolveConfig } from './resolve';
 import type { PartialConfig } from './resolve';
 import { clusterSchema, configSchema, dnsAccountSchema } from './schema';
+import { localCatalogSchema } from './schema/local-catalog';
+import type { LocalCatalog } from './schema/local-catalog';
 import type { ClusterConfig } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
@@ -191,10 +194,49 @@ function isUsersOwn(
   return !Object.values(STAND_INS).some((standIn) => issue.message.includes(standIn));
 }
 
-/** Validates an already-parsed configuration object. */
-export function validateConfig(raw: unknown, source = 'configuration'): ResolvedConfig {
+/** A local catalog as read from its file: the path as the configuration writes it, and its content. */
+export interface LocalCatalogFile {
+  readonly file: string;
+  readonly content: unknown;
+}
+
+/** The local catalog's entries, or its problems (named `localCatalog (<file>) <setting>`). */
+function localCatalogOf(
+  raw: unknown,
+  local: LocalCatalogFile | undefined,
+): { catalog?: LocalCatalog; issues: ConfigIssue[] } {
+  const named = (raw as { localCatalog?: unknown } | null)?.localCatalog;
+  if (typeof named !== 'string' || named === '') return { issues: [] };
+  if (!local)
+    return {
+      issues: [
+        {
+          path: 'localCatalog',
+          message: 'is read relative to the configuration file: load the configuration from a file',
+        },
+      ],
+    };
+  const parsed = localCatalogSchema.safeParse(local.content ?? {});
+  if (parsed.success) return { catalog: parsed.data, issues: [] };
+  return {
+    issues: schemaIssues(parsed.error, local.content).map((issue) => ({
+      ...issue,
+      path: `localCatalog (${local.file}) ${issue.path}`,
+    })),
+  };
+}
+
+/** Validates an already-parsed configuration object (and the local catalog it names). */
+export function validateConfig(
+  raw: unknown,
+  source = 'configuration',
+  localFile?: LocalCatalogFile,
+): ResolvedConfig {
+  const local = localCatalogOf(raw, localFile);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
+  if (!parsed.success || local.issues.length > 0) {
+    // The versions the configuration takes from the local catalog cannot be checked without it.
+    if (parsed.success) throw new ConfigError(source, local.issues);
     const parts = wellFormedParts(raw);
     const resolved = parts && resolveConfig(parts.config, parts);
     const faulty = new Set(parts?.faulty);
@@ -202,9 +244,17 @@ export function validateConfig(raw: unknown, source = 'configuration'): Resolved
       parts && resolved && !resolved.ok
         ? resolved.issues.filter((issue) => isUsersOwn(issue, faulty, holdersOf(parts.faulty)))
         : [];
-    throw new ConfigError(source, [...schemaIssues(parsed.error, raw), ...crossSetting]);
+    throw new ConfigError(source, [
+      ...schemaIssues(parsed.error, raw),
+      ...local.issues,
+      ...crossSetting,
+    ]);
   }
-  const resolved = resolveConfig(parsed.data);
+  const resolved = resolveConfig(
+    parsed.data,
+    undefined,
+    local.catalog && { file: localFile!.file, entries: local.catalog },
+  );
   if (!resolved.ok) throw new ConfigError(source, resolved.issues);
   return resolved.value;
 }
@@ -397,9 +447,16 @@ function yamlMessage(message: string): string {
     .replace(/:$/, '');
 }
 
-/** Reads, parses and validates a configuration file. */
+/** Reads, parses and validates a configuration file, and the local catalog it names. */
 export function loadConfig(path: string): ResolvedConfig {
-  return validateConfig(parseYaml(path, readText(path)), path);
+  const raw = parseYaml(path, readText(path));
+  const named = (raw as { localCatalog?: unknown } | null)?.localCatalog;
+  if (typeof named !== 'string' || named === '') return validateConfig(raw, path);
+  const localPath = join(dirname(path), named);
+  return validateConfig(raw, path, {
+    file: named,
+    content: parseYaml(localPath, readText(localPath)),
+  });
 }
 
 export const CONFIG_FLAG = '--config';

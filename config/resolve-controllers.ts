@@ -19,7 +19,7 @@ import {
   lbcRelease,
   overridesOfCataloguedVersion,
 } from '../catalog/aws-load-balancer-controller';
-import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
+import type { LbcGatewaySupport, LbcReleaseFacts } from '../catalog/aws-load-balancer-controller';
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
 import {
   CATALOGUED_EXTERNAL_DNS_CHARTS,
@@ -45,6 +45,7 @@ import type {
 } from './model';
 import { HELM_RELEASE_NAME_LIMIT, LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
 import type { ClusterConfig, ExternalDnsConfig } from './schema';
+import type { LocalCatalog } from './schema/local-catalog';
 import type { NamedCluster } from './naming';
 
 /** A placeholder for what only the plan knows (role ARNs, looked-up zone ids): the keys count. */
@@ -114,10 +115,10 @@ function handSetFeatureGates(values: HelmValues): Readonly<Record<string, unknow
 function checkFeatureGates(
   gates: Readonly<Record<string, unknown>>,
   version: string,
+  known: readonly string[] | undefined,
   path: string,
   issues: Issues,
 ): void {
-  const known = lbcFeatureGates(version);
   if (!known) return;
   for (const [gate, value] of Object.entries(gates)) {
     const at = `${path}.${gate}`;
@@ -195,14 +196,53 @@ function resolveCertificateManagement(
   };
 }
 
+/** The user's local catalog: its file as the configuration names it, and its entries. */
+export interface LocalCatalogEntries {
+  readonly file: string;
+  readonly entries: LocalCatalog;
+}
+
+/**
+ * Entries of a local catalog the built-in one already has (they would contradict it), or that
+ * name a Gateway API release the catalog lacks.
+ */
+export function checkLocalCatalog(local: LocalCatalogEntries, issues: Issues): void {
+  for (const [version, release] of Object.entries(local.entries.loadBalancerController)) {
+    const at = `localCatalog (${local.file}) loadBalancerController["${version}"]`;
+    if (CATALOGUED_LBC_VERSIONS.includes(version))
+      issues.add(at, `is in the built-in catalog: remove it from ${local.file}`);
+    if (release.gatewayApi && !GATEWAY_API_VERSIONS.includes(release.gatewayApi))
+      issues.add(
+        `${at}.gatewayApi`,
+        `${release.gatewayApi} is not a catalogued Gateway API release (${GATEWAY_API_VERSIONS.join(', ')})`,
+      );
+  }
+}
+
 export function resolveLoadBalancerController(
   cluster: NamedCluster<ClusterConfig>,
   partition: Partition,
   path: string,
   issues: Issues,
+  local?: LocalCatalogEntries,
 ): ResolvedLoadBalancerController | undefined {
   const lbc = cluster.loadBalancerController;
-  const request = { ...lbc, partition };
+  const localRelease = local?.entries.loadBalancerController[lbc.version];
+  const request = {
+    ...lbc,
+    partition,
+    local: localRelease && {
+      facts: {
+        chart: localRelease.chart,
+        gatewayApi: localRelease.gatewayApi,
+        gatewayCrds: localRelease.gatewayCrds,
+        chartCrds: localRelease.chartCrds,
+        policies: localRelease.policies as LbcReleaseFacts['policies'],
+      },
+      file: local.file,
+    },
+  };
+  const knownGates = localRelease ? localRelease.featureGates : lbcFeatureGates(lbc.version);
   if (!lbc.enabled) {
     issues.addUnder(path, overridesOfCataloguedVersion(request));
     for (const setting of ['globalAccelerator', 'certificateManagement'] as const)
@@ -221,7 +261,12 @@ export function resolveLoadBalancerController(
   }
   // Said at every synth: what a version outside the catalog runs without.
   const { cataloguedAs } = release.value;
-  if (!CATALOGUED_LBC_VERSIONS.includes(lbc.version)) {
+  if (localRelease) {
+    issues.warn(
+      `${path}.version`,
+      `${lbc.version} comes from the local catalog ${local.file}, not the built-in one (${CATALOGUED_LBC_VERSIONS.at(0)} – ${CATALOGUED_LBC_VERSIONS.at(-1)}): its checksums, Gateway API release and feature gates are the ones written there`,
+    );
+  } else if (!CATALOGUED_LBC_VERSIONS.includes(lbc.version)) {
     issues.warn(
       `${path}.version`,
       `${lbc.version} is outside the built-in catalog (${CATALOGUED_LBC_VERSIONS.at(0)} – ${CATALOGUED_LBC_VERSIONS.at(-1)}): its policy and chart CRDs are checked only against the sha256 you set; the CRDs applied are the ones ${cataloguedAs ?? 'the catalog'} knows of (a CRD new in ${lbc.version} is installed by Helm on first install and never upgraded); Gateway API is not available; feature gates set in values are not checked against the release`,
@@ -269,7 +314,9 @@ export function resolveLoadBalancerController(
     ...(certificateManagement ? [CERTIFICATE_MANAGEMENT_FEATURE_GATE] : []),
     // Pinned on where Gateways accept ListenerSets, so that no default can take them away.
     ...(gatewayApi &&
-    hasFeatureGate(lbc.version, LISTENER_SETS.gate) &&
+    (localRelease
+      ? localRelease.featureGates.includes(LISTENER_SETS.gate)
+      : hasFeatureGate(lbc.version, LISTENER_SETS.gate)) &&
     cluster.gatewayApi.gateways.some((gateway) => gateway.allowedListeners !== 'None')
       ? [LISTENER_SETS.gate]
       : []),
@@ -289,7 +336,7 @@ export function resolveLoadBalancerController(
   rejectManagedValues(lbc.values, managed, `${path}.values`, issues);
   const gates = handSetFeatureGates(lbc.values);
   const gatesPath = `${path}.values.controllerConfig.featureGates`;
-  if (gates) checkFeatureGates(gates, lbc.version, gatesPath, issues);
+  if (gates) checkFeatureGates(gates, lbc.version, knownGates, gatesPath, issues);
   for (const [gate, setting] of Object.entries(GATES_OF_SETTINGS))
     if (gates?.[gate] === true && !capabilityGates.includes(gate))
       issues.add(

@@ -25,8 +25,12 @@ import {
   namedCluster,
   roleOwner,
 } from './naming';
-import { resolveExternalDns, resolveLoadBalancerController } from './resolve-controllers';
-import type { LocalExternalDns } from './resolve-controllers';
+import {
+  checkLocalCatalog,
+  resolveExternalDns,
+  resolveLoadBalancerController,
+} from './resolve-controllers';
+import type { LocalCatalogEntries, LocalExternalDns } from './resolve-controllers';
 import { isWithinDomain } from './derived/route53-policy';
 import { checkCrossAccountMember, resolveCrossAccount } from './resolve-dns-account';
 import type { CheckedMember, CrossAccountMember } from './resolve-dns-account';
@@ -54,6 +58,7 @@ function resolveCluster(
   config: Config,
   path: string,
   issues: Issues,
+  local: LocalCatalogEntries | undefined,
 ): ClusterDraft {
   const cluster = namedCluster(settings);
   const partition = partitionOf(cluster.region);
@@ -100,6 +105,7 @@ function resolveCluster(
     partition,
     `${path}.loadBalancerController`,
     issues,
+    local,
   );
   const externalDns = withExcludedZones(
     cluster.externalDns.map((instance, index) =>
@@ -690,11 +696,13 @@ function crossAccountMembers(
 export function resolveConfig(
   config: Config,
   partial?: Omit<PartialConfig, 'config'>,
+  local?: LocalCatalogEntries,
 ): Result<ResolvedConfig> {
   const issues = new Issues();
+  if (local) checkLocalCatalog(local, issues);
   const pathOf = (c: number) => `clusters[${partial?.clusterIndices[c] ?? c}]`;
   const drafts = config.clusters.map((cluster, c) =>
-    resolveCluster(cluster, config, pathOf(c), issues),
+    resolveCluster(cluster, config, pathOf(c), issues, local),
   );
   const subnetTags = subnetTagsOf(drafts, issues);
   checkAcrossClusters(drafts, config, issues);

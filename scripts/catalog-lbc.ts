@@ -9,9 +9,9 @@
  * already catalogued is checked instead: any file that changed means the tag moved.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   CATALOGUED_LBC_VERSIONS,
   CERTIFICATE_MANAGEMENT_POLICY,
@@ -49,6 +49,8 @@ export interface AddOptions {
   readonly baseUrl: string;
   /** The catalog folder whose releases.ts is written. */
   readonly catalogDir: string;
+  /** A local catalog (YAML, the `localCatalog` of a configuration) to write instead. */
+  readonly localFile?: string;
 }
 
 export interface AddResult {
@@ -238,6 +240,26 @@ function withRelease(
   return text.slice(0, tableEnd) + added + text.slice(tableEnd);
 }
 
+/** The release in a local catalog file (created if missing), as config/schema/local-catalog.ts reads it. */
+function writeLocalEntry(
+  file: string,
+  tag: string,
+  facts: LbcReleaseFacts,
+  featureGates: readonly string[],
+): void {
+  const catalog = existsSync(file) ? (parse(readFileSync(file, 'utf8')) ?? {}) : {};
+  const releases = (catalog.loadBalancerController ??= {});
+  const entry = { ...facts, featureGates: [...featureGates] };
+  if (!entry.gatewayApi) delete entry.gatewayApi;
+  const before = releases[tag];
+  if (before && JSON.stringify(before) !== JSON.stringify(entry))
+    throw new CatalogRefusal(
+      `${tag} is in ${file} with other files than upstream has now: the tag moved (or the entry was edited); remove it there to add it again`,
+    );
+  releases[tag] = entry;
+  writeFileSync(file, stringify(catalog));
+}
+
 export async function addLbcRelease(tag: string, options: AddOptions): Promise<AddResult> {
   if (!/^v\d+\.\d+\.\d+$/.test(tag))
     throw new CatalogRefusal(`${tag} is not a release tag vX.Y.Z (a branch is never pinned)`);
@@ -310,11 +332,19 @@ export async function addLbcRelease(tag: string, options: AddOptions): Promise<A
   if (gates.added.length > 0) report.push(`  new feature gates: ${gates.added.join(', ')}`);
   if (gates.dropped.length > 0) report.push(`  feature gates gone: ${gates.dropped.join(', ')}`);
 
-  const file = join(options.catalogDir, 'releases.ts');
   const facts: LbcReleaseFacts = {
     ...found.facts,
     ...(Object.keys(policies).length > 0 ? { policies } : {}),
   };
+  if (options.localFile) {
+    writeLocalEntry(options.localFile, tag, facts, found.featureGates);
+    report.push(`Written: ${tag} in the local catalog ${options.localFile}.`);
+    report.push(
+      `Next: name it in the configuration (localCatalog: ${basename(options.localFile)}) and set loadBalancerController.version: ${tag}; every synth says the version comes from it.`,
+    );
+    return { report, written: true };
+  }
+  const file = join(options.catalogDir, 'releases.ts');
   writeFileSync(file, withRelease(readFileSync(file, 'utf8'), tag, facts, gates));
   report.push(`Written: ${tag} in ${file}.`);
   report.push(

@@ -7,10 +7,11 @@
 import { join } from 'node:path';
 import { CatalogRefusal, DEFAULT_UPSTREAM_BASE, addLbcRelease } from './catalog-lbc';
 
-const USAGE = `Usage: npm run catalog -- add lbc <tag> [--base-url <url>] [--catalog-dir <dir>]
+const USAGE = `Usage: npm run catalog -- add lbc <tag> [--local <file>] [--base-url <url>] [--catalog-dir <dir>]
 
   add lbc <tag>      an AWS Load Balancer Controller release, e.g. v3.6.0 (a tag, never a branch)
 
+  --local <file>     write a local catalog (a configuration's localCatalog) instead of catalog/
   --base-url <url>   where the raw files are served (default ${DEFAULT_UPSTREAM_BASE})
   --catalog-dir <d>  the folder whose releases.ts is written (default catalog/aws-load-balancer-controller)
 
@@ -40,6 +41,7 @@ export async function main(args: string[]): Promise<number> {
     const result = await addLbcRelease(tag, {
       baseUrl: (option(args, '--base-url') ?? DEFAULT_UPSTREAM_BASE).replace(/\/$/, ''),
       catalogDir: option(args, '--catalog-dir') ?? join('catalog', 'aws-load-balancer-controller'),
+      localFile: option(args, '--local'),
     });
     console.log(result.report.join('\n'));
     return 0;

@@ -19,6 +19,7 @@ import {
   policyUrl,
 } from './iam-policies';
 import type { LbcPolicyFile } from './iam-policies';
+import type { LbcReleaseFacts } from './releases';
 import {
   LBC_RELEASES,
   chartCrdNames,
@@ -52,7 +53,7 @@ export {
 } from './resource-tags';
 export { CERTIFICATE_MANAGEMENT_POLICY, GLOBAL_ACCELERATOR_POLICY } from './iam-policies';
 export type { LbcPolicyFile } from './iam-policies';
-export type { GatewayFeatureGate } from './releases';
+export type { GatewayFeatureGate, LbcReleaseFacts } from './releases';
 export type { PinnedManifestFile } from '../manifest-files';
 
 export const LBC_CHART = {
@@ -114,6 +115,13 @@ export interface LbcReleaseRequest {
   readonly migrationPolicySha256?: string;
   readonly chartCrdsSha256?: string;
   readonly globalAcceleratorPolicySha256?: string;
+  /** The release's entry in the user's local catalog, where it has one. */
+  readonly local?: { readonly facts: LbcReleaseFacts; readonly file: string };
+}
+
+/** What the catalog, built-in or local, records of the requested release. */
+function factsOf(request: LbcReleaseRequest): LbcReleaseFacts | undefined {
+  return LBC_RELEASES[request.version] ?? request.local?.facts;
 }
 
 const OVERRIDES = [
@@ -128,10 +136,13 @@ export const CATALOGUED_LBC_VERSIONS = Object.keys(LBC_RELEASES).sort(compareVer
 
 /** Settings that only versions outside the catalog may have; they would contradict the catalog. */
 export function overridesOfCataloguedVersion(request: LbcReleaseRequest): CatalogProblem[] {
-  if (!LBC_RELEASES[request.version]) return [];
+  if (!factsOf(request)) return [];
+  const where = LBC_RELEASES[request.version]
+    ? 'is catalogued'
+    : `is in the local catalog ${request.local?.file}`;
   return OVERRIDES.filter((key) => request[key] !== undefined).map((setting) => ({
     setting,
-    message: `is only for controller versions outside the built-in catalog; ${request.version} is catalogued, remove this setting`,
+    message: `is only for controller versions outside the catalog; ${request.version} ${where}, remove this setting`,
   }));
 }
 
@@ -150,8 +161,10 @@ export const ALL_LBC_CRD_NAMES = {
   gateway: [...new Set(CATALOGUED_LBC_VERSIONS.flatMap(gatewayCrdNames))].sort(),
 };
 
-function gatewaySupport(version: string): LbcGatewaySupport | undefined {
-  const facts = LBC_RELEASES[version];
+function gatewaySupport(
+  version: string,
+  facts: LbcReleaseFacts | undefined = LBC_RELEASES[version],
+): LbcGatewaySupport | undefined {
   const gatewayApi = facts?.gatewayApi && gatewayApiRelease(facts.gatewayApi);
   if (!facts || !gatewayApi) return undefined;
   return {
@@ -172,8 +185,12 @@ export const LBC_VERSIONS_WITH_GATEWAY_API = CATALOGUED_LBC_VERSIONS.filter((v) 
 );
 
 /** A policy file's sha256 at a catalogued release: its own where it differs, else the shared one. */
-export function cataloguedPolicySha256(version: string, file: LbcPolicyFile): string {
-  return LBC_RELEASES[version]?.policies?.[file] ?? POLICY_SHA256[file];
+export function cataloguedPolicySha256(
+  version: string,
+  file: LbcPolicyFile,
+  facts: LbcReleaseFacts | undefined = LBC_RELEASES[version],
+): string {
+  return facts?.policies?.[file] ?? POLICY_SHA256[file];
 }
 
 /**
@@ -197,8 +214,9 @@ function globalAcceleratorPolicySha256(
       setting: 'globalAccelerator',
       message: `the Global Accelerator controller is part of the controller from ${since}; ${request.version} does not have it: set version to ${since} or later, or set false`,
     });
-  const sha256 = LBC_RELEASES[request.version]
-    ? cataloguedPolicySha256(request.version, file)
+  const facts = factsOf(request);
+  const sha256 = facts
+    ? cataloguedPolicySha256(request.version, file, facts)
     : request.globalAcceleratorPolicySha256;
   if (!sha256)
     found.push({
@@ -214,15 +232,15 @@ function globalAcceleratorPolicySha256(
  * before v3, the chart version) from the user.
  */
 export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
-  const facts = LBC_RELEASES[request.version];
+  const facts = factsOf(request);
   const problems = overridesOfCataloguedVersion(request);
   const policyFile = POLICY_FILE_BY_PARTITION[request.partition];
   const chartVersion = facts?.chart ?? request.chartVersion ?? derivedChartVersion(request.version);
   const policySha256 = facts
-    ? cataloguedPolicySha256(request.version, policyFile)
+    ? cataloguedPolicySha256(request.version, policyFile, facts)
     : request.policySha256;
   const migrationSha256 = facts
-    ? cataloguedPolicySha256(request.version, MIGRATION_POLICY_FILE)
+    ? cataloguedPolicySha256(request.version, MIGRATION_POLICY_FILE, facts)
     : request.migrationPolicySha256;
   if (!facts) {
     const catalogued = CATALOGUED_LBC_VERSIONS.join(', ');
@@ -288,7 +306,7 @@ export function lbcRelease(request: LbcReleaseRequest): Lookup<LbcRelease> {
         : [...CATALOGUED_LBC_VERSIONS]
             .reverse()
             .find((v) => compareVersions(v, request.version) <= 0),
-      gatewayApi: gatewaySupport(request.version),
+      gatewayApi: gatewaySupport(request.version, facts),
     },
   };
 }

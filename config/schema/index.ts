@@ -15,7 +15,16 @@ import { clusterSchema } from './cluster';
 import { dnsAccountSchema } from './dns-account';
 import type { externalDnsSchema, zoneSchema } from './external-dns';
 import type { loadBalancerControllerSchema } from './load-balancer-controller';
-import { accountId, iamPath, iamPolicyArn, integer, named, setting, tags } from './primitives';
+import {
+  accountId,
+  iamPath,
+  iamPolicyArn,
+  integer,
+  named,
+  nonEmpty,
+  setting,
+  tags,
+} from './primitives';
 import type { credentials } from './state-and-credentials';
 import { backend } from './state-and-credentials';
 
@@ -56,6 +65,11 @@ export const configSchema = z.strictObject({
   iamRoles: setting(z.prefault(named('iamRoles', iamRolesSchema), {}), {
     description: 'What every IAM role this project creates gets: path, session duration, boundary.',
     defaultText: 'path `/`, 3600 s, no boundary',
+  }),
+  localCatalog: setting(z.optional(nonEmpty), {
+    description:
+      'A YAML file (relative to this one) of releases newer than the built-in catalog, written by `npm run catalog -- add lbc <tag> --local <file>`: a controller version there gets every check a catalogued one gets (checksums, CRDs, feature gates, Gateway API), and every synth says which versions come from it (docs/development.md, Updating to a new upstream release).',
+    defaultText: 'none',
   }),
 });
 
