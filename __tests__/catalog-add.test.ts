@@ -265,8 +265,10 @@ describe('catalog add lbc', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(await main(['add'])).toBe(2);
-      expect(await main(['add', 'gateway-api', 'v1.7.0'])).toBe(2);
-      expect(errors.at(-1)).toMatch(/^catalog: gateway-api cannot be added by this command yet/);
+      expect(await main(['add', 'external-dns-chart', '1.22.0'])).toBe(2);
+      expect(errors.at(-1)).toMatch(
+        /^catalog: external-dns-chart cannot be added by this command yet/,
+      );
       expect(await main(['add', 'lbc', 'main', '--base-url', 'http://127.0.0.1:9'])).toBe(1);
       expect(errors.at(-1)).toBe(
         'catalog: refused: main is not a release tag vX.Y.Z (a branch is never pinned)',

@@ -8,10 +8,9 @@
  * catalogued sha256), and written into catalog/aws-load-balancer-controller/releases.ts. A tag
  * already catalogued is checked instead: any file that changed means the tag moved.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   CATALOGUED_LBC_VERSIONS,
   CERTIFICATE_MANAGEMENT_POLICY,
@@ -28,6 +27,18 @@ import {
 } from '../catalog/aws-load-balancer-controller/releases';
 import type { LbcReleaseFacts } from '../catalog/aws-load-balancer-controller/releases';
 import { GATEWAY_API_VERSIONS } from '../catalog/gateway-api';
+import {
+  CatalogRefusal,
+  checksumLines,
+  requireReleaseTag,
+  crdsOf,
+  download,
+  droppedCrds,
+  sha256,
+} from './catalog-upstream';
+import type { Crd } from './catalog-upstream';
+
+export { CatalogRefusal };
 
 export const UPSTREAM_REPOSITORY = 'kubernetes-sigs/aws-load-balancer-controller';
 export const DEFAULT_UPSTREAM_BASE = 'https://raw.githubusercontent.com';
@@ -40,9 +51,6 @@ const FILES = {
   goMod: 'go.mod',
 } as const;
 const policyPath = (file: string) => `docs/install/${file}`;
-
-/** A refusal: what is wrong, for the report. */
-export class CatalogRefusal extends Error {}
 
 export interface AddOptions {
   /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
@@ -58,40 +66,6 @@ export interface AddResult {
   readonly report: string[];
   /** Whether releases.ts was written. */
   readonly written: boolean;
-}
-
-interface Crd {
-  readonly name: string;
-  readonly served: readonly string[];
-  readonly storage: string | undefined;
-}
-
-const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
-
-async function download(base: string, tag: string, path: string): Promise<Buffer> {
-  const url = `${base}/${UPSTREAM_REPOSITORY}/${tag}/${path}`;
-  const response = await fetch(url);
-  if (response.status === 404)
-    throw new CatalogRefusal(
-      `${path} at ${tag}: not found (HTTP 404): the tag does not exist, or the file is not at it`,
-    );
-  if (!response.ok) throw new CatalogRefusal(`${url}: HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
-}
-
-function crdsOf(body: Buffer, path: string): Crd[] {
-  const crds = parseAllDocuments(body.toString('utf8'))
-    .map((document) => document.toJS())
-    .filter((object) => object?.kind === 'CustomResourceDefinition');
-  if (crds.length === 0)
-    throw new CatalogRefusal(`${path} holds no CustomResourceDefinition: not the upstream file`);
-  return crds.map((crd) => ({
-    name: crd.metadata.name,
-    served: crd.spec.versions
-      .filter((v: { served: boolean }) => v.served)
-      .map((v: { name: string }) => v.name),
-    storage: crd.spec.versions.find((v: { storage: boolean }) => v.storage)?.name,
-  }));
 }
 
 function policyOf(body: Buffer, file: string): void {
@@ -130,7 +104,7 @@ interface TagFacts {
 }
 
 async function readTag(base: string, tag: string): Promise<TagFacts> {
-  const get = (path: string) => download(base, tag, path);
+  const get = (path: string) => download(base, UPSTREAM_REPOSITORY, tag, path);
   const chart = parse((await get(FILES.chart)).toString('utf8'));
   if (chart?.appVersion !== tag)
     throw new CatalogRefusal(
@@ -178,24 +152,19 @@ function moved(tag: string, found: TagFacts): string[] {
   return differences;
 }
 
-/** What a CRD file at the new tag breaks of the previous release's: a CRD or a version dropped. */
+/** What a CRD file at the new tag breaks of the previous release's, and CRDs the code must learn. */
 function brokenCrds(previous: Crd[], next: Crd[], expected: string[], file: string): string[] {
-  const problems: string[] = [];
-  const names = next.map((crd) => crd.name).sort();
-  for (const crd of previous) {
-    const now = next.find((n) => n.name === crd.name);
-    if (!now) problems.push(`${file}: ${crd.name} was dropped (objects of its kind would be lost)`);
-    else
-      for (const version of crd.served.filter((v) => !now.served.includes(v)))
-        problems.push(`${file}: ${crd.name} no longer serves ${version}`);
-  }
-  for (const name of names.filter(
-    (n) => !expected.includes(n) && previous.every((p) => p.name !== n),
-  ))
-    problems.push(
-      `${file}: new CRD ${name}; teach chartCrdNames/gatewayCrdNames (releases.ts) the release that added it, then run this again`,
-    );
-  return problems;
+  const added = next
+    .map((crd) => crd.name)
+    .filter((n) => !expected.includes(n) && previous.every((p) => p.name !== n))
+    .sort();
+  return [
+    ...droppedCrds(previous, next, file),
+    ...added.map(
+      (name) =>
+        `${file}: new CRD ${name}; teach chartCrdNames/gatewayCrdNames (releases.ts) the release that added it, then run this again`,
+    ),
+  ];
 }
 
 function entryText(tag: string, facts: LbcReleaseFacts): string {
@@ -209,11 +178,7 @@ function entryText(tag: string, facts: LbcReleaseFacts): string {
   const policies = Object.entries(facts.policies ?? {});
   if (policies.length > 0) {
     lines.push('    policies: {');
-    // As Prettier writes them: one line where it fits in 100 characters.
-    for (const [file, sha] of policies) {
-      const line = `      '${file}': '${sha}',`;
-      lines.push(...(line.length <= 100 ? [line] : [`      '${file}':`, `        '${sha}',`]));
-    }
+    for (const [file, sha] of policies) lines.push(...checksumLines(`'${file}'`, sha, '      '));
     lines.push('    },');
   }
   lines.push('  },');
@@ -261,8 +226,7 @@ function writeLocalEntry(
 }
 
 export async function addLbcRelease(tag: string, options: AddOptions): Promise<AddResult> {
-  if (!/^v\d+\.\d+\.\d+$/.test(tag))
-    throw new CatalogRefusal(`${tag} is not a release tag vX.Y.Z (a branch is never pinned)`);
+  requireReleaseTag(tag);
   const report: string[] = [];
   const found = await readTag(options.baseUrl, tag);
   report.push(`${UPSTREAM_REPOSITORY} ${tag}:`);
