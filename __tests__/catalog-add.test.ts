@@ -111,8 +111,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 let catalogDir: string;
 beforeEach(() => {
-  served[PREVIOUS] = previousFiles();
-  served[NEXT] = nextFiles();
+  if (haveShared) {
+    served[PREVIOUS] = previousFiles();
+    served[NEXT] = nextFiles();
+  }
   catalogDir = mkdtempSync(join(tmpdir(), 'eks-edge-catalog-'));
   copyFileSync(
     join(__dirname, '..', 'catalog', 'aws-load-balancer-controller', 'releases.ts'),
