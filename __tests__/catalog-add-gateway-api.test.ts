@@ -5,20 +5,15 @@
  * catalog/gateway-api.ts, which is then loaded and read back. Nothing reaches the internet.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { transformSync } from '@swc/core';
 import { stringify } from 'yaml';
 import { GATEWAY_API_GROUP } from '../catalog/gateway-api';
 import * as manifestFiles from '../catalog/manifest-files';
 import type { GatewayApiRelease } from '../catalog/gateway-api';
 import { GATEWAY_API_REPOSITORY, addGatewayApiRelease } from '../scripts/catalog-gateway-api';
 import { sha256 } from '../scripts/catalog-upstream';
+import { fakeGitHub, loadCatalogFile, prettierCheck } from './catalog-files';
 
 const PREVIOUS = 'v1.6.1';
 const NEXT = 'v1.7.0';
@@ -56,30 +51,16 @@ function release(tag: string, extra: Record<string, string> = {}): Record<string
 }
 
 const served: Record<string, Record<string, string>> = {};
-let server: Server;
-let base: string;
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://x');
-    const listing = `/repos/${GATEWAY_API_REPOSITORY}/contents/config/crd/standard`;
-    if (url.pathname === listing) {
-      const files = served[url.searchParams.get('ref') ?? ''];
-      response.statusCode = files ? 200 : 404;
-      const names = Object.keys(files ?? {}).map((n) => `${GATEWAY_API_GROUP}_${n}.yaml`);
-      response.end(JSON.stringify(names.map((name) => ({ name, type: 'file' }))));
-      return;
-    }
-    const match = new RegExp(
-      `^/${GATEWAY_API_REPOSITORY}/([^/]+)/config/crd/standard/${GATEWAY_API_GROUP}_(\\w+)\\.yaml$`,
-    ).exec(url.pathname);
-    const body = match ? served[match[1]]?.[match[2]] : undefined;
-    response.statusCode = body === undefined ? 404 : 200;
-    response.end(body ?? '404: Not Found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+/** The standard channel's files of a tag, by path. */
+const filesAt = (tag: string) =>
+  served[tag] &&
+  Object.fromEntries(
+    Object.entries(served[tag]).map(([name, body]) => [
+      `config/crd/standard/${GATEWAY_API_GROUP}_${name}.yaml`,
+      body,
+    ]),
+  );
+const github = fakeGitHub(GATEWAY_API_REPOSITORY, filesAt);
 
 let dir: string;
 let catalogFile: string;
@@ -99,26 +80,20 @@ const catalogued = () => ({
   ),
 });
 const add = (tag: string) =>
-  addGatewayApiRelease(tag, { baseUrl: base, apiUrl: base, catalogFile, catalogued: catalogued() });
-
-/** The written catalog file, loaded as the app loads it. */
-function loadWritten(): { gatewayApiRelease: (v: string) => GatewayApiRelease | undefined } {
-  const { code } = transformSync(readFileSync(catalogFile, 'utf8'), {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
+  addGatewayApiRelease(tag, {
+    baseUrl: github.base,
+    apiUrl: github.base,
+    catalogFile,
+    catalogued: catalogued(),
   });
-  const module = { exports: {} as Record<string, unknown> };
-  // The one module it imports at run time, as the project has it.
-  const local = (id: string) => (id === './manifest-files' ? manifestFiles : undefined);
-  runInNewContext(code, { module, exports: module.exports, require: local });
-  return module.exports as never;
-}
 
 describe('catalog add gateway-api', () => {
   it('writes the release file by file, in the catalog’s format', async () => {
     const result = await add(NEXT);
     expect(result.report).toContainEqual('  new in the standard channel: listenersets');
-    const written = loadWritten().gatewayApiRelease(NEXT)!;
+    const written = loadCatalogFile<{
+      gatewayApiRelease: (v: string) => GatewayApiRelease | undefined;
+    }>(catalogFile, { './manifest-files': manifestFiles }).gatewayApiRelease(NEXT)!;
     expect(Object.fromEntries(written.standardFiles.map((f) => [f.name, f.sha256]))).toEqual(
       Object.fromEntries(
         Object.entries(served[NEXT]).map(([name, body]) => [name, sha256(Buffer.from(body))]),
@@ -128,13 +103,7 @@ describe('catalog add gateway-api', () => {
       `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${NEXT}/config/crd/standard/gateway.networking.k8s.io_listenersets.yaml`,
     );
     expect(written.standardResources).toEqual(['gateways', 'httproutes', 'listenersets']);
-    const root = join(__dirname, '..');
-    const check = spawnSync(
-      join(root, 'node_modules', '.bin', 'prettier'),
-      ['--check', '--config', join(root, '.prettierrc.json'), catalogFile],
-      { encoding: 'utf8' },
-    );
-    expect([check.status, check.stderr]).toEqual([0, '']);
+    expect(prettierCheck(catalogFile)).toEqual([0, '']);
   });
 
   it('checks a catalogued tag instead, and refuses one that moved', async () => {
@@ -142,8 +111,8 @@ describe('catalog add gateway-api', () => {
     const before = catalogued();
     served[PREVIOUS].gateways += '# moved\n';
     const moved = addGatewayApiRelease(PREVIOUS, {
-      baseUrl: base,
-      apiUrl: base,
+      baseUrl: github.base,
+      apiUrl: github.base,
       catalogFile,
       catalogued: before,
     });

@@ -4,7 +4,6 @@
  * Chart.yaml, go.mod and feature_gates.go) and of a made-up next release. Nothing reaches the
  * internet. The entry is written into a copy of releases.ts, which is then loaded and read back.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -14,17 +13,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { transformSync } from '@swc/core';
 import { parseAllDocuments, stringify } from 'yaml';
 import { lbcFeatureGates } from '../catalog/aws-load-balancer-controller';
 import { loadConfig } from '../config/load';
 import { main } from '../scripts/catalog';
+import { fakeGitHub, loadCatalogFile, prettierCheck } from './catalog-files';
 import { coreExampleRaw } from './helpers';
 import { CatalogRefusal, UPSTREAM_REPOSITORY, addLbcRelease } from '../scripts/catalog-lbc';
 
@@ -91,23 +86,8 @@ function nextFiles(): Files {
   };
 }
 
-let server: Server;
-let baseUrl: string;
 const served: Record<string, Files> = {};
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const prefix = `/${UPSTREAM_REPOSITORY}/`;
-    const path = request.url?.startsWith(prefix) ? request.url.slice(prefix.length) : '';
-    const [tag, ...rest] = path.split('/');
-    const body = served[tag]?.[rest.join('/')];
-    response.statusCode = body === undefined ? 404 : 200;
-    response.end(body ?? '404: Not Found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const github = fakeGitHub(UPSTREAM_REPOSITORY, (tag) => served[tag]);
 
 let catalogDir: string;
 beforeEach(() => {
@@ -123,21 +103,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(catalogDir, { recursive: true, force: true }));
 
-const add = (tag: string) => addLbcRelease(tag, { baseUrl, catalogDir });
+const add = (tag: string) => addLbcRelease(tag, { baseUrl: github.base, catalogDir });
 
 /** The written releases.ts, loaded as the app would load it. */
-function loadWritten(): {
-  LBC_RELEASES: Record<string, unknown>;
-  lbcFeatureGates: (v: string) => string[];
-} {
-  const { code } = transformSync(readFileSync(join(catalogDir, 'releases.ts'), 'utf8'), {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  const module = { exports: {} as Record<string, unknown> };
-  runInNewContext(code, { module, exports: module.exports, require });
-  return module.exports as never;
-}
+const loadWritten = () =>
+  loadCatalogFile<{
+    LBC_RELEASES: Record<string, unknown>;
+    lbcFeatureGates: (v: string) => string[];
+  }>(join(catalogDir, 'releases.ts'));
 
 describe('catalog add lbc', () => {
   sharedIt('writes the release in the catalog’s own format, derived from its files', async () => {
@@ -166,20 +139,14 @@ describe('catalog add lbc', () => {
     );
     expect(result.report).toContainEqual('  new feature gates: ListenerRuleTransforms');
     expect(result.report).toContainEqual('  feature gates gone: IngressPlanAnnotation');
-    const root = join(__dirname, '..');
-    const check = spawnSync(
-      join(root, 'node_modules', '.bin', 'prettier'),
-      ['--check', '--config', join(root, '.prettierrc.json'), join(catalogDir, 'releases.ts')],
-      { encoding: 'utf8' },
-    );
-    expect([check.status, check.stderr]).toEqual([0, '']);
+    expect(prettierCheck(join(catalogDir, 'releases.ts'))).toEqual([0, '']);
   });
 
   sharedIt(
     'writes a local catalog instead, which a configuration then runs the release from',
     async () => {
       const localFile = join(catalogDir, 'catalog.local.yaml');
-      const result = await addLbcRelease(NEXT, { baseUrl, catalogDir, localFile });
+      const result = await addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile });
       expect(result.report).toContainEqual(`Written: ${NEXT} in the local catalog ${localFile}.`);
       expect(readFileSync(join(catalogDir, 'releases.ts'), 'utf8')).not.toContain(NEXT);
       const raw = coreExampleRaw();
@@ -195,11 +162,11 @@ describe('catalog add lbc', () => {
         expect.stringContaining('comes from the local catalog catalog.local.yaml'),
       );
       // Added again while upstream is the same: nothing changes; once the tag moved: refused.
-      await addLbcRelease(NEXT, { baseUrl, catalogDir, localFile });
+      await addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile });
       served[NEXT]['docs/install/iam_policy_cn.json'] += ' ';
-      await expect(addLbcRelease(NEXT, { baseUrl, catalogDir, localFile })).rejects.toThrow(
-        /the tag moved/,
-      );
+      await expect(
+        addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile }),
+      ).rejects.toThrow(/the tag moved/);
     },
   );
 
@@ -267,10 +234,11 @@ describe('catalog add lbc', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(await main(['add'])).toBe(2);
-      expect(await main(['add', 'external-dns-chart', '1.22.0'])).toBe(2);
+      expect(await main(['add', 'external-dns', '1.22.0'])).toBe(2);
       expect(errors.at(-1)).toMatch(
-        /^catalog: external-dns-chart cannot be added by this command yet/,
+        /^catalog: external-dns is not a kind of release \(lbc, gateway-api, external-dns-chart\)/,
       );
+      expect(await main(['add', 'external-dns-chart', '1.22.0', '--local', 'x.yaml'])).toBe(2);
       expect(await main(['add', 'lbc', 'main', '--base-url', 'http://127.0.0.1:9'])).toBe(1);
       expect(errors.at(-1)).toBe(
         'catalog: refused: main is not a release tag vX.Y.Z (a branch is never pinned)',

@@ -1,7 +1,8 @@
 /**
  * ExternalDNS and its Helm chart, behind one lookup per chart version (`externalDnsRelease`).
  * Sources: kubernetes-sigs/external-dns at tag external-dns-helm-chart-1.21.1 (the chart) and at
- * v0.21.0 (the ExternalDNS release it runs). Updating to a new upstream release edits this file.
+ * v0.21.0 (the ExternalDNS release it runs). `npm run catalog -- add external-dns-chart <version>`
+ * writes a new chart's row of RELEASES (scripts/catalog-external-dns.ts).
  */
 
 import type { TemplatedValue } from './chart-templating';

@@ -23,6 +23,7 @@ import {
   crdsOf,
   download,
   droppedCrds,
+  listFiles,
   sha256,
 } from './catalog-upstream';
 import type { Crd } from './catalog-upstream';
@@ -63,17 +64,10 @@ interface StandardFile {
 
 /** The names (`httproutes`, …) of the standard channel's files at `tag`. */
 async function standardFileNames(apiUrl: string, tag: string): Promise<string[]> {
-  const url = `${apiUrl}/repos/${GATEWAY_API_REPOSITORY}/contents/${STANDARD}?ref=${tag}`;
-  const response = await fetch(url, { headers: { accept: 'application/vnd.github+json' } });
-  if (response.status === 404)
-    throw new CatalogRefusal(`${STANDARD} at ${tag}: not found (HTTP 404): the tag does not exist`);
-  if (!response.ok) throw new CatalogRefusal(`${url}: HTTP ${response.status}`);
-  const entries = (await response.json()) as { name: string; type: string }[];
   const pattern = new RegExp(`^${GATEWAY_API_GROUP.replaceAll('.', '\\.')}_(\\w+)\\.yaml$`);
-  const names = entries.flatMap((entry) => {
-    const match = entry.type === 'file' ? pattern.exec(entry.name) : null;
-    return match ? [match[1]] : [];
-  });
+  const names = (await listFiles(apiUrl, GATEWAY_API_REPOSITORY, tag, STANDARD)).flatMap(
+    (file) => pattern.exec(file)?.slice(1, 2) ?? [],
+  );
   if (names.length === 0) throw new CatalogRefusal(`${STANDARD} at ${tag} lists no CRD file`);
   return names.sort();
 }

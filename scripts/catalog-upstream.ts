@@ -40,6 +40,22 @@ export async function download(
   return Buffer.from(await response.arrayBuffer());
 }
 
+/** The names of the files in `path` of `repository` at `tag` (the GitHub contents API). */
+export async function listFiles(
+  apiUrl: string,
+  repository: string,
+  tag: string,
+  path: string,
+): Promise<string[]> {
+  const url = `${apiUrl}/repos/${repository}/contents/${path}?ref=${tag}`;
+  const response = await fetch(url, { headers: { accept: 'application/vnd.github+json' } });
+  if (response.status === 404)
+    throw new CatalogRefusal(`${path} at ${tag}: not found (HTTP 404): the tag does not exist`);
+  if (!response.ok) throw new CatalogRefusal(`${url}: HTTP ${response.status}`);
+  const entries = (await response.json()) as { name: string; type: string }[];
+  return entries.filter((entry) => entry.type === 'file').map((entry) => entry.name);
+}
+
 /** The CRDs of a file; a file without any is not the upstream file. */
 export function crdsOf(body: Buffer, path: string): Crd[] {
   const crds = parseAllDocuments(body.toString('utf8'))
