@@ -8,14 +8,12 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import * as manifestFiles from '../catalog/manifest-files';
+import { externalDnsChartTag } from '../catalog/external-dns';
 import type { ExternalDnsRelease } from '../catalog/external-dns';
-import {
-  EXTERNAL_DNS_REPOSITORY,
-  addExternalDnsChart,
-  chartTag,
-} from '../scripts/catalog-external-dns';
+import { localCatalogSchema } from '../config/schema/local-catalog';
+import { EXTERNAL_DNS_REPOSITORY, addExternalDnsChart } from '../scripts/catalog-external-dns';
 import { sha256 } from '../scripts/catalog-upstream';
 import { fakeGitHub, loadCatalogFile, prettierCheck } from './catalog-files';
 
@@ -97,7 +95,7 @@ function release(version: string, app: string) {
 /** Files by tag and path, as the server serves them. */
 const served: Record<string, Record<string, string>> = {};
 function serve(version: string, app: string, files = release(version, app)) {
-  served[chartTag(version)] = Object.fromEntries(
+  served[externalDnsChartTag(version)] = Object.fromEntries(
     Object.entries(files.chart).map(([path, body]) => [`charts/external-dns/${path}`, body]),
   );
   served[`v${app}`] = files.app;
@@ -125,11 +123,21 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** What the command derives from the files of `NEXT`, as `beforeEach` serves them. */
+const DERIVED = {
+  appVersion: 'v0.31.0',
+  defaultAnnotationPrefix: 'external-dns.kubernetes.io/',
+  defaultManagedRecordTypes: ['A', 'CNAME'],
+  gatewaySources: {
+    'gateway-httproute': { resource: 'httproutes', version: 'v1' },
+    'gateway-tlsroute': { resource: 'tlsroutes', version: 'v1' },
+  },
+};
 const TEMPLATED = [{ path: ['extraArgs', '*'] }, { path: ['a', '*'], keys: true }];
 /** The made-up catalog: the previous chart with the sha256 of the CRD served for it. */
 const catalogued = () => ({
   [PREVIOUS]: {
-    dnsEndpointSha256: sha256(Buffer.from(served[chartTag(PREVIOUS)][CRD_PATH])),
+    dnsEndpointSha256: sha256(Buffer.from(served[externalDnsChartTag(PREVIOUS)][CRD_PATH])),
     templatedValues: TEMPLATED,
   },
 });
@@ -149,16 +157,7 @@ describe('catalog add external-dns-chart', () => {
       externalDnsRelease: (v: string) => ExternalDnsRelease;
     }>(catalogFile, { './manifest-files': manifestFiles }).externalDnsRelease(NEXT);
     expect(written.catalogued).toBe(true);
-    expect(written).toMatchObject({
-      appVersion: 'v0.31.0',
-      defaultAnnotationPrefix: 'external-dns.kubernetes.io/',
-      defaultManagedRecordTypes: ['A', 'CNAME'],
-      gatewaySources: {
-        'gateway-httproute': { resource: 'httproutes', version: 'v1' },
-        'gateway-tlsroute': { resource: 'tlsroutes', version: 'v1' },
-      },
-      templatedValues: TEMPLATED,
-    });
+    expect(written).toMatchObject({ ...DERIVED, templatedValues: TEMPLATED });
     expect(written.dnsEndpointCrd).toMatchObject({
       url: `https://raw.githubusercontent.com/kubernetes-sigs/external-dns/external-dns-helm-chart-${NEXT}/${CRD_PATH}`,
       sha256: sha256(Buffer.from(next.chart['crds/dnsendpoints.externaldns.k8s.io.yaml'])),
@@ -172,10 +171,29 @@ describe('catalog add external-dns-chart', () => {
     expect(prettierCheck(catalogFile)).toEqual([0, '']);
   });
 
+  it('writes a local catalog entry instead, which the configuration schema takes', async () => {
+    const localFile = join(dir, 'catalog.local.yaml');
+    const options = { baseUrl: github.base, apiUrl: github.base, catalogFile, localFile };
+    const result = await addExternalDnsChart(NEXT, { ...options, catalogued: catalogued() });
+    expect(result.report.at(-1)).toMatch(/^Next: name it in the configuration \(localCatalog: /);
+    const written = localCatalogSchema.parse(parse(readFileSync(localFile, 'utf8')));
+    expect(written.externalDnsCharts[NEXT]).toEqual({
+      ...DERIVED,
+      dnsEndpointCrd: sha256(Buffer.from(next.chart['crds/dnsendpoints.externaldns.k8s.io.yaml'])),
+      templatedValues: TEMPLATED,
+    });
+    expect(readFileSync(catalogFile, 'utf8')).not.toContain(NEXT);
+    await addExternalDnsChart(NEXT, { ...options, catalogued: catalogued() });
+    next.app['source/gateway_tlsroute.go'] = 'factory.Gateway().V1alpha2().TLSRoutes()';
+    await expect(
+      addExternalDnsChart(NEXT, { ...options, catalogued: catalogued() }),
+    ).rejects.toThrow(`${NEXT} is in ${localFile} with other facts than upstream has now`);
+  });
+
   it('checks a catalogued chart instead, and refuses one whose tag moved', async () => {
     expect((await add(PREVIOUS)).written).toBe(false);
     const before = catalogued();
-    served[chartTag(PREVIOUS)][CRD_PATH] += '# moved\n';
+    served[externalDnsChartTag(PREVIOUS)][CRD_PATH] += '# moved\n';
     await expect(add(PREVIOUS, before)).rejects.toThrow(
       /^1\.30\.0 is catalogued, and .* changed since \(was [0-9a-f]{64}, is now [0-9a-f]{64}\): the tag moved$/,
     );
@@ -217,7 +235,7 @@ describe('catalog add external-dns-chart', () => {
       '1.31.0 renders other values through tpl than 1.30.0; read the templates',
     );
     await expect(refusal).rejects.toThrow('new: secret.yaml: tpl $value $ | b64enc');
-    served[chartTag(NEXT)]['charts/external-dns/Chart.yaml'] = stringify({
+    served[externalDnsChartTag(NEXT)]['charts/external-dns/Chart.yaml'] = stringify({
       version: PREVIOUS,
       appVersion: '0.31.0',
     });

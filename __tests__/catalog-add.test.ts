@@ -238,7 +238,8 @@ describe('catalog add lbc', () => {
       expect(errors.at(-1)).toMatch(
         /^catalog: external-dns is not a kind of release \(lbc, gateway-api, external-dns-chart\)/,
       );
-      expect(await main(['add', 'external-dns-chart', '1.22.0', '--local', 'x.yaml'])).toBe(2);
+      expect(await main(['add', 'gateway-api', 'v1.7.0', '--local', 'x.yaml'])).toBe(2);
+      expect(errors.at(-1)).toMatch(/^catalog: a local catalog holds controller and ExternalDNS/);
       expect(await main(['add', 'lbc', 'main', '--base-url', 'http://127.0.0.1:9'])).toBe(1);
       expect(errors.at(-1)).toBe(
         'catalog: refused: main is not a release tag vX.Y.Z (a branch is never pinned)',

@@ -140,3 +140,93 @@ describe('a local catalog', () => {
     expect(loadConfig(join(dir, 'eks-edge.yaml'))).toEqual(validateConfig(coreExampleRaw()));
   });
 });
+
+describe('an ExternalDNS chart in a local catalog', () => {
+  const CHART = '1.22.0';
+  const CHART_ENTRY = {
+    appVersion: 'v0.22.0',
+    defaultAnnotationPrefix: 'external-dns.kubernetes.io/',
+    defaultManagedRecordTypes: ['A', 'AAAA'],
+    gatewaySources: { 'gateway-httproute': { resource: 'httproutes', version: 'v1' } },
+    dnsEndpointCrd: 'd'.repeat(64),
+    templatedValues: [{ path: ['extraArgs', '*'] }],
+  };
+  const catalog = {
+    loadBalancerController: { [TAG]: ENTRY },
+    externalDnsCharts: { [CHART]: CHART_ENTRY },
+  };
+  /** The first instance on the local chart, with the crd source (whose CRD the chart pins). */
+  const onChart = (raw: Json) => {
+    const [instance] = raw.clusters[0].externalDns;
+    instance.chartVersion = CHART;
+    instance.sources = [...instance.sources, 'crd'];
+  };
+
+  it('runs with the facts of the entry, and every synth says so', () => {
+    const config = load(catalog, onChart);
+    const [instance] = config.clusters[0].externalDns;
+    expect(instance.chart.version).toBe(CHART);
+    expect(instance.dnsEndpointCrd).toMatchObject({
+      url: `https://raw.githubusercontent.com/kubernetes-sigs/external-dns/external-dns-helm-chart-${CHART}/charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml`,
+      sha256: 'd'.repeat(64),
+    });
+    expect(instance.templatedValues).toEqual([{ path: ['extraArgs', '*'] }]);
+    expect(instance.managedTypes).toEqual(['A', 'AAAA']);
+    expect(config.warnings).toContainEqual(
+      `clusters[0].externalDns[0].chartVersion: ${CHART} comes from the local catalog catalog.local.yaml, not the built-in one (1.21.1): ExternalDNS v0.22.0, its defaults, what each source watches, the DNSEndpoint CRD's sha256 and the values it templates are the ones written there`,
+    );
+    const tf = synthesize(config)[config.clusters[0].stackName];
+    const download = Object.values(tf.data.http as Json).find((d: Json) =>
+      d.url.endsWith('/crds/dnsendpoints.externaldns.k8s.io.yaml'),
+    );
+    expect(JSON.stringify(download.lifecycle.postcondition)).toContain('d'.repeat(64));
+    expect(resourceAt(tf, 'helm_release', `${instance.releaseName}/release`).version).toBe(CHART);
+  });
+
+  it('checks the sources against what the entry says they watch', () => {
+    const gateway = (raw: Json) => {
+      onChart(raw);
+      raw.clusters[0].gatewayApi = { enabled: true };
+      raw.clusters[0].externalDns[0].sources = ['gateway-httproute'];
+    };
+    expect(() => load(catalog, gateway)).not.toThrow();
+    const alpha = { resource: 'httproutes', version: 'v1alpha2' };
+    expect(
+      problems(
+        {
+          ...catalog,
+          externalDnsCharts: {
+            [CHART]: { ...CHART_ENTRY, gatewaySources: { 'gateway-httproute': alpha } },
+          },
+        },
+        gateway,
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^clusters\[0\]\.externalDns\[0\]\.sources: gateway-httproute: ExternalDNS v0\.22\.0 \(chart 1\.22\.0\) watches httproutes v1alpha2, which the standard channel of Gateway API v1\.6\.0 does not serve/,
+      ),
+    ]);
+  });
+
+  it('is validated, and refused where the built-in catalog has the chart', () => {
+    expect(
+      problems({
+        ...catalog,
+        externalDnsCharts: {
+          '1.21.1': CHART_ENTRY,
+          [CHART]: { ...CHART_ENTRY, appVersion: '0.22.0', defaultManagedRecordTypes: ['B'] },
+        },
+      }),
+    ).toEqual([
+      `localCatalog (catalog.local.yaml) externalDnsCharts["${CHART}"].appVersion: must be a release tag such as v0.22.0`,
+      expect.stringMatching(
+        new RegExp(
+          `^localCatalog \\(catalog\\.local\\.yaml\\) externalDnsCharts\\["${CHART.replaceAll('.', '\\.')}"\\]\\.defaultManagedRecordTypes\\[0\\]: `,
+        ),
+      ),
+    ]);
+    expect(problems({ ...catalog, externalDnsCharts: { '1.21.1': CHART_ENTRY } })).toEqual([
+      'localCatalog (catalog.local.yaml) externalDnsCharts["1.21.1"]: is in the built-in catalog: remove it from catalog.local.yaml',
+    ]);
+  });
+});

@@ -15,7 +15,7 @@ export const EXTERNAL_DNS_CHART = {
 } as const;
 
 /** What one chart version runs, read at its tags. */
-interface ExternalDnsReleaseFacts {
+export interface ExternalDnsReleaseFacts {
   /** The ExternalDNS release the chart runs (`appVersion` of charts/external-dns/Chart.yaml). */
   readonly appVersion: string;
   /**
@@ -46,8 +46,21 @@ interface ExternalDnsReleaseFacts {
 /** The CRD of the `crd` source's DNSEndpoint objects. */
 export const DNS_ENDPOINT_CRD = 'dnsendpoints.externaldns.k8s.io';
 
-function chartFile(tag: string, path: string): string {
-  return `https://raw.githubusercontent.com/kubernetes-sigs/external-dns/${tag}/charts/external-dns/${path}`;
+/** The tag of a chart release in kubernetes-sigs/external-dns. */
+export const externalDnsChartTag = (chartVersion: string) =>
+  `external-dns-helm-chart-${chartVersion}`;
+
+/**
+ * The chart's DNSEndpoint CRD file at its chart release tag, pinned by the sha256
+ * of its bytes at the tag (git show <tag>:charts/external-dns/crds/<file> | sha256sum).
+ */
+export function dnsEndpointCrdFile(chartVersion: string, sha256: string): PinnedManifestFile {
+  return {
+    name: 'dnsendpoints',
+    url: `https://raw.githubusercontent.com/kubernetes-sigs/external-dns/${externalDnsChartTag(chartVersion)}/charts/external-dns/crds/${DNS_ENDPOINT_CRD}.yaml`,
+    sha256,
+    documents: crds(DNS_ENDPOINT_CRD),
+  };
 }
 
 const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
@@ -62,13 +75,10 @@ const RELEASES: Readonly<Record<string, ExternalDnsReleaseFacts>> = {
       'gateway-tcproute': { resource: 'tcproutes', version: 'v1alpha2' },
       'gateway-udproute': { resource: 'udproutes', version: 'v1alpha2' },
     },
-    dnsEndpointCrd: {
-      name: 'dnsendpoints',
-      url: chartFile('external-dns-helm-chart-1.21.1', `crds/${DNS_ENDPOINT_CRD}.yaml`),
-      // sha256 of the file at the tag (git show <tag>:charts/external-dns/crds/<file> | sha256sum).
-      sha256: '96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe',
-      documents: crds(DNS_ENDPOINT_CRD),
-    },
+    dnsEndpointCrd: dnsEndpointCrdFile(
+      '1.21.1',
+      '96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe',
+    ),
     // charts/external-dns/templates at the tag: deployment.yaml line 2 (provider), lines 144 and
     // 153 (extraArgs as a map, its lists), line 162 (extraArgs as a list), lines 34, 177 and 179
     // with secret.yaml line 11 (secretConfiguration), serviceaccount.yaml line 15 (annotations).
@@ -92,19 +102,35 @@ export const CATALOGUED_EXTERNAL_DNS_CHARTS = Object.keys(RELEASES);
 export interface ExternalDnsRelease extends ExternalDnsReleaseFacts {
   readonly chart: { readonly repository: string; readonly name: string; readonly version: string };
   /**
-   * `true`: the facts were read at this chart version's tags. `false`: a chart version outside
-   * the catalog, which the project passes through unchecked, assuming the default version's facts.
+   * `true`: the facts were read at this chart version's tags (the built-in catalog's, or the
+   * user's local catalog's). `false`: a chart version outside both, which the project passes
+   * through unchecked, assuming the default version's facts.
    */
   readonly catalogued: boolean;
+  /** The local catalog file the facts come from, where they do. */
+  readonly localCatalog?: string;
 }
 
-/** Everything a chart version needs: its chart reference and what ExternalDNS does there. */
-export function externalDnsRelease(chartVersion: string): ExternalDnsRelease {
-  const facts = RELEASES[chartVersion];
+/** A chart release of the user's local catalog: its facts, and the file they are written in. */
+export interface LocalExternalDnsChart {
+  readonly facts: ExternalDnsReleaseFacts;
+  readonly file: string;
+}
+
+/**
+ * Everything a chart version needs: its chart reference and what ExternalDNS does there, from
+ * the built-in catalog, or else from the local catalog's entry for it.
+ */
+export function externalDnsRelease(
+  chartVersion: string,
+  local?: LocalExternalDnsChart,
+): ExternalDnsRelease {
+  const facts = RELEASES[chartVersion] ?? local?.facts;
   return {
     ...(facts ?? RELEASES[DEFAULT_EXTERNAL_DNS_CHART_VERSION]),
     chart: { ...EXTERNAL_DNS_CHART, version: chartVersion },
     catalogued: facts !== undefined,
+    localCatalog: RELEASES[chartVersion] ? undefined : local?.file,
   };
 }
 

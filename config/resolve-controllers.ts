@@ -24,8 +24,10 @@ import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api'
 import {
   CATALOGUED_EXTERNAL_DNS_CHARTS,
   DEFAULT_EXTERNAL_DNS_CHART_VERSION,
+  dnsEndpointCrdFile,
   externalDnsRelease,
 } from '../catalog/external-dns';
+import type { LocalExternalDnsChart } from '../catalog/external-dns';
 import type { Partition } from '../catalog/partitions';
 import { IRSA_ROLE_ANNOTATION } from '../catalog/eks';
 import { lbcChartValues } from './derived/lbc-chart-values';
@@ -202,11 +204,31 @@ export interface LocalCatalogEntries {
   readonly entries: LocalCatalog;
 }
 
+/** The local catalog's entry for an ExternalDNS chart version, as the catalog's lookup takes it. */
+export function localExternalDnsChart(
+  local: LocalCatalogEntries | undefined,
+  chartVersion: string,
+): LocalExternalDnsChart | undefined {
+  const entry = local?.entries.externalDnsCharts[chartVersion];
+  if (!entry) return undefined;
+  const { dnsEndpointCrd, ...facts } = entry;
+  return {
+    facts: { ...facts, dnsEndpointCrd: dnsEndpointCrdFile(chartVersion, dnsEndpointCrd) },
+    file: local.file,
+  };
+}
+
 /**
  * Entries of a local catalog the built-in one already has (they would contradict it), or that
  * name a Gateway API release the catalog lacks.
  */
 export function checkLocalCatalog(local: LocalCatalogEntries, issues: Issues): void {
+  for (const version of Object.keys(local.entries.externalDnsCharts))
+    if (CATALOGUED_EXTERNAL_DNS_CHARTS.includes(version))
+      issues.add(
+        `localCatalog (${local.file}) externalDnsCharts["${version}"]`,
+        `is in the built-in catalog: remove it from ${local.file}`,
+      );
   for (const [version, release] of Object.entries(local.entries.loadBalancerController)) {
     const at = `localCatalog (${local.file}) loadBalancerController["${version}"]`;
     if (CATALOGUED_LBC_VERSIONS.includes(version))
@@ -412,6 +434,7 @@ export function resolveExternalDns(
   cluster: NamedCluster<ClusterConfig>,
   path: string,
   issues: Issues,
+  local?: LocalCatalogEntries,
 ): LocalExternalDns {
   if (instance.zones.length === 0) {
     issues.add(
@@ -550,8 +573,16 @@ export function resolveExternalDns(
     name: instance.serviceAccountName ?? names.serviceAccount,
     createdByChart: instance.createServiceAccount,
   };
-  const release = externalDnsRelease(instance.chartVersion);
-  if (!release.catalogued) {
+  const release = externalDnsRelease(
+    instance.chartVersion,
+    localExternalDnsChart(local, instance.chartVersion),
+  );
+  if (release.localCatalog) {
+    issues.warn(
+      `${path}.chartVersion`,
+      `${instance.chartVersion} comes from the local catalog ${release.localCatalog}, not the built-in one (${CATALOGUED_EXTERNAL_DNS_CHARTS.join(', ')}): ExternalDNS ${release.appVersion}, its defaults, what each source watches, the DNSEndpoint CRD's sha256 and the values it templates are the ones written there`,
+    );
+  } else if (!release.catalogued) {
     // Said at every synth: what a chart outside the catalog runs without.
     issues.warn(
       `${path}.chartVersion`,

@@ -28,6 +28,8 @@ import {
 } from './naming';
 import type { AlbGroupConfig, ClusterConfig, ExternalDnsConfig } from './schema';
 import type { NamedCluster } from './naming';
+import { localExternalDnsChart } from './resolve-controllers';
+import type { LocalCatalogEntries } from './resolve-controllers';
 
 function regionOfArn(arn: string): string {
   return arn.split(':')[3];
@@ -262,8 +264,12 @@ function checkGatewaySources(
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,
+  local: LocalCatalogEntries | undefined,
 ): void {
-  const dns = externalDnsRelease(instance.chartVersion);
+  const dns = externalDnsRelease(
+    instance.chartVersion,
+    localExternalDnsChart(local, instance.chartVersion),
+  );
   const gatewaySources = instance.sources.filter((source) => source in dns.gatewaySources);
   if (gatewaySources.length === 0) return;
   if (!cluster.gatewayApi.enabled) {
@@ -300,6 +306,7 @@ export function resolveEdge(
   lbc: ResolvedLoadBalancerController | undefined,
   path: string,
   issues: Issues,
+  local?: LocalCatalogEntries,
 ): ResolvedEdge {
   const albGroups = cluster.albGroups.map((group, index) =>
     resolveGroup(group, cluster, `${path}.albGroups[${index}]`, issues),
@@ -317,7 +324,14 @@ export function resolveEdge(
   }
   const gatewayApi = resolveGatewayApi(cluster, lbc, albGroups, `${path}.gatewayApi`, issues);
   cluster.externalDns.forEach((instance, index) =>
-    checkGatewaySources(instance, cluster, lbc, `${path}.externalDns[${index}].sources`, issues),
+    checkGatewaySources(
+      instance,
+      cluster,
+      lbc,
+      `${path}.externalDns[${index}].sources`,
+      issues,
+      local,
+    ),
   );
   const logs = cluster.accessLogs;
   const accessLogs: ResolvedAccessLogs | undefined = logs.enabled

@@ -109,7 +109,7 @@ function resolveCluster(
   );
   const externalDns = withExcludedZones(
     cluster.externalDns.map((instance, index) =>
-      resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues),
+      resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues, local),
     ),
   );
   issues.addDuplicates(
@@ -144,7 +144,7 @@ function resolveCluster(
       );
     }
   });
-  const edge = resolveEdge(cluster, lbc, path, issues);
+  const edge = resolveEdge(cluster, lbc, path, issues, local);
   const modes = [lbc?.identity.mode, ...externalDns.map((i) => i.identity.mode)];
   if (cluster.installPodIdentityAgent && !modes.includes('pod-identity')) {
     issues.add(

@@ -11,8 +11,9 @@
  * the chart renders through `tpl` must be the same (they cannot be derived; a change is refused,
  * naming the template lines, for a person to teach `templatedValues`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { compareVersions } from '../catalog/aws-load-balancer-controller';
 import type { TemplatedValue } from '../catalog/chart-templating';
 import {
@@ -21,11 +22,11 @@ import {
   DNS_ENDPOINT_CRD,
   EXTERNAL_DNS_FLAGS,
   EXTERNAL_DNS_VALUE_FLAGS,
+  externalDnsChartTag,
   externalDnsRelease,
 } from '../catalog/external-dns';
 import {
   CatalogRefusal,
-  checksumLines,
   crdsOf,
   download,
   droppedCrds,
@@ -37,7 +38,6 @@ import type { Crd } from './catalog-upstream';
 export const EXTERNAL_DNS_REPOSITORY = 'kubernetes-sigs/external-dns';
 const CHART = 'charts/external-dns';
 const CRD_FILE = `${CHART}/crds/${DNS_ENDPOINT_CRD}.yaml`;
-export const chartTag = (version: string) => `external-dns-helm-chart-${version}`;
 
 /** What the catalog records of a chart release, as `addExternalDnsChart` compares it. */
 export interface CataloguedChart {
@@ -54,6 +54,8 @@ export interface AddExternalDnsChartOptions {
   readonly catalogFile: string;
   /** The catalogued charts: those of catalog/external-dns.ts by default. */
   readonly catalogued?: Readonly<Record<string, CataloguedChart>>;
+  /** A local catalog (YAML, the `localCatalog` of a configuration) to write instead. */
+  readonly localFile?: string;
 }
 
 function builtInCharts(): Record<string, CataloguedChart> {
@@ -126,7 +128,7 @@ async function gatewaySourcesOf(
 }
 
 async function readChart(options: AddExternalDnsChartOptions, version: string) {
-  const tag = chartTag(version);
+  const tag = externalDnsChartTag(version);
   const chartFile = async (path: string) =>
     (await download(options.baseUrl, EXTERNAL_DNS_REPOSITORY, tag, `${CHART}/${path}`)).toString(
       'utf8',
@@ -251,7 +253,6 @@ function entryText(
   previous: string,
   templatedValues: readonly TemplatedValue[],
 ): string {
-  const tag = chartTag(release.version);
   const lines = [
     `  '${release.version}': {`,
     `    appVersion: '${release.appVersion}',`,
@@ -267,12 +268,10 @@ function entryText(
         `      '${source}': { resource: '${resource}', version: '${version}' },`,
     ),
     '    },',
-    '    dnsEndpointCrd: {',
-    "      name: 'dnsendpoints',",
-    `      url: chartFile('${tag}', \`crds/\${DNS_ENDPOINT_CRD}.yaml\`),`,
-    ...checksumLines('sha256', release.dnsEndpointSha256, '      '),
-    '      documents: crds(DNS_ENDPOINT_CRD),',
-    '    },',
+    '    dnsEndpointCrd: dnsEndpointCrdFile(',
+    `      '${release.version}',`,
+    `      '${release.dnsEndpointSha256}',`,
+    '    ),',
     `    // The chart's \`tpl\` calls are those of ${previous} (npm run catalog -- add external-dns-chart).`,
     ...listLines(
       'templatedValues',
@@ -284,6 +283,31 @@ function entryText(
     '  },',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The release as a local catalog's `externalDnsCharts` entry (config/schema/local-catalog.ts). */
+function writeLocalEntry(
+  file: string,
+  release: ChartRelease,
+  templatedValues: readonly TemplatedValue[],
+): void {
+  const catalog = existsSync(file) ? (parse(readFileSync(file, 'utf8')) ?? {}) : {};
+  const charts = (catalog.externalDnsCharts ??= {});
+  const entry = {
+    appVersion: release.appVersion,
+    defaultAnnotationPrefix: release.defaultAnnotationPrefix,
+    defaultManagedRecordTypes: release.defaultManagedRecordTypes,
+    gatewaySources: release.gatewaySources,
+    dnsEndpointCrd: release.dnsEndpointSha256,
+    templatedValues: templatedValues.map((value) => ({ ...value, path: [...value.path] })),
+  };
+  const before = charts[release.version];
+  if (before && JSON.stringify(before) !== JSON.stringify(entry))
+    throw new CatalogRefusal(
+      `${release.version} is in ${file} with other facts than upstream has now: the tag moved (or the entry was edited); remove it there to add it again`,
+    );
+  charts[release.version] = entry;
+  writeFileSync(file, stringify(catalog));
 }
 
 /** The report lines on what changed from the previous release's facts. */
@@ -315,11 +339,13 @@ export async function addExternalDnsChart(
   options: AddExternalDnsChartOptions,
 ): Promise<{ report: string[]; written: boolean }> {
   if (!/^\d+\.\d+\.\d+$/.test(version))
-    throw new CatalogRefusal(`${version} is not a chart version X.Y.Z (tag ${chartTag('X.Y.Z')})`);
+    throw new CatalogRefusal(
+      `${version} is not a chart version X.Y.Z (tag ${externalDnsChartTag('X.Y.Z')})`,
+    );
   const catalogued = options.catalogued ?? builtInCharts();
   const release = await readRelease(options, version);
   const report = [
-    `${EXTERNAL_DNS_REPOSITORY} ${chartTag(version)} (ExternalDNS ${release.appVersion}):`,
+    `${EXTERNAL_DNS_REPOSITORY} ${externalDnsChartTag(version)} (ExternalDNS ${release.appVersion}):`,
     `  default annotation prefix ${release.defaultAnnotationPrefix}`,
     `  default record types ${release.defaultManagedRecordTypes.join(', ')}`,
     ...Object.entries(release.gatewaySources).map(
@@ -360,11 +386,19 @@ export async function addExternalDnsChart(
       `${version} renders other values through tpl than ${previousVersion}; read the templates and add the entry by hand with its templatedValues (docs/development.md):\n  ${templating.join('\n  ')}`,
     );
   report.push(...changes(previous, release));
-
+  const { templatedValues } = catalogued[previousVersion];
+  if (options.localFile) {
+    writeLocalEntry(options.localFile, release, templatedValues);
+    report.push(`Written: ${version} in the local catalog ${options.localFile}.`);
+    report.push(
+      `Next: name it in the configuration (localCatalog: ${basename(options.localFile)}) and set chartVersion: ${version} on the instances that should run it; every synth says the chart comes from it.`,
+    );
+    return { report, written: true };
+  }
   const source = readFileSync(options.catalogFile, 'utf8');
   const table = source.indexOf('const RELEASES');
   const tableEnd = source.indexOf('\n};\n', table) + 1;
-  const entry = entryText(release, previousVersion, catalogued[previousVersion].templatedValues);
+  const entry = entryText(release, previousVersion, templatedValues);
   writeFileSync(options.catalogFile, source.slice(0, tableEnd) + entry + source.slice(tableEnd));
   report.push(`Written: ${version} in ${options.catalogFile}.`);
   report.push(

@@ -13,7 +13,7 @@ import { CatalogRefusal } from './catalog-upstream';
 
 const USAGE = `Usage: npm run catalog -- add lbc <tag> [--local <file>] [--base-url <url>] [--catalog-dir <dir>]
        npm run catalog -- add gateway-api <tag> [--base-url <url>] [--api-url <url>] [--catalog-file <f>]
-       npm run catalog -- add external-dns-chart <version> [--base-url <url>] [--api-url <url>] [--catalog-file <f>]
+       npm run catalog -- add external-dns-chart <version> [--local <file>] [--base-url <url>] [--api-url <url>] [--catalog-file <f>]
 
   add lbc <tag>      an AWS Load Balancer Controller release, e.g. v3.6.0 (a tag, never a branch)
   add gateway-api <tag>  a Gateway API release (its standard channel), e.g. v1.7.0
@@ -45,8 +45,10 @@ export async function main(args: string[]): Promise<number> {
     );
     return 2;
   }
-  if (kind !== 'lbc' && option(args, '--local')) {
-    console.error('catalog: a local catalog holds controller releases only (add lbc --local)');
+  if (kind === 'gateway-api' && option(args, '--local')) {
+    console.error(
+      'catalog: a local catalog holds controller and ExternalDNS chart releases, not Gateway API ones (its CRDs are resources this project manages: they come with an eks-edge release)',
+    );
     return 2;
   }
   const baseUrl = (option(args, '--base-url') ?? DEFAULT_UPSTREAM_BASE).replace(/\/$/, '');
@@ -65,6 +67,7 @@ export async function main(args: string[]): Promise<number> {
               baseUrl,
               apiUrl,
               catalogFile: catalogFile('external-dns.ts'),
+              localFile: option(args, '--local'),
             })
           : await addLbcRelease(tag, {
               baseUrl,

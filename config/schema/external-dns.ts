@@ -53,7 +53,7 @@ const externalDnsSource = z.enum([
   'gateway-udproute',
   'crd',
 ]);
-const recordType = z.enum([
+export const recordType = z.enum([
   'A',
   'AAAA',
   'CNAME',

@@ -68,7 +68,7 @@ export const configSchema = z.strictObject({
   }),
   localCatalog: setting(z.optional(nonEmpty), {
     description:
-      'A YAML file (relative to this one) of releases newer than the built-in catalog, written by `npm run catalog -- add lbc <tag> --local <file>`: a controller version there gets every check a catalogued one gets (checksums, CRDs, feature gates, Gateway API), and every synth says which versions come from it (docs/development.md, Updating to a new upstream release).',
+      'A YAML file (relative to this one) of releases newer than the built-in catalog, written by `npm run catalog -- add lbc <tag> --local <file>` or `add external-dns-chart <version> --local <file>`: a controller or ExternalDNS chart version there gets every check a catalogued one gets (checksums, CRDs, feature gates, Gateway API, what each source watches, templated values), and every synth says which versions come from it (docs/development.md, Updating to a new upstream release).',
     defaultText: 'none',
   }),
 });
