@@ -51,6 +51,8 @@ function previousFiles(): Files {
     'config/crd/gateway/gateway-crds.yaml': shared('crd-gateway/gateway-crds.yaml'),
     'pkg/config/feature_gates.go': featureGatesGo(lbcFeatureGates(PREVIOUS)!),
     'go.mod': goMod('v1.6.0'),
+    'helm/aws-load-balancer-controller/templates/deployment.yaml':
+      '- --cluster-name={{ tpl .Values.clusterName . }}',
     ...Object.fromEntries(
       [
         'iam_policy.json',
@@ -103,7 +105,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(catalogDir, { recursive: true, force: true }));
 
-const add = (tag: string) => addLbcRelease(tag, { baseUrl: github.base, catalogDir });
+const add = (tag: string) =>
+  addLbcRelease(tag, { baseUrl: github.base, apiUrl: github.base, catalogDir });
 
 /** The written releases.ts, loaded as the app would load it. */
 const loadWritten = () =>
@@ -146,7 +149,12 @@ describe('catalog add lbc', () => {
     'writes a local catalog instead, which a configuration then runs the release from',
     async () => {
       const localFile = join(catalogDir, 'catalog.local.yaml');
-      const result = await addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile });
+      const result = await addLbcRelease(NEXT, {
+        baseUrl: github.base,
+        apiUrl: github.base,
+        catalogDir,
+        localFile,
+      });
       expect(result.report).toContainEqual(`Written: ${NEXT} in the local catalog ${localFile}.`);
       expect(readFileSync(join(catalogDir, 'releases.ts'), 'utf8')).not.toContain(NEXT);
       const raw = coreExampleRaw();
@@ -162,10 +170,15 @@ describe('catalog add lbc', () => {
         expect.stringContaining('comes from the local catalog catalog.local.yaml'),
       );
       // Added again while upstream is the same: nothing changes; once the tag moved: refused.
-      await addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile });
+      await addLbcRelease(NEXT, {
+        baseUrl: github.base,
+        apiUrl: github.base,
+        catalogDir,
+        localFile,
+      });
       served[NEXT]['docs/install/iam_policy_cn.json'] += ' ';
       await expect(
-        addLbcRelease(NEXT, { baseUrl: github.base, catalogDir, localFile }),
+        addLbcRelease(NEXT, { baseUrl: github.base, apiUrl: github.base, catalogDir, localFile }),
       ).rejects.toThrow(/the tag moved/);
     },
   );
@@ -225,6 +238,18 @@ describe('catalog add lbc', () => {
       );
     },
   );
+
+  sharedIt('refuses a release whose chart templates other values', async () => {
+    served[NEXT]['helm/aws-load-balancer-controller/templates/serviceaccount.yaml'] =
+      '{{ tpl (toYaml .Values.serviceAccount.labels) . }}';
+    const refusal = add(NEXT);
+    await expect(refusal).rejects.toThrow(
+      'v3.6.0 renders other values through tpl than v3.5.0: read the templates, teach lbcTemplatedValues',
+    );
+    await expect(refusal).rejects.toThrow(
+      'new: serviceaccount.yaml: tpl (toYaml .Values.serviceAccount.labels) .',
+    );
+  });
 
   it('is a command with usage, exit codes and a refusal on stderr', async () => {
     const errors: string[] = [];

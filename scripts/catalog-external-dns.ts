@@ -30,8 +30,9 @@ import {
   crdsOf,
   download,
   droppedCrds,
-  listFiles,
+  chartTemplates,
   sha256,
+  tplCallChanges,
 } from './catalog-upstream';
 import type { Crd } from './catalog-upstream';
 
@@ -99,13 +100,6 @@ function capture(text: string, pattern: RegExp, file: string, what: string): str
   return match[1];
 }
 
-/** `<template>: <action>` for every `{{ … }}` action of a template that calls `tpl`. */
-function tplCallsOf(file: string, text: string): string[] {
-  return [...text.matchAll(/\{\{-?([^}]*?\btpl\b[^}]*?)-?\}\}/g)].map(
-    (match) => `${file}: ${match[1].trim().replace(/\s+/g, ' ')}`,
-  );
-}
-
 /** What Gateway API resource, at which version, each `gateway-*` source watches. */
 async function gatewaySourcesOf(
   read: (path: string) => Promise<string>,
@@ -145,16 +139,13 @@ async function readChart(options: AddExternalDnsChartOptions, version: string) {
     throw new CatalogRefusal(
       `${CRD_FILE} at ${tag} holds ${dnsEndpointCrds.map((c) => c.name).join(', ')}, not the one CRD ${DNS_ENDPOINT_CRD}`,
     );
-  const templates = (
-    await listFiles(options.apiUrl, EXTERNAL_DNS_REPOSITORY, tag, `${CHART}/templates`)
-  ).filter((name) => /\.(yaml|tpl)$/.test(name));
-  const tplCalls: string[] = [];
-  let deployment = '';
-  for (const name of templates.sort()) {
-    const text = await chartFile(`templates/${name}`);
-    if (name === 'deployment.yaml') deployment = text;
-    tplCalls.push(...tplCallsOf(name, text));
-  }
+  const { tplCalls, templates } = await chartTemplates(
+    options,
+    EXTERNAL_DNS_REPOSITORY,
+    tag,
+    `${CHART}/templates`,
+  );
+  const deployment = templates['deployment.yaml'] ?? '';
   const schema = JSON.parse(await chartFile('values.schema.json'));
   return {
     appVersion,
@@ -228,14 +219,6 @@ function losses(previous: ChartRelease, next: ChartRelease): string[] {
     ...next.undefinedFlags.map(
       (flag) => `ExternalDNS ${next.appVersion} no longer defines ${flag}, which this project sets`,
     ),
-  ];
-}
-
-/** The `tpl` call sites that differ: the templated values must be read again by a person. */
-function templatingChanges(previous: ChartRelease, next: ChartRelease): string[] {
-  return [
-    ...next.tplCalls.filter((call) => !previous.tplCalls.includes(call)).map((c) => `new: ${c}`),
-    ...previous.tplCalls.filter((call) => !next.tplCalls.includes(call)).map((c) => `gone: ${c}`),
   ];
 }
 
@@ -380,7 +363,7 @@ export async function addExternalDnsChart(
     throw new CatalogRefusal(
       `${version} breaks what ${previousVersion} guaranteed:\n  ${problems.join('\n  ')}`,
     );
-  const templating = templatingChanges(previous, release);
+  const templating = tplCallChanges(previous.tplCalls, release.tplCalls);
   if (templating.length > 0)
     throw new CatalogRefusal(
       `${version} renders other values through tpl than ${previousVersion}; read the templates and add the entry by hand with its templatedValues (docs/development.md):\n  ${templating.join('\n  ')}`,

@@ -29,12 +29,14 @@ import type { LbcReleaseFacts } from '../catalog/aws-load-balancer-controller/re
 import { GATEWAY_API_VERSIONS } from '../catalog/gateway-api';
 import {
   CatalogRefusal,
+  chartTemplates,
   checksumLines,
   requireReleaseTag,
   crdsOf,
   download,
   droppedCrds,
   sha256,
+  tplCallChanges,
 } from './catalog-upstream';
 import type { Crd } from './catalog-upstream';
 
@@ -49,12 +51,15 @@ const FILES = {
   gatewayCrds: 'config/crd/gateway/gateway-crds.yaml',
   featureGates: 'pkg/config/feature_gates.go',
   goMod: 'go.mod',
+  templates: 'helm/aws-load-balancer-controller/templates',
 } as const;
 const policyPath = (file: string) => `docs/install/${file}`;
 
 export interface AddOptions {
   /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
   readonly baseUrl: string;
+  /** The GitHub API that lists the chart's templates: `<api>/repos/<owner>/<repo>/contents/…`. */
+  readonly apiUrl: string;
   /** The catalog folder whose releases.ts is written. */
   readonly catalogDir: string;
   /** A local catalog (YAML, the `localCatalog` of a configuration) to write instead. */
@@ -101,10 +106,12 @@ interface TagFacts {
   readonly featureGates: readonly string[];
   readonly crds: { readonly chart: Crd[]; readonly gateway: Crd[] };
   readonly certificatePolicy: string;
+  /** The chart templates' `tpl` calls (`lbcTemplatedValues` is read from them by hand). */
+  readonly tplCalls: readonly string[];
 }
 
-async function readTag(base: string, tag: string): Promise<TagFacts> {
-  const get = (path: string) => download(base, UPSTREAM_REPOSITORY, tag, path);
+async function readTag(options: AddOptions, tag: string): Promise<TagFacts> {
+  const get = (path: string) => download(options.baseUrl, UPSTREAM_REPOSITORY, tag, path);
   const chart = parse((await get(FILES.chart)).toString('utf8'));
   if (chart?.appVersion !== tag)
     throw new CatalogRefusal(
@@ -135,6 +142,7 @@ async function readTag(base: string, tag: string): Promise<TagFacts> {
       gateway: crdsOf(gatewayCrds, FILES.gatewayCrds),
     },
     certificatePolicy: sha256(certificates),
+    tplCalls: (await chartTemplates(options, UPSTREAM_REPOSITORY, tag, FILES.templates)).tplCalls,
   };
 }
 
@@ -228,7 +236,7 @@ function writeLocalEntry(
 export async function addLbcRelease(tag: string, options: AddOptions): Promise<AddResult> {
   requireReleaseTag(tag);
   const report: string[] = [];
-  const found = await readTag(options.baseUrl, tag);
+  const found = await readTag(options, tag);
   report.push(`${UPSTREAM_REPOSITORY} ${tag}:`);
   report.push(`  chart ${found.facts.chart}, Gateway API ${found.facts.gatewayApi ?? 'none'}`);
   report.push(`  ${FILES.chartCrds} ${found.facts.chartCrds}`);
@@ -251,7 +259,7 @@ export async function addLbcRelease(tag: string, options: AddOptions): Promise<A
     throw new CatalogRefusal(
       `${tag} is older than the newest catalogued release ${previous}: only newer releases are added`,
     );
-  const before = await readTag(options.baseUrl, previous);
+  const before = await readTag(options, previous);
   const previousMoved = moved(previous, before);
   if (previousMoved.length > 0)
     throw new CatalogRefusal(
@@ -277,6 +285,11 @@ export async function addLbcRelease(tag: string, options: AddOptions): Promise<A
   if (problems.length > 0)
     throw new CatalogRefusal(
       `${tag} breaks what ${previous} guaranteed:\n  ${problems.join('\n  ')}`,
+    );
+  const templating = tplCallChanges(before.tplCalls, found.tplCalls);
+  if (templating.length > 0)
+    throw new CatalogRefusal(
+      `${tag} renders other values through tpl than ${previous}: read the templates, teach lbcTemplatedValues in releases.ts the values they template from ${tag}, then add the release by hand (docs/development.md):\n  ${templating.join('\n  ')}`,
     );
 
   const policies = Object.fromEntries(

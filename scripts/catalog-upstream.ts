@@ -92,3 +92,43 @@ export function checksumLines(key: string, sha: string, indent: string): string[
   const line = `${indent}${key}: '${sha}',`;
   return line.length <= 100 ? [line] : [`${indent}${key}:`, `${indent}  '${sha}',`];
 }
+
+/** `<template>: <action>` for every `{{ … }}` action of a template that calls `tpl`. */
+function tplCallsOf(file: string, text: string): string[] {
+  return [...text.matchAll(/\{\{-?([^}]*?\btpl\b[^}]*?)-?\}\}/g)].map(
+    (match) => `${file}: ${match[1].trim().replace(/\s+/g, ' ')}`,
+  );
+}
+
+/**
+ * The `tpl` calls of a chart's templates at a tag (`<template>: <action>`), and the templates by
+ * name. Which values a chart renders through `tpl` cannot be derived from them; a change between
+ * releases is for a person to read.
+ */
+export async function chartTemplates(
+  source: { readonly baseUrl: string; readonly apiUrl: string },
+  repository: string,
+  tag: string,
+  folder: string,
+): Promise<{ tplCalls: string[]; templates: Record<string, string> }> {
+  const names = (await listFiles(source.apiUrl, repository, tag, folder))
+    .filter((name) => /\.(yaml|tpl)$/.test(name))
+    .sort();
+  const templates: Record<string, string> = {};
+  for (const name of names)
+    templates[name] = (
+      await download(source.baseUrl, repository, tag, `${folder}/${name}`)
+    ).toString('utf8');
+  return {
+    tplCalls: names.flatMap((name) => tplCallsOf(name, templates[name])),
+    templates,
+  };
+}
+
+/** The `tpl` calls that differ between two releases' templates. */
+export function tplCallChanges(previous: readonly string[], next: readonly string[]): string[] {
+  return [
+    ...next.filter((call) => !previous.includes(call)).map((call) => `new: ${call}`),
+    ...previous.filter((call) => !next.includes(call)).map((call) => `gone: ${call}`),
+  ];
+}

@@ -11,7 +11,7 @@ import { DEFAULT_API_BASE, addGatewayApiRelease } from './catalog-gateway-api';
 import { DEFAULT_UPSTREAM_BASE, addLbcRelease } from './catalog-lbc';
 import { CatalogRefusal } from './catalog-upstream';
 
-const USAGE = `Usage: npm run catalog -- add lbc <tag> [--local <file>] [--base-url <url>] [--catalog-dir <dir>]
+const USAGE = `Usage: npm run catalog -- add lbc <tag> [--local <file>] [--base-url <url>] [--api-url <url>] [--catalog-dir <dir>]
        npm run catalog -- add gateway-api <tag> [--base-url <url>] [--api-url <url>] [--catalog-file <f>]
        npm run catalog -- add external-dns-chart <version> [--local <file>] [--base-url <url>] [--api-url <url>] [--catalog-file <f>]
 
@@ -71,6 +71,7 @@ export async function main(args: string[]): Promise<number> {
             })
           : await addLbcRelease(tag, {
               baseUrl,
+              apiUrl,
               catalogDir:
                 option(args, '--catalog-dir') ?? join('catalog', 'aws-load-balancer-controller'),
               localFile: option(args, '--local'),
