@@ -9,6 +9,7 @@ import {
   EXAMPLE_PATH,
   exampleRaw,
   haveTerraform,
+  manifests,
   resourceAt,
   resources,
   synthesize,
@@ -21,14 +22,6 @@ const stacks = synthesize(loadConfig(EXAMPLE_PATH));
 const cluster = stacks['prod-edge-demo'];
 const edge = stacks['prod-edge-demo-edge'];
 
-/** The `manifest` of every kubernetes_manifest of a stack, by kind/name. */
-function manifests(tf: Json): Record<string, Json> {
-  return Object.fromEntries(
-    resources(tf, 'kubernetes_manifest')
-      .filter((m) => typeof m.manifest === 'object')
-      .map((m) => [`${m.manifest.kind}/${m.manifest.metadata.name}`, m.manifest]),
-  );
-}
 const objects = manifests(edge);
 const bucketAddress = addressOf(edge, 'aws_s3_bucket', resources(edge, 'aws_s3_bucket')[0]);
 const accessLogAttributes = (prefix: string) => [

@@ -112,6 +112,15 @@ export function dataSources(tf: Json, type: string): Json[] {
   return Object.values(tf.data?.[type] ?? {});
 }
 
+/** The `manifest` of every kubernetes_manifest of a stack, by kind/name. */
+export function manifests(tf: Json): Record<string, Json> {
+  return Object.fromEntries(
+    resources(tf, 'kubernetes_manifest')
+      .filter((m) => typeof m.manifest === 'object')
+      .map((m) => [`${m.manifest.kind}/${m.manifest.metadata.name}`, m.manifest]),
+  );
+}
+
 export function resourceNames(tf: Json, type: string): string[] {
   return Object.keys(tf.resource?.[type] ?? {});
 }

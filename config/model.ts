@@ -12,7 +12,7 @@ import type {
 import type { TemplatedValue } from '../catalog/chart-templating';
 import type { PinnedManifestFile } from '../catalog/manifest-files';
 import type { Partition } from '../catalog/partitions';
-import type { RoleOwner } from './naming';
+import type { AlbImplementation, RoleOwner } from './naming';
 import type { BackendConfig, CredentialsConfig } from './schema';
 
 export type { BackendConfig, CredentialsConfig, Partition, PinnedFile };
@@ -83,12 +83,18 @@ export interface ResolvedCluster extends StackAccount {
    * workload); `preserve`: when the stack stops managing it, the agent keeps running.
    */
   readonly podIdentityAgent?: { readonly preserve: boolean };
+  /** What makes the load balancers: the controller, EKS Auto Mode, or both side by side. */
+  readonly loadBalancing: 'controller' | 'autoMode' | 'controllerAndAutoMode';
   readonly loadBalancerController?: ResolvedLoadBalancerController;
   /**
-   * With the controller disabled: whether removing one it installed before may leave its load
+   * With the controller disabled, or on Auto Mode's load balancing: whether removing one it installed before may leave its load
    * balancers behind (the destroy check of its release still runs).
    */
-  readonly disabledController?: { readonly acceptOrphansOnDestroy: boolean };
+  readonly disabledController?: {
+    readonly acceptOrphansOnDestroy: boolean;
+    /** Where the release of a controller this project installed runs. */
+    readonly release: { readonly releaseName: string; readonly namespace: string };
+  };
   readonly externalDns: readonly ResolvedExternalDns[];
   /** Owner ids of removed ExternalDNS instances whose records may stay unmanaged. */
   readonly retiredTxtOwnerIds: readonly string[];
@@ -264,6 +270,8 @@ export interface ResolvedExternalDns {
   readonly txtAffix?: TxtAffix;
   /** The ALB groups whose Ingresses and Gateways it publishes (absent: every group). */
   readonly albGroups?: readonly string[];
+  /** The IngressClasses of those groups (`--ingress-class`). */
+  readonly albGroupIngressClasses?: readonly string[];
   /**
    * Zones of the cluster's other instances inside its domain filters (`--exclude-domains`): a
    * public instance never publishes a private zone's names.
@@ -326,7 +334,9 @@ export interface ResolvedDnsAccount extends StackAccount {
 
 export interface ResolvedAlbGroup {
   readonly name: string;
-  /** IngressClass (and IngressClassParams) name: `alb-<name>`. */
+  /** What makes its ALB: the controller's IngressClassParams or Auto Mode's. */
+  readonly servedBy: AlbImplementation;
+  /** IngressClass (and IngressClassParams) name: `alb-<name>`, on Auto Mode `eks-auto-<name>`. */
   readonly ingressClassName: string;
   readonly scheme: 'internet-facing' | 'internal';
   /** A changed scheme replaces the ALB: allowed only where `replace` (the setting at `setting`). */

@@ -106,9 +106,16 @@ export function accessLogBucketName(cluster: {
 /** Label on each Gateway naming its ALB group: ExternalDNS instances select Gateways by it. */
 export const ALB_GROUP_LABEL = 'eks-edge/alb-group';
 
-/** The IngressClass (and IngressClassParams) of an ALB group. */
-export function ingressClassName(group: string): string {
-  return `alb-${group}`;
+/** What makes an ALB group's load balancer. */
+export type AlbImplementation = 'controller' | 'autoMode';
+
+/**
+ * The IngressClass (and IngressClassParams) of an ALB group. Auto Mode's have names of their own:
+ * the controller's chart and AWS's Auto Mode examples both call their class `alb`, and on a
+ * cluster running both, a group moves by a class beside the old one, never by rewriting it.
+ */
+export function ingressClassName(group: string, servedBy: AlbImplementation): string {
+  return servedBy === 'autoMode' ? `eks-auto-${group}` : `alb-${group}`;
 }
 
 export function albSecurityGroupName({ namePrefix }: ClusterIdentity, group: string): string {

@@ -45,8 +45,17 @@ import type {
   ResolvedLoadBalancerController,
   WorkloadIdentityMode,
 } from './model';
-import { HELM_RELEASE_NAME_LIMIT, LBC_RELEASE_NAME, externalDnsNames, lbcNames } from './naming';
-import type { ClusterConfig, ExternalDnsConfig } from './schema';
+import {
+  HELM_RELEASE_NAME_LIMIT,
+  LBC_RELEASE_NAME,
+  externalDnsNames,
+  ingressClassName,
+  lbcNames,
+} from './naming';
+import { albGroupServedBy } from './resolve-edge';
+import * as z from 'zod/mini';
+import type { ClusterConfig, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
+import { loadBalancerControllerSchema } from './schema/load-balancer-controller';
 import type { LocalCatalog } from './schema/local-catalog';
 import type { NamedCluster } from './naming';
 
@@ -629,6 +638,10 @@ export function resolveExternalDns(
     values: instance.values,
     deploy: instance.deploy,
     albGroups: instance.albGroups,
+    albGroupIngressClasses: instance.albGroups?.flatMap((name) => {
+      const group = cluster.albGroups.find((g) => g.name === name);
+      return group ? [ingressClassName(name, albGroupServedBy(group, cluster))] : [];
+    }),
     // Completed with the zones of the cluster's other instances (resolve.ts).
     excludeDomains: [...instance.excludeDomains].sort(),
   };
@@ -641,4 +654,49 @@ export function resolveExternalDns(
   });
   rejectManagedValues(instance.values, managed, `${path}.values`, issues);
   return resolved;
+}
+
+/** What a controller left at its defaults has, to tell the settings a configuration gave. */
+const CONTROLLER_DEFAULTS: Readonly<Record<string, unknown>> = z.parse(
+  loadBalancerControllerSchema,
+  {},
+);
+
+/**
+ * What a controller installed before is removed by, and where the plan looks for it: allowed on
+ * Auto Mode.
+ */
+const CONTROLLER_REMOVAL_SETTINGS: readonly string[] = [
+  'enabled',
+  'acceptOrphansOnDestroy',
+  'namespace',
+];
+
+/** The paths of the leaves of a chart-values tree (a value that is not a map is a leaf). */
+function leafPaths(value: unknown, path: string): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [path];
+  const entries = Object.entries(value);
+  if (entries.length === 0) return [path];
+  return entries.flatMap(([key, child]) => leafPaths(child, `${path}.${key}`));
+}
+
+/**
+ * On a cluster whose load balancing is EKS Auto Mode's, no controller runs: every controller
+ * setting given (one that differs from its default) is refused, each by its path, chart values
+ * and feature gates by theirs.
+ */
+export function checkNoControllerSettings(
+  lbc: LoadBalancerControllerConfig,
+  path: string,
+  issues: Issues,
+): void {
+  const why =
+    'is a setting of the AWS Load Balancer Controller, which loadBalancing autoMode does not install (EKS Auto Mode runs its own load balancing): remove it, or set loadBalancing to controllerAndAutoMode while the controller still serves groups';
+  for (const [setting, value] of Object.entries(lbc)) {
+    if (CONTROLLER_REMOVAL_SETTINGS.includes(setting)) continue;
+    if (JSON.stringify(value) === JSON.stringify(CONTROLLER_DEFAULTS[setting])) continue;
+    const paths =
+      setting === 'values' ? leafPaths(value, `${path}.values`) : [`${path}.${setting}`];
+    for (const given of paths) issues.add(given, why);
+  }
 }

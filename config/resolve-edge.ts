@@ -8,6 +8,10 @@ import {
   compareVersions,
 } from '../catalog/aws-load-balancer-controller';
 import type { LbcGatewaySupport } from '../catalog/aws-load-balancer-controller';
+import {
+  AUTO_MODE_GATEWAY_API_UNSUPPORTED,
+  AUTO_MODE_UNSUPPORTED_GROUP_SETTINGS,
+} from '../catalog/eks-auto-mode';
 import { elbLogDeliveryAccount } from '../catalog/elb-log-delivery';
 import { externalDnsRelease } from '../catalog/external-dns';
 import { servedInStandardChannel } from '../catalog/gateway-api';
@@ -27,12 +31,49 @@ import {
   ingressClassName,
 } from './naming';
 import type { AlbGroupConfig, ClusterConfig, ExternalDnsConfig } from './schema';
-import type { NamedCluster } from './naming';
+import type { AlbImplementation, NamedCluster } from './naming';
 import { localExternalDnsChart } from './resolve-controllers';
 import type { LocalCatalogEntries } from './resolve-controllers';
 
 function regionOfArn(arn: string): string {
   return arn.split(':')[3];
+}
+
+/** What makes a group's ALB: as it says, else the cluster's only implementation. */
+export function albGroupServedBy(
+  group: Pick<AlbGroupConfig, 'servedBy'>,
+  cluster: Pick<ClusterConfig, 'loadBalancing'>,
+): AlbImplementation {
+  return group.servedBy ?? (cluster.loadBalancing === 'autoMode' ? 'autoMode' : 'controller');
+}
+
+/** A group's implementation is one the cluster runs; Auto Mode's lacks some group settings. */
+function checkServedBy(
+  group: AlbGroupConfig,
+  servedBy: AlbImplementation,
+  cluster: ClusterConfig,
+  path: string,
+  issues: Issues,
+): void {
+  if (servedBy === 'autoMode' && cluster.loadBalancing === 'controller')
+    issues.add(
+      `${path}.servedBy`,
+      'autoMode needs a cluster with EKS Auto Mode load balancing: set loadBalancing to autoMode, or to controllerAndAutoMode while groups of the controller remain',
+    );
+  if (servedBy === 'controller' && cluster.loadBalancing === 'autoMode')
+    issues.add(
+      `${path}.servedBy`,
+      'controller: loadBalancing autoMode runs no AWS Load Balancer Controller; serve the group by autoMode, or keep loadBalancing controllerAndAutoMode until its Ingresses have moved',
+    );
+  if (servedBy !== 'autoMode') return;
+  const used = {
+    webAclArn: group.webAclArn !== undefined,
+    sslRedirectPort: group.sslRedirectPort !== undefined,
+    securityGroup: group.securityGroup,
+    targetType: group.targetType !== undefined,
+  };
+  for (const [setting, reason] of Object.entries(AUTO_MODE_UNSUPPORTED_GROUP_SETTINGS))
+    if (used[setting as keyof typeof used]) issues.add(`${path}.${setting}`, reason);
 }
 
 function resolveGroup(
@@ -41,6 +82,8 @@ function resolveGroup(
   path: string,
   issues: Issues,
 ): ResolvedAlbGroup {
+  const servedBy = albGroupServedBy(group, cluster);
+  checkServedBy(group, servedBy, cluster, path, issues);
   group.certificateArns.forEach((arn, index) => {
     if (regionOfArn(arn) !== cluster.region) {
       issues.add(
@@ -67,12 +110,14 @@ function resolveGroup(
       `must be a web ACL of the cluster's account ${cluster.accountId} (an ALB associates only its own account's web ACLs)`,
     );
   }
-  // The controller places an ALB in the subnets tagged for its scheme: without any, it never comes up.
+  // The controller, and Auto Mode alike (EKS user guide, tag-subnets-auto), place an ALB in the
+  // subnets tagged for its scheme: without any, it never comes up.
   const role = group.scheme === 'internet-facing' ? 'public' : 'private';
   if (cluster.subnets[role].length === 0) {
+    const placer = servedBy === 'autoMode' ? 'EKS Auto Mode' : 'the controller';
     issues.add(
       `${path}.scheme`,
-      `${group.scheme} needs ${role} subnets, and subnets.${role} lists none: the controller would find no subnet for the ALB`,
+      `${group.scheme} needs ${role} subnets, and subnets.${role} lists none: ${placer} would find no subnet for the ALB`,
     );
   }
   for (const key of Object.keys(group.attributes).filter((k) => k.startsWith('access_logs.'))) {
@@ -93,7 +138,8 @@ function resolveGroup(
     .sort();
   return {
     name: group.name,
-    ingressClassName: ingressClassName(group.name),
+    servedBy,
+    ingressClassName: ingressClassName(group.name, servedBy),
     scheme: group.scheme,
     certificateArns: group.certificateArns,
     sslPolicy: group.sslPolicy,
@@ -130,6 +176,10 @@ function resolveGatewayApi(
       issues.add(`${path}.gateways`, 'lists gateways, but gatewayApi.enabled is false');
     return undefined;
   }
+  if (cluster.loadBalancing === 'autoMode') {
+    issues.add(`${path}.enabled`, `Gateway API ${AUTO_MODE_GATEWAY_API_UNSUPPORTED}`);
+    return undefined;
+  }
   if (gatewayApi.lbcCrdsSha256 !== undefined) {
     issues.add(
       `${path}.lbcCrdsSha256`,
@@ -161,6 +211,12 @@ function resolveGatewayApi(
         `${gateway.group} is not one of albGroups (${groups.map((g) => g.name).join(', ') || 'none'})`,
       );
       return [];
+    }
+    if (group.servedBy === 'autoMode') {
+      issues.add(
+        `${path}.gateways[${index}].group`,
+        `${group.name} is served by EKS Auto Mode, and here Gateways are the controller's: Gateway API ${AUTO_MODE_GATEWAY_API_UNSUPPORTED}`,
+      );
     }
     if (gateway.scheme && gateway.scheme !== group.scheme) {
       issues.add(
@@ -272,6 +328,13 @@ function checkGatewaySources(
   );
   const gatewaySources = instance.sources.filter((source) => source in dns.gatewaySources);
   if (gatewaySources.length === 0) return;
+  if (cluster.loadBalancing === 'autoMode') {
+    issues.add(
+      path,
+      `${gatewaySources.join(', ')} read Gateway API objects: Gateway API ${AUTO_MODE_GATEWAY_API_UNSUPPORTED}`,
+    );
+    return;
+  }
   if (!cluster.gatewayApi.enabled) {
     issues.add(
       path,
@@ -316,7 +379,11 @@ export function resolveEdge(
     albGroups.map((g) => g.name),
     (name) => `group name ${name} is used more than once`,
   );
-  if (albGroups.length > 0 && !cluster.loadBalancerController.enabled) {
+  const controllerGroups = albGroups.filter((g) => g.servedBy === 'controller');
+  // With loadBalancing autoMode, each such group is refused by its servedBy already.
+  const controllerOff =
+    cluster.loadBalancing !== 'autoMode' && !cluster.loadBalancerController.enabled;
+  if (controllerGroups.length > 0 && controllerOff) {
     issues.add(
       `${path}.albGroups`,
       'ALB groups need the AWS Load Balancer Controller: enable loadBalancerController',

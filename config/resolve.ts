@@ -14,19 +14,24 @@ import type {
   ResolvedDnsAccount,
   HostedZone,
   ResolvedExternalDns,
+  ResolvedLoadBalancerController,
   RoleOptions,
 } from './model';
 import {
   clusterStackName,
   edgeStackName,
   DNS_ROLE_CLUSTERS_TAG,
+  LBC_RELEASE_NAME,
   PROJECT_ROLE_TAG_COUNT,
   ROLE_OWNER_TAGS,
   namedCluster,
   roleOwner,
 } from './naming';
+import type { NamedCluster } from './naming';
+import type { Partition } from '../catalog/partitions';
 import {
   checkLocalCatalog,
+  checkNoControllerSettings,
   resolveExternalDns,
   resolveLoadBalancerController,
 } from './resolve-controllers';
@@ -100,13 +105,7 @@ function resolveCluster(
       `must be a role in the cluster's account ${cluster.accountId}`,
     );
   }
-  const lbc = resolveLoadBalancerController(
-    cluster,
-    partition,
-    `${path}.loadBalancerController`,
-    issues,
-    local,
-  );
+  const lbc = controllerOf(cluster, partition, `${path}.loadBalancerController`, issues, local);
   const externalDns = withExcludedZones(
     cluster.externalDns.map((instance, index) =>
       resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues, local),
@@ -197,13 +196,44 @@ function resolveCluster(
         ? { preserve: cluster.podIdentityAgentOnRemoval === 'keep' }
         : undefined,
     loadBalancerController: lbc,
-    disabledController: cluster.loadBalancerController.enabled
+    loadBalancing: cluster.loadBalancing,
+    disabledController: lbc
       ? undefined
-      : { acceptOrphansOnDestroy: cluster.loadBalancerController.acceptOrphansOnDestroy },
+      : {
+          acceptOrphansOnDestroy: cluster.loadBalancerController.acceptOrphansOnDestroy,
+          release: {
+            releaseName: LBC_RELEASE_NAME,
+            namespace: cluster.loadBalancerController.namespace,
+          },
+        },
     externalDns,
     retiredTxtOwnerIds: cluster.retiredTxtOwnerIds,
     edge,
   };
+}
+
+/**
+ * The controller of a cluster, when it runs one: not on EKS Auto Mode's load balancing, whose
+ * clusters may give no controller setting, nor where it is disabled (the edge checks then say
+ * what needs it).
+ */
+function controllerOf(
+  cluster: NamedCluster<ClusterConfig>,
+  partition: Partition,
+  path: string,
+  issues: Issues,
+  local: LocalCatalogEntries | undefined,
+): ResolvedLoadBalancerController | undefined {
+  if (cluster.loadBalancing === 'autoMode') {
+    checkNoControllerSettings(cluster.loadBalancerController, path, issues);
+    return undefined;
+  }
+  if (cluster.loadBalancing === 'controllerAndAutoMode' && !cluster.loadBalancerController.enabled)
+    issues.add(
+      `${path}.enabled`,
+      'is false, but loadBalancing controllerAndAutoMode runs the controller beside EKS Auto Mode: enable it, or set loadBalancing to autoMode',
+    );
+  return resolveLoadBalancerController(cluster, partition, path, issues, local);
 }
 
 /**

@@ -11,6 +11,7 @@ import { AwsLoadBalancerController } from '../modules/aws-load-balancer-controll
 import { ControllerCrds } from '../modules/aws-load-balancer-controller/crds';
 import { externalDnsCrds } from '../modules/external-dns/crds';
 import { SubnetDiscoveryTags } from '../modules/aws-load-balancer-controller/subnet-discovery-tags';
+import { AutoModeLoadBalancingChecks } from '../modules/eks-auto-mode/load-balancing-checks';
 import { ExternalDns } from '../modules/external-dns';
 import { TxtOwnerGuard } from '../modules/external-dns/txt-owner-guard';
 import { EksOidcProvider } from '../modules/identity/eks-oidc-provider';
@@ -60,7 +61,8 @@ export class ClusterStack extends ProjectStack {
     const lbc = cluster.loadBalancerController;
     // Kubernetes objects and reads: the CRDs, the owner-id guard of ExternalDNS, and the Pod
     // Identity agent's DaemonSet.
-    if (lbc || cluster.externalDns.length > 0 || cluster.unusedCrds === 'delete') {
+    const autoMode = cluster.loadBalancing !== 'controller';
+    if (lbc || cluster.externalDns.length > 0 || cluster.unusedCrds === 'delete' || autoMode) {
       kubernetesProvider(this, connection);
       new TxtOwnerGuard(this, 'txt-owner-guard', {
         releases: cluster.externalDns.map((i) => ({
@@ -85,6 +87,14 @@ export class ClusterStack extends ProjectStack {
       onDestroy: cluster.crdsOnDestroy,
       retiring: cluster.retiring,
     });
+    if (cluster.loadBalancing !== 'controller') {
+      new AutoModeLoadBalancingChecks(this, 'auto-mode-load-balancing', {
+        eks: connection.eks,
+        loadBalancing: cluster.loadBalancing,
+        // Absent where the controller runs: then it stays, and nothing of it is checked.
+        controllerRelease: cluster.disabledController?.release,
+      });
+    }
     if (cluster.disabledController) {
       AwsLoadBalancerController.removedDestroyGuard(
         this,

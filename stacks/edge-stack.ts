@@ -68,6 +68,7 @@ export class EdgeStack extends ProjectStack {
       new AlbIngressGroup(this, `ingress-group-${group.name}`, {
         ...settings(group, group.logPrefix),
         groupName: group.name,
+        servedBy: group.servedBy,
         className: group.ingressClassName,
         targetType: group.targetType,
         sslRedirectPort: group.sslRedirectPort,

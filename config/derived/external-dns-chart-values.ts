@@ -7,7 +7,7 @@ import type { ResolvedExternalDns } from '../model';
 import { serviceAccountValues } from './chart-values';
 import type { HelmValues } from './chart-values';
 import { EXTERNAL_DNS_FLAGS, EXTERNAL_DNS_VALUE_FLAGS } from '../../catalog/external-dns';
-import { ALB_GROUP_LABEL, ingressClassName } from '../naming';
+import { ALB_GROUP_LABEL } from '../naming';
 
 /**
  * Flags that settings of an instance own, directly in `extraArgs` or through the chart values
@@ -32,6 +32,7 @@ export interface ExternalDnsChartValuesProps {
     | 'recordTypes'
     | 'txtAffix'
     | 'albGroups'
+    | 'albGroupIngressClasses'
     | 'excludeDomains'
     | 'extraArgs'
     | 'serviceAccount'
@@ -51,11 +52,13 @@ export interface ExternalDnsChartValuesProps {
  * compares `spec.ingressClassName`, pkg/apis/externaldns/types.go:563 at v0.21.0), and Gateways
  * carrying the group label (`--gateway-label-filter`, types.go:555).
  */
-function albGroupFlags(instance: Pick<ResolvedExternalDns, 'albGroups' | 'sources'>): string[] {
+function albGroupFlags(
+  instance: Pick<ResolvedExternalDns, 'albGroups' | 'albGroupIngressClasses' | 'sources'>,
+): string[] {
   if (!instance.albGroups) return [];
   const flags = instance.sources.includes('ingress')
-    ? instance.albGroups.map(
-        (group) => `${EXTERNAL_DNS_FLAGS.ingressClass}=${ingressClassName(group)}`,
+    ? (instance.albGroupIngressClasses ?? []).map(
+        (name) => `${EXTERNAL_DNS_FLAGS.ingressClass}=${name}`,
       )
     : [];
   if (instance.sources.some((source) => source.startsWith('gateway-')))

@@ -57,8 +57,13 @@ const webAclArn = pattern(
 export const albGroupSchema = z.strictObject({
   name: setting(
     dns1123Label,
-    'Group name (`group.name` of the ALB). The IngressClass and IngressClassParams are `alb-<name>`.',
+    'Group name (`group.name` of the ALB). The IngressClass and IngressClassParams are `alb-<name>` (served by the controller) or `eks-auto-<name>` (served by EKS Auto Mode).',
   ),
+  servedBy: setting(z.optional(z.enum(['controller', 'autoMode'])), {
+    description:
+      "What makes the group's ALB: the AWS Load Balancer Controller, or EKS Auto Mode (`loadBalancing` `autoMode` or `controllerAndAutoMode`). Auto Mode gets its own IngressClass name, so both kinds of group can run side by side; changing it on a group replaces its IngressClass, which the plan stops while Ingresses use it (move a group by adding one served by Auto Mode beside it instead). On Auto Mode, `webAclArn`, `sslRedirectPort`, `securityGroup` and `targetType` are refused with what to do instead, and the group cannot serve Gateways.",
+    defaultText: '`autoMode` with `loadBalancing: autoMode`, otherwise `controller`',
+  }),
   targetType: setting(z.optional(z.enum(['instance', 'ip'])), {
     description:
       'IngressClassParams `targetType` for every Ingress of the group: `ip` sends traffic to the pods (works with ClusterIP Services), `instance` to node ports.',

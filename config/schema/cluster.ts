@@ -121,6 +121,10 @@ export const clusterSchema = z.strictObject({
     z._default(tags, {}),
     "Merged over the top-level `tags` for this cluster's stacks.",
   ),
+  loadBalancing: setting(
+    z._default(z.enum(['controller', 'autoMode', 'controllerAndAutoMode']), 'controller'),
+    "What turns the cluster's Ingresses and Services into load balancers. `controller`: the AWS Load Balancer Controller (`loadBalancerController`). `autoMode`: the built-in load balancing of EKS Auto Mode, which the cluster must have enabled (the plan checks it): no controller release, policy, role or chart CRDs; ALB groups get Auto Mode's IngressClass (`eks.amazonaws.com/alb`) and IngressClassParams (`eks.amazonaws.com/v1`); Services of type LoadBalancer get NLBs of `loadBalancerClass: eks.amazonaws.com/nlb`, Auto Mode's default; subnet tags and ExternalDNS are unchanged; controller settings are refused. A controller this project installed goes through its destroy check, and the plan stops while Ingresses or Services it serves exist. `controllerAndAutoMode`: both, for moving a cluster from the controller to Auto Mode group by group (docs/alb-edge.md, Moving to EKS Auto Mode).",
+  ),
   loadBalancerController: setting(
     z.prefault(named('loadBalancerController', loadBalancerControllerSchema), {}),
     { description: 'The AWS Load Balancer Controller.', defaultText: 'all defaults' },

@@ -2,6 +2,11 @@ import {
   INGRESS_CLASS_PARAMS,
   INGRESS_CONTROLLER,
 } from '../../catalog/aws-load-balancer-controller';
+import {
+  AUTO_MODE_INGRESS_CLASS_PARAMS,
+  AUTO_MODE_INGRESS_CONTROLLER,
+} from '../../catalog/eks-auto-mode';
+import type { AlbImplementation } from '../../config/naming';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ObjectManifest } from '../shared/object-manifest';
 import type { ITerraformDependable } from 'cdktf';
@@ -15,6 +20,8 @@ import type { KubernetesObject } from '../shared/kubernetes-object';
 export interface AlbIngressGroupProps extends AlbSettings {
   /** ALB group name: every Ingress of the class shares one ALB. */
   readonly groupName: string;
+  /** Whose IngressClass and IngressClassParams: the controller's or EKS Auto Mode's. */
+  readonly servedBy: AlbImplementation;
   /** IngressClass and IngressClassParams name. */
   readonly className: string;
   readonly targetType?: 'instance' | 'ip';
@@ -23,8 +30,15 @@ export interface AlbIngressGroupProps extends AlbSettings {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** IngressClassParams: the controller applies these to every Ingress of the class. */
+/** The IngressClass controller and the params kind of each implementation. */
+const IMPLEMENTATIONS = {
+  controller: { controller: INGRESS_CONTROLLER, params: INGRESS_CLASS_PARAMS },
+  autoMode: { controller: AUTO_MODE_INGRESS_CONTROLLER, params: AUTO_MODE_INGRESS_CLASS_PARAMS },
+} as const;
+
+/** IngressClassParams: the controller (or Auto Mode) applies these to every Ingress of the class. */
 export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObject {
+  if (props.servedBy === 'autoMode') return autoModeIngressClassParams(props);
   const spec: Record<string, unknown> = { group: { name: props.groupName }, scheme: props.scheme };
   if (props.certificateArns.length > 0) {
     spec.certificateArn = [...props.certificateArns];
@@ -45,16 +59,41 @@ export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObjec
   };
 }
 
+/**
+ * Auto Mode's IngressClassParams (eks.amazonaws.com/v1), in its field names: `certificateARNs`,
+ * not the controller's `certificateArn` (EKS user guide, auto-configure-alb, Considerations,
+ * "spec.certificateArn → spec.certificateARNs"). The group name lives here: Auto Mode ignores the
+ * `alb.ingress.kubernetes.io/group.name` annotation ("Specify groups in IngressClass only"). The
+ * settings it lacks are refused in resolve-edge.ts.
+ */
+function autoModeIngressClassParams(props: AlbIngressGroupProps): KubernetesObject {
+  const spec: Record<string, unknown> = { group: { name: props.groupName }, scheme: props.scheme };
+  if (props.certificateArns.length > 0) {
+    spec.certificateARNs = [...props.certificateArns];
+    spec.sslPolicy = props.sslPolicy;
+  }
+  if (props.inboundCidrs) spec.inboundCIDRs = [...props.inboundCidrs];
+  if (props.attributes.length > 0)
+    spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  return {
+    apiVersion: AUTO_MODE_INGRESS_CLASS_PARAMS.apiVersion,
+    kind: AUTO_MODE_INGRESS_CLASS_PARAMS.kind,
+    metadata: { name: props.className, labels: MANAGED_BY_LABEL },
+    spec,
+  };
+}
+
 export function ingressClass(props: AlbIngressGroupProps): KubernetesObject {
+  const { controller, params } = IMPLEMENTATIONS[props.servedBy];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
     metadata: { name: props.className, labels: MANAGED_BY_LABEL },
     spec: {
-      controller: INGRESS_CONTROLLER,
+      controller,
       parameters: {
-        apiGroup: INGRESS_CLASS_PARAMS.apiVersion.split('/')[0],
-        kind: INGRESS_CLASS_PARAMS.kind,
+        apiGroup: params.apiVersion.split('/')[0],
+        kind: params.kind,
         name: props.className,
       },
     },
@@ -72,9 +111,10 @@ export class AlbIngressGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbIngressGroupProps) {
     super(scope, id);
+    const { params } = IMPLEMENTATIONS[props.servedBy];
     const live = new DataKubernetesResources(this, 'live-params', {
-      apiVersion: INGRESS_CLASS_PARAMS.apiVersion,
-      kind: INGRESS_CLASS_PARAMS.kind,
+      apiVersion: params.apiVersion,
+      kind: params.kind,
       fieldSelector: `metadata.name=${props.className}`,
     });
     const objects = `data.${DataKubernetesResources.tfResourceType}.${live.friendlyUniqueId}.objects`;

@@ -21,12 +21,13 @@ import { terraformLiteral } from '../shared/terraform-string';
  * The controller's finalizers on the objects it manages (pkg/shared_constants/finalizers.go at
  * v3.5.0): an Ingress of an implicit or explicit group, a Service, an ALB or NLB Gateway.
  */
-const FINALIZERS = [
-  'ingress\\.k8s\\.aws/resources',
-  'group\\.ingress\\.k8s\\.aws/',
-  'service\\.k8s\\.aws/resources',
-  'gateway\\.k8s\\.aws/(alb|nlb)',
-].join('|');
+export const CONTROLLER_FINALIZERS = {
+  ingress: ['ingress\\.k8s\\.aws/resources', 'group\\.ingress\\.k8s\\.aws/'],
+  service: ['service\\.k8s\\.aws/resources'],
+  gateway: ['gateway\\.k8s\\.aws/(alb|nlb)'],
+} as const;
+
+const FINALIZERS = Object.values(CONTROLLER_FINALIZERS).flat().join('|');
 
 export const DESTROY_GUARD_SCRIPT = `set -eu
 if [ -n "\${ROLE_ARN:-}" ]; then
