@@ -23,6 +23,7 @@ import {
   resources,
   synthesize,
   terraformEval,
+  withoutAutoModeRefusals,
 } from './helpers';
 import type { Json } from './helpers';
 
@@ -35,12 +36,7 @@ export function autoModeRaw(): Json {
   const cluster = raw.clusters[0];
   cluster.loadBalancing = 'autoMode';
   delete cluster.loadBalancerController;
-  delete cluster.gatewayApi;
-  for (const group of cluster.albGroups) {
-    delete group.webAclArn;
-    delete group.securityGroup;
-  }
-  cluster.externalDns[0].sources = ['service', 'ingress'];
+  withoutAutoModeRefusals(cluster);
   return raw;
 }
 

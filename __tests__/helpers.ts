@@ -45,6 +45,19 @@ export function coreExampleRaw(): Json {
   return raw;
 }
 
+/**
+ * The example's cluster without what EKS Auto Mode refuses: Gateway API (and ExternalDNS's
+ * gateway source), the web ACL and the security group of its groups.
+ */
+export function withoutAutoModeRefusals(cluster: Json): void {
+  delete cluster.gatewayApi;
+  for (const group of cluster.albGroups) {
+    delete group.webAclArn;
+    delete group.securityGroup;
+  }
+  cluster.externalDns[0].sources = ['service', 'ingress'];
+}
+
 /** A deep copy of the example's first cluster with `change` applied, validated. */
 export function configWith(change: (raw: Json) => void, base: Json = exampleRaw()): ResolvedConfig {
   const raw = structuredClone(base);
