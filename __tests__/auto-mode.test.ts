@@ -10,6 +10,7 @@ import {
   autoModeLoadBalancingEnabled,
   managedByController,
 } from '../modules/eks-auto-mode/load-balancing-checks';
+import { validateEmbedded } from './crd-validation';
 import { AUTO_MODE_INGRESS_CLASS_PARAMS_SCHEMA } from './fixtures/auto-mode-crd';
 import {
   addressOf,
@@ -253,6 +254,44 @@ describe('settings EKS Auto Mode does not support', () => {
     expect(configIssues((raw) => (raw.clusters[0].albGroups[1].servedBy = 'autoMode'))).toEqual([
       expect.stringMatching(
         /^clusters\[0\]\.albGroups\[1\]\.servedBy: autoMode needs a cluster with EKS Auto Mode load balancing/,
+      ),
+    ]);
+  });
+});
+
+describe("a group's own subnets (subnetIds)", () => {
+  const PRIVATE = ['subnet-0a1b2c3d4e5f60012', 'subnet-0a1b2c3d4e5f60011'];
+  const paramsOf = (raw: Json, name: string) =>
+    manifests(synthesize(configWith(() => undefined, raw))['prod-edge-demo-edge'])[
+      `IngressClassParams/${name}`
+    ];
+
+  it('go into Auto Mode params as subnets.ids, in a canonical order', () => {
+    const raw = autoModeRaw();
+    raw.clusters[0].albGroups[1].subnetIds = PRIVATE;
+    const params = paramsOf(raw, 'eks-auto-vpn');
+    expect(params.spec.subnets).toEqual({ ids: [...PRIVATE].sort() });
+    expect(autoModeParamsProblems(params)).toEqual([]);
+  });
+
+  it("go into the controller's params too, valid by its CRD's rules", () => {
+    const raw = exampleRaw();
+    raw.clusters[0].albGroups[1].subnetIds = PRIVATE;
+    const params = paramsOf(raw, 'alb-vpn');
+    expect(params.spec.subnets).toEqual({ ids: [...PRIVATE].sort() });
+    expect(validateEmbedded(params)).toEqual([]);
+  });
+
+  it("must be the cluster's subnets of the group's scheme, and not a Gateway's group", () => {
+    const found = configIssues((raw) => {
+      raw.clusters[0].albGroups[0].subnetIds = ['subnet-0a1b2c3d4e5f60011'];
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^clusters\[0\]\.albGroups\[0\]\.subnetIds\[0\]: subnet-0a1b2c3d4e5f60011 is not one of subnets\.public/,
+      ),
+      expect.stringMatching(
+        /^clusters\[0\]\.gatewayApi\.gateways\[0\]\.group: public sets subnetIds, which the Gateways here do not carry/,
       ),
     ]);
   });

@@ -355,6 +355,8 @@ export interface ResolvedAlbGroup {
   readonly attributes: Readonly<Record<string, string>>;
   readonly targetType?: 'instance' | 'ip';
   readonly sslRedirectPort?: number;
+  /** The subnets of its ALB, in a canonical order; absent: those tagged for its scheme. */
+  readonly subnetIds?: readonly string[];
   /** Key prefix of this group's access logs. */
   readonly logPrefix: string;
 }

@@ -120,6 +120,13 @@ function resolveGroup(
       `${group.scheme} needs ${role} subnets, and subnets.${role} lists none: ${placer} would find no subnet for the ALB`,
     );
   }
+  group.subnetIds?.forEach((id, index) => {
+    if (!cluster.subnets[role].includes(id))
+      issues.add(
+        `${path}.subnetIds[${index}]`,
+        `${id} is not one of subnets.${role} (the ${role} subnets of the cluster, which a ${group.scheme} group uses): list it there, or choose one of ${cluster.subnets[role].join(', ') || 'them'}`,
+      );
+  });
   for (const key of Object.keys(group.attributes).filter((k) => k.startsWith('access_logs.'))) {
     issues.add(
       `${path}.attributes[${JSON.stringify(key)}]`,
@@ -155,6 +162,8 @@ function resolveGroup(
     attributes: group.attributes,
     targetType: group.targetType,
     sslRedirectPort: group.sslRedirectPort,
+    // The order of the ids means nothing to either implementation.
+    subnetIds: group.subnetIds?.slice().sort(),
     logPrefix: `ingress/${group.name}`,
     schemeChange: {
       setting: `${path}.replaceOnSchemeChange`,
@@ -211,6 +220,12 @@ function resolveGatewayApi(
         `${gateway.group} is not one of albGroups (${groups.map((g) => g.name).join(', ') || 'none'})`,
       );
       return [];
+    }
+    if (group.subnetIds) {
+      issues.add(
+        `${path}.gateways[${index}].group`,
+        `${group.name} sets subnetIds, which the Gateways here do not carry: remove subnetIds, or give the Gateway a group without them`,
+      );
     }
     if (group.servedBy === 'autoMode') {
       issues.add(

@@ -72,6 +72,7 @@ export class EdgeStack extends ProjectStack {
         className: group.ingressClassName,
         targetType: group.targetType,
         sslRedirectPort: group.sslRedirectPort,
+        subnetIds: group.subnetIds,
         dependsOn: afterLogs,
       });
     }

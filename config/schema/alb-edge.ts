@@ -13,6 +13,7 @@ import {
   nonEmptyList,
   pattern,
   setting,
+  subnetId,
   uniqueList,
 } from './primitives';
 
@@ -86,6 +87,11 @@ export const albGroupSchema = z.strictObject({
     z.optional(webAclArn),
     "WAFv2 web ACL attached to the ALB (cluster's region).",
   ),
+  subnetIds: setting(z.optional(nonEmptyList(uniqueList(subnetId), 'subnet')), {
+    description:
+      "The subnets of the group's ALB (IngressClassParams `subnets.ids`, for the controller and EKS Auto Mode alike) instead of those its role tags find: each one of `subnets.public` for an internet-facing group, of `subnets.private` for an internal one (an ALB needs two Availability Zones). Not for a group that serves Gateways.",
+    defaultText: 'the subnets tagged for its scheme',
+  }),
   sslPolicy: setting(
     z._default(
       pattern(

@@ -26,6 +26,8 @@ export interface AlbIngressGroupProps extends AlbSettings {
   readonly className: string;
   readonly targetType?: 'instance' | 'ip';
   readonly sslRedirectPort?: number;
+  /** The subnets of the ALB (`spec.subnets.ids`); absent: those tagged for its scheme. */
+  readonly subnetIds?: readonly string[];
   /** What must exist first (the controller, whose webhook validates the params; the log bucket policy). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -51,6 +53,7 @@ export function ingressClassParams(props: AlbIngressGroupProps): KubernetesObjec
   if (props.targetType) spec.targetType = props.targetType;
   // A string in the CRD (elbv2.k8s.aws IngressClassParams, spec.sslRedirectPort).
   if (props.sslRedirectPort !== undefined) spec.sslRedirectPort = String(props.sslRedirectPort);
+  if (props.subnetIds) spec.subnets = { ids: [...props.subnetIds] };
   return {
     apiVersion: INGRESS_CLASS_PARAMS.apiVersion,
     kind: INGRESS_CLASS_PARAMS.kind,
@@ -75,6 +78,7 @@ function autoModeIngressClassParams(props: AlbIngressGroupProps): KubernetesObje
   if (props.inboundCidrs) spec.inboundCIDRs = [...props.inboundCidrs];
   if (props.attributes.length > 0)
     spec.loadBalancerAttributes = props.attributes.map((a) => ({ ...a }));
+  if (props.subnetIds) spec.subnets = { ids: [...props.subnetIds] };
   return {
     apiVersion: AUTO_MODE_INGRESS_CLASS_PARAMS.apiVersion,
     kind: AUTO_MODE_INGRESS_CLASS_PARAMS.kind,
