@@ -115,6 +115,18 @@ describe('a cluster on EKS Auto Mode load balancing', () => {
     ]);
   });
 
+  it('stops a scheme change at plan, saying Auto Mode would make a new ALB', () => {
+    const params = resources(edge, 'kubernetes_manifest').find(
+      (m) =>
+        m.manifest.metadata.name === 'eks-auto-vpn' && m.manifest.kind === 'IngressClassParams',
+    )!;
+    const [kept] = params.lifecycle.precondition;
+    expect(kept.error_message).toContain(
+      'and the configuration makes it internal: EKS Auto Mode would replace its load balancer',
+    );
+    expect(kept.condition).toContain('"internal"');
+  });
+
   it.each(['IngressClassParams/eks-auto-public', 'IngressClassParams/eks-auto-vpn'])(
     '%s is valid against the Auto Mode CRD schema',
     (key) => {

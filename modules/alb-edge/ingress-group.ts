@@ -126,6 +126,7 @@ export class AlbIngressGroup extends Construct {
       foundObjects(objects),
       `The scheme of ALB group ${props.groupName} (IngressClassParams ${props.className})`,
       props,
+      props.servedBy === 'autoMode' ? 'EKS Auto Mode' : undefined,
     );
     this.params = new ObjectManifest(this, 'params', {
       manifest: ingressClassParams(props),
