@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSyn
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TerraformStack } from 'cdktf';
+import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import { Intrinsic } from 'cdktf/lib/tokens/private/intrinsic';
 import { loadConfig, validateConfig } from '../config/load';
 import { buildApp } from '../stacks/app';
@@ -322,17 +323,28 @@ describe('the layers', () => {
 // ---------------------------------------------------------------------------------------------
 // cdktf features the app leaves out (stacks/project-stack.ts, stacks/app.ts)
 
-/** Each stack's JSON of a synth of `config` in memory, HCL or not as the environment says. */
-function stackFiles(config: ReturnType<typeof validateConfig>): Record<string, string> {
+/**
+ * Every file of a synth of `config` (each stack's JSON or HCL, the manifest), HCL or not as the
+ * environment says; with `cdktfSynthesizer`, each stack written by cdktf's own synthesizer.
+ */
+function stackFiles(
+  config: ReturnType<typeof validateConfig>,
+  cdktfSynthesizer = false,
+): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-prepare-'));
   try {
     const app = buildApp(config, outdir);
+    if (cdktfSynthesizer)
+      for (const stack of app.node.children.filter(TerraformStack.isStack)) {
+        const hcl = process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
+        stack.synthesizer = new StackSynthesizer(stack, false, hcl);
+      }
     app.synth();
     return Object.fromEntries(
-      readdirSync(join(outdir, 'stacks')).map((stack) => [
-        stack,
-        readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'),
-      ]),
+      readdirSync(outdir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .map((file) => [relative(outdir, file), readFileSync(file, 'utf8')]),
     );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -352,19 +364,19 @@ function replaced<T>(method: string, by: unknown, run: () => T): T {
 
 describe("cdktf's preparation and resolution of the stacks", () => {
   it.each(Object.keys(VARIANTS))(
-    "%s: is what cdktf's own preparation and resolve write, byte for byte",
+    "%s: is what cdktf's own preparation, resolve and synthesizer write, byte for byte",
     (variant) => {
       const config = validateConfig(VARIANTS[variant]());
       const ours = stackFiles(config);
       // cdktf's own: a preparing resolve of every block (wiring references across stacks), then
-      // its toTerraform, which resolves every value of every block.
+      // its toTerraform, which resolves every value of every block, written by its synthesizer.
       const cdktf = replaced('prepareStack', TerraformStack.prototype.prepareStack, () =>
         replaced(
           'blocks',
           function (this: TerraformStack) {
             return TerraformStack.prototype.toTerraform.call(this);
           },
-          () => stackFiles(config),
+          () => stackFiles(config, true),
         ),
       );
       expect(Object.keys(ours).length).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { resolve } from 'cdktf/lib/_tokens';
-import { deepMerge } from 'cdktf/lib/util';
 import { HclBlock } from '../modules/shared/terraform-blocks';
 import { ObjectManifest, hclValue } from '../modules/shared/object-manifest';
+import { JsonStackSynthesizer } from './stack-synthesizer';
 
 /**
  * What every stack of this project shares beyond cdktf's `TerraformStack`: its HCL rendering
@@ -11,6 +11,11 @@ import { ObjectManifest, hclValue } from '../modules/shared/object-manifest';
  * the JSON says.
  */
 export abstract class ProjectStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.synthesizer = new JsonStackSynthesizer(this);
+  }
+
   /**
    * cdktf resolves every block of a stack once before synthesizing it (and again to synthesize),
    * only to find references to another stack's resources and wire them through remote state: half
@@ -31,7 +36,7 @@ export abstract class ProjectStack extends TerraformStack {
 
   /**
    * cdktf 0.21.0's `TerraformStack.toTerraform`, step for step, with each block resolved by
-   * `resolveBlock`, and less its last step: a second resolve of the whole merged stack, whose
+   * `resolveBlock` and merged by `mergeInto`, and less its last step: a second resolve of the whole merged stack, whose
    * blocks are each resolved already. The stack's raw overrides, which nothing resolved yet, are
    * resolved here.
    * `guards.test.ts` requires the same bytes as cdktf's own for every example and variant.
@@ -51,18 +56,18 @@ export abstract class ProjectStack extends TerraformStack {
         : {}),
     };
     const elements = elementsOf(this);
-    for (const element of elements) deepMerge(metadata, resolveBlock(this, element.toMetadata()));
+    for (const element of elements) mergeInto(metadata, resolveBlock(this, element.toMetadata()));
     const outputs: Record<string, unknown> = {};
     for (const output of elements.filter(TerraformOutput.isTerraformOutput)) {
       const path = output.node.path.split('/');
-      deepMerge(
+      mergeInto(
         outputs,
         path.reduceRight<unknown>((inner, part) => ({ [part]: inner }), output.friendlyUniqueId),
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const element of elements) deepMerge(tf, resolveBlock(this, element.toTerraform()));
-    deepMerge(tf, resolve(this, stack.rawOverrides));
+    for (const element of elements) mergeInto(tf, resolveBlock(this, element.toTerraform()));
+    mergeInto(tf, resolve(this, stack.rawOverrides));
     return tf;
   }
 
@@ -155,17 +160,49 @@ function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformE
   return into;
 }
 
-/** Text that may hold a token: cdktf's markers, or a number (an encoded number token's text). */
-const MAY_HOLD_TOKEN = /TfToken\[|\d[eE][-+]?\d/;
+/**
+ * cdktf 0.21.0's `deepMerge` of a resolved block into the stack's JSON, without its copy of
+ * every map of the block: a resolved block is a tree of its own (`resolveBlock` and cdktf's
+ * resolve make new maps and lists), so its maps can become the stack's, and a later block merges
+ * into them as it would into the copies. Lists are joined, `undefined` deletes, anything else
+ * replaces.
+ */
+function mergeInto(target: Record<string, unknown>, source: unknown): void {
+  for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
+    const existing = target[key];
+    if (value === undefined) delete target[key];
+    else if (isMap(value) && typeof existing === 'object' && existing !== null)
+      mergeInto(existing as Record<string, unknown>, value);
+    else if (Array.isArray(value) && Array.isArray(existing)) target[key] = [...existing, ...value];
+    else target[key] = value;
+  }
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Text that may hold a token, by cdktf 0.21.0's own patterns (tokens/private/encoding.js): a
+ * string, list or map token's marker, or what its number-token pattern matches (a lowercase `e`
+ * between a digit, sign or dot and a digit, sign, dot or `e`: an encoded number token's text).
+ * Anything else resolves to itself. The uppercase hex of cdktf's unique ids (`_1512E4E1`) is not
+ * a number to cdktf, so the blocks it names are not handed to cdktf's resolve.
+ */
+const MAY_HOLD_TOKEN = /TfToken\[|[-|\d.+]e[-|\d.eE+]/;
+/** A list item that makes cdktf resolve its list as a whole: a list token's marker. */
+const LIST_TOKEN_MARKER = '#{TfToken[';
+/** cdktf encodes number tokens as doubles beyond ±1e289. */
+const mayBeNumberToken = (value: number): boolean => Math.abs(value) >= 1e250;
 
 /**
  * What cdktf's `resolve` makes of a block, without its cost where there is nothing to resolve:
  * cdktf makes a resolution context for every string, key and number of every block, which is
  * most of the synth time of a fleet. A plain value resolves to itself (an object or list without
- * its undefined entries), so plain maps and lists are walked here, and every value that may hold
- * a token (a string with a token marker or a number's text, a number in the range cdktf encodes
- * tokens in, a list with such a string, a map with such a key, anything resolvable) is handed to
- * cdktf's `resolve` as a whole (resolvable: what has a `resolve` method, as cdktf's
+ * its undefined entries), so plain maps and lists are walked here, and only what may hold a token
+ * is handed to cdktf's `resolve`: a string that matches `MAY_HOLD_TOKEN`, a number in the range
+ * cdktf encodes tokens in, a list with a list token (which cdktf resolves as a whole), a map with
+ * such a key, anything resolvable (what has a `resolve` method, as cdktf's
  * `Tokenization.isResolvable` says). Plain containers set nothing on the resolution context, so a
  * value resolves there as it would inside them. `guards.test.ts` requires the same bytes as
  * cdktf's own synth for every example and variant.
@@ -173,24 +210,34 @@ const MAY_HOLD_TOKEN = /TfToken\[|\d[eE][-+]?\d/;
 function resolveBlock(scope: IConstruct, value: unknown): unknown {
   if (value === undefined || value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string') return MAY_HOLD_TOKEN.test(value) ? resolve(scope, value) : value;
-  // cdktf encodes number tokens as doubles beyond ±1e289.
-  if (typeof value === 'number') return Math.abs(value) < 1e250 ? value : resolve(scope, value);
+  if (typeof value === 'number') return mayBeNumberToken(value) ? resolve(scope, value) : value;
   if (typeof value !== 'object' || value instanceof Date) return resolve(scope, value);
   if (Array.isArray(value)) {
-    if (value.some((item) => typeof item === 'string' && MAY_HOLD_TOKEN.test(item)))
-      return resolve(scope, value);
-    return value.map((item) => resolveBlock(scope, item)).filter((item) => item !== undefined);
+    if (value.some(isListToken)) return resolve(scope, value);
+    const result: unknown[] = [];
+    for (const item of value) {
+      const resolved = resolveBlock(scope, item);
+      if (resolved !== undefined) result.push(resolved);
+    }
+    return result;
   }
-  const entries = Object.entries(value);
+  const keys = Object.keys(value);
   if (
     typeof (value as { resolve?: unknown }).resolve === 'function' ||
-    entries.some(([key]) => MAY_HOLD_TOKEN.test(key))
+    keys.some((key) => MAY_HOLD_TOKEN.test(key))
   )
     return resolve(scope, value);
   const result: Record<string, unknown> = {};
-  for (const [key, item] of entries) {
-    const resolved = resolveBlock(scope, item);
+  for (const key of keys) {
+    const resolved = resolveBlock(scope, (value as Record<string, unknown>)[key]);
     if (resolved !== undefined) result[key] = resolved;
   }
   return result;
+}
+
+function isListToken(item: unknown): boolean {
+  return (
+    (typeof item === 'string' && item.includes(LIST_TOKEN_MARKER)) ||
+    (typeof item === 'number' && mayBeNumberToken(item))
+  );
 }
