@@ -24,6 +24,7 @@ describe('stableJson', () => {
     ['escapes and other scripts', { 'é"\n': 'line\nbreak\t"quote"', '\u2028': '\u0000' }],
     ['undefined and functions', { a: undefined, b: [undefined, () => 1], c: () => 1, d: null }],
     ['toJSON', { when: new Date(0), wrapped: { toJSON: () => ({ z: 1, a: {} }) } }],
+    ['a __proto__ key', JSON.parse('{"a": {"__proto__": {"b": 0}}}')],
     ['numbers', { a: 0, b: -0, c: 1.5e300, d: Number.NaN, e: -1 }],
   ])('writes %s as cdktf does', (_, value) => {
     expect(stableJson(value)).toBe(cdktfText(value));

@@ -34,7 +34,8 @@ function sortedCopy(value: unknown): unknown {
     }
     return result;
   }
-  const result: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key is a key like any other.
+  const result: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(value).sort()) {
     if (INDEX_KEY.test(key) && Number(key) < 2 ** 32 - 1) return INDEX_KEYS;
     const copy = sortedCopy((value as Record<string, unknown>)[key]);
