@@ -34,7 +34,7 @@ import {
   sha256,
   tplCallChanges,
 } from './catalog-upstream';
-import type { Crd } from './catalog-upstream';
+import type { Crd, UpstreamSource } from './catalog-upstream';
 
 export const EXTERNAL_DNS_REPOSITORY = 'kubernetes-sigs/external-dns';
 const CHART = 'charts/external-dns';
@@ -46,11 +46,7 @@ export interface CataloguedChart {
   readonly templatedValues: readonly TemplatedValue[];
 }
 
-export interface AddExternalDnsChartOptions {
-  /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
-  readonly baseUrl: string;
-  /** The GitHub API that lists the chart's templates: `<api>/repos/<owner>/<repo>/contents/…`. */
-  readonly apiUrl: string;
+export interface AddExternalDnsChartOptions extends UpstreamSource {
   /** The catalog file written (catalog/external-dns.ts). */
   readonly catalogFile: string;
   /** The catalogued charts: those of catalog/external-dns.ts by default. */

@@ -26,18 +26,14 @@ import {
   listFiles,
   sha256,
 } from './catalog-upstream';
-import type { Crd } from './catalog-upstream';
+import type { Crd, UpstreamSource } from './catalog-upstream';
 
 export const GATEWAY_API_REPOSITORY = 'kubernetes-sigs/gateway-api';
 export const DEFAULT_API_BASE = 'https://api.github.com';
 const STANDARD = 'config/crd/standard';
 const SAFE_UPGRADES = 'vap_safeupgrades';
 
-export interface AddGatewayApiOptions {
-  /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
-  readonly baseUrl: string;
-  /** The GitHub API that lists the standard channel: `<api>/repos/<owner>/<repo>/contents/…`. */
-  readonly apiUrl: string;
+export interface AddGatewayApiOptions extends UpstreamSource {
   /** The catalog file written (catalog/gateway-api.ts). */
   readonly catalogFile: string;
   /** The releases it holds, and their files' sha256: those of catalog/gateway-api.ts by default. */

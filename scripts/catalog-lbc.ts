@@ -38,7 +38,7 @@ import {
   sha256,
   tplCallChanges,
 } from './catalog-upstream';
-import type { Crd } from './catalog-upstream';
+import type { Crd, UpstreamSource } from './catalog-upstream';
 
 export { CatalogRefusal };
 
@@ -55,11 +55,7 @@ const FILES = {
 } as const;
 const policyPath = (file: string) => `docs/install/${file}`;
 
-export interface AddOptions {
-  /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
-  readonly baseUrl: string;
-  /** The GitHub API that lists the chart's templates: `<api>/repos/<owner>/<repo>/contents/…`. */
-  readonly apiUrl: string;
+export interface AddOptions extends UpstreamSource {
   /** The catalog folder whose releases.ts is written. */
   readonly catalogDir: string;
   /** A local catalog (YAML, the `localCatalog` of a configuration) to write instead. */

@@ -5,6 +5,14 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 
+/** Where an upstream repository's files are read: raw files, and folder listings. */
+export interface UpstreamSource {
+  /** Where the raw files are served: `<base>/<owner>/<repo>/<tag>/<path>`. */
+  readonly baseUrl: string;
+  /** The GitHub API that lists a folder at a tag: `<api>/repos/<owner>/<repo>/contents/…`. */
+  readonly apiUrl: string;
+}
+
 /** A refusal: what is wrong, for the report. */
 export class CatalogRefusal extends Error {}
 
@@ -106,7 +114,7 @@ function tplCallsOf(file: string, text: string): string[] {
  * releases is for a person to read.
  */
 export async function chartTemplates(
-  source: { readonly baseUrl: string; readonly apiUrl: string },
+  source: UpstreamSource,
   repository: string,
   tag: string,
   folder: string,
