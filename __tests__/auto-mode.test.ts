@@ -5,13 +5,21 @@
  */
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { CONTROLLER_FINALIZERS } from '../modules/aws-load-balancer-controller/destroy-guard';
+import { DEFAULT_LBC_VERSION } from '../catalog/aws-load-balancer-controller';
+import { LBC_CLUSTER_TAG } from '../catalog/aws-load-balancer-controller/resource-tags';
+import {
+  CONTROLLER_FINALIZERS,
+  DESTROY_GUARD_SCRIPT,
+} from '../modules/aws-load-balancer-controller/destroy-guard';
 import {
   autoModeLoadBalancingEnabled,
   managedByController,
 } from '../modules/eks-auto-mode/load-balancing-checks';
 import { validateEmbedded } from './crd-validation';
-import { AUTO_MODE_INGRESS_CLASS_PARAMS_SCHEMA } from './fixtures/auto-mode-crd';
+import {
+  AUTO_MODE_CREATE_TAG_KEYS,
+  AUTO_MODE_INGRESS_CLASS_PARAMS_SCHEMA,
+} from './fixtures/auto-mode-crd';
 import {
   addressOf,
   configIssues,
@@ -179,6 +187,15 @@ describe('a cluster on EKS Auto Mode load balancing', () => {
     expect(removedGuard(cluster)?.provisioner[0]['local-exec'].when).toBe('destroy');
   });
 
+  it("leaves EKS Auto Mode's load balancers out of the removed controller's destroy check", () => {
+    // The check lists what carries the controller's cluster tag; Auto Mode may not create a
+    // resource with that tag key (its cluster role's policy allows only its own keys).
+    expect(DESTROY_GUARD_SCRIPT).toContain(
+      `--tag-filters "Key=${LBC_CLUSTER_TAG},Values=$CLUSTER"`,
+    );
+    expect(AUTO_MODE_CREATE_TAG_KEYS).not.toContain(LBC_CLUSTER_TAG);
+  });
+
   it('ties ExternalDNS to the Auto Mode IngressClass of its groups', () => {
     const raw = autoModeRaw();
     raw.clusters[0].externalDns[0].albGroups = ['public'];
@@ -255,6 +272,38 @@ describe('settings EKS Auto Mode does not support', () => {
       'clusters[0].loadBalancerController.values.controllerConfig.featureGates.ALBGatewayAPI',
       'clusters[0].loadBalancerController.values.logLevel',
     ]);
+  });
+
+  it('refuses a controller setting written at its default value, and enabled: true', () => {
+    const found = issues(
+      (cluster) =>
+        (cluster.loadBalancerController = {
+          enabled: true,
+          version: DEFAULT_LBC_VERSION,
+          replicaCount: 2,
+        }),
+    ).map((issue) => issue.split(':')[0]);
+    expect(found).toEqual([
+      'clusters[0].loadBalancerController.enabled',
+      'clusters[0].loadBalancerController.version',
+      'clusters[0].loadBalancerController.replicaCount',
+    ]);
+  });
+
+  it('takes the settings that remove a controller installed before', () => {
+    const config = configWith(
+      (raw) =>
+        (raw.clusters[0].loadBalancerController = {
+          enabled: false,
+          acceptOrphansOnDestroy: true,
+          namespace: 'kube-system',
+        }),
+      autoModeRaw(),
+    );
+    expect(config.clusters[0].disabledController).toEqual({
+      acceptOrphansOnDestroy: true,
+      release: { releaseName: 'aws-load-balancer-controller', namespace: 'kube-system' },
+    });
   });
 
   it('refuses a group served by the controller, and one served by Auto Mode on a controller cluster', () => {

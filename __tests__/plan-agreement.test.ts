@@ -72,6 +72,8 @@ const PAIRS = [
   "set a cluster's namePrefix",
   'share one DNS role across clusters',
   'move every role under an IAM path',
+  'move a cluster to EKS Auto Mode in one edit (loadBalancing: autoMode)',
+  'Auto Mode, step 5: remove the controller (loadBalancing: autoMode)',
 ];
 
 /** What hashicorp/aws 5.100.0 does not know of what the stacks emit (see the header). */

@@ -234,11 +234,13 @@ export function validateConfig(
 ): ResolvedConfig {
   const local = localCatalogOf(raw, localFile);
   const parsed = configSchema.safeParse(raw);
+  const clusters = (raw as { clusters?: unknown } | null)?.clusters;
+  const writtenClusters = Array.isArray(clusters) ? clusters : [];
   if (!parsed.success || local.issues.length > 0) {
     // The versions the configuration takes from the local catalog cannot be checked without it.
     if (parsed.success) throw new ConfigError(source, local.issues);
     const parts = wellFormedParts(raw);
-    const resolved = parts && resolveConfig(parts.config, parts);
+    const resolved = parts && resolveConfig(parts.config, writtenClusters, parts);
     const faulty = new Set(parts?.faulty);
     const crossSetting =
       parts && resolved && !resolved.ok
@@ -252,6 +254,7 @@ export function validateConfig(
   }
   const resolved = resolveConfig(
     parsed.data,
+    writtenClusters,
     undefined,
     local.catalog && { file: localFile!.file, entries: local.catalog },
   );

@@ -53,9 +53,7 @@ import {
   lbcNames,
 } from './naming';
 import { albGroupServedBy } from './resolve-edge';
-import * as z from 'zod/mini';
-import type { ClusterConfig, ExternalDnsConfig, LoadBalancerControllerConfig } from './schema';
-import { loadBalancerControllerSchema } from './schema/load-balancer-controller';
+import type { ClusterConfig, ExternalDnsConfig } from './schema';
 import type { LocalCatalog } from './schema/local-catalog';
 import type { NamedCluster } from './naming';
 
@@ -656,21 +654,11 @@ export function resolveExternalDns(
   return resolved;
 }
 
-/** What a controller left at its defaults has, to tell the settings a configuration gave. */
-const CONTROLLER_DEFAULTS: Readonly<Record<string, unknown>> = z.parse(
-  loadBalancerControllerSchema,
-  {},
-);
-
 /**
  * What a controller installed before is removed by, and where the plan looks for it: allowed on
- * Auto Mode.
+ * Auto Mode (`enabled` only as false: no controller runs there).
  */
-const CONTROLLER_REMOVAL_SETTINGS: readonly string[] = [
-  'enabled',
-  'acceptOrphansOnDestroy',
-  'namespace',
-];
+const CONTROLLER_REMOVAL_SETTINGS: readonly string[] = ['acceptOrphansOnDestroy', 'namespace'];
 
 /** The paths of the leaves of a chart-values tree (a value that is not a map is a leaf). */
 function leafPaths(value: unknown, path: string): string[] {
@@ -682,19 +670,17 @@ function leafPaths(value: unknown, path: string): string[] {
 
 /**
  * On a cluster whose load balancing is EKS Auto Mode's, no controller runs: every controller
- * setting given (one that differs from its default) is refused, each by its path, chart values
- * and feature gates by theirs.
+ * setting the file writes is refused, each by its path, chart values and feature gates by
+ * theirs. `written` is the `loadBalancerController` map as the file has it, before defaults: a
+ * setting written at its default value (`version: v3.5.0`) is refused as well.
  */
-export function checkNoControllerSettings(
-  lbc: LoadBalancerControllerConfig,
-  path: string,
-  issues: Issues,
-): void {
+export function checkNoControllerSettings(written: unknown, path: string, issues: Issues): void {
+  if (typeof written !== 'object' || written === null || Array.isArray(written)) return;
   const why =
     'is a setting of the AWS Load Balancer Controller, which loadBalancing autoMode does not install (EKS Auto Mode runs its own load balancing): remove it, or set loadBalancing to controllerAndAutoMode while the controller still serves groups';
-  for (const [setting, value] of Object.entries(lbc)) {
+  for (const [setting, value] of Object.entries(written)) {
     if (CONTROLLER_REMOVAL_SETTINGS.includes(setting)) continue;
-    if (JSON.stringify(value) === JSON.stringify(CONTROLLER_DEFAULTS[setting])) continue;
+    if (setting === 'enabled' && value === false) continue;
     const paths =
       setting === 'values' ? leafPaths(value, `${path}.values`) : [`${path}.${setting}`];
     for (const given of paths) issues.add(given, why);

@@ -60,6 +60,7 @@ interface ClusterDraft extends Omit<ResolvedCluster, 'subnetTags' | 'externalDns
 
 function resolveCluster(
   settings: ClusterConfig,
+  written: unknown,
   config: Config,
   path: string,
   issues: Issues,
@@ -105,7 +106,8 @@ function resolveCluster(
       `must be a role in the cluster's account ${cluster.accountId}`,
     );
   }
-  const lbc = controllerOf(cluster, partition, `${path}.loadBalancerController`, issues, local);
+  const lbcPath = `${path}.loadBalancerController`;
+  const lbc = controllerOf(cluster, written, partition, lbcPath, issues, local);
   const externalDns = withExcludedZones(
     cluster.externalDns.map((instance, index) =>
       resolveExternalDns(instance, cluster, `${path}.externalDns[${index}]`, issues, local),
@@ -219,13 +221,16 @@ function resolveCluster(
  */
 function controllerOf(
   cluster: NamedCluster<ClusterConfig>,
+  written: unknown,
   partition: Partition,
   path: string,
   issues: Issues,
   local: LocalCatalogEntries | undefined,
 ): ResolvedLoadBalancerController | undefined {
   if (cluster.loadBalancing === 'autoMode') {
-    checkNoControllerSettings(cluster.loadBalancerController, path, issues);
+    const settings = (written as { loadBalancerController?: unknown } | null)
+      ?.loadBalancerController;
+    checkNoControllerSettings(settings, path, issues);
     return undefined;
   }
   if (cluster.loadBalancing === 'controllerAndAutoMode' && !cluster.loadBalancerController.enabled)
@@ -719,20 +724,29 @@ function crossAccountMembers(
 }
 
 /**
- * Resolves the configuration and collects every problem between settings. Given the well-formed
- * parts of a configuration that failed the schema, it reports their problems too, with the
- * clusters' positions in the file.
+ * Resolves the configuration and collects every problem between settings. `writtenClusters` are
+ * the clusters as the file writes them, before the schema's defaults: some checks need what was
+ * written, not what it means. Given the well-formed parts of a configuration that failed the
+ * schema, it reports their problems too, with the clusters' positions in the file.
  */
 export function resolveConfig(
   config: Config,
+  writtenClusters: readonly unknown[],
   partial?: Omit<PartialConfig, 'config'>,
   local?: LocalCatalogEntries,
 ): Result<ResolvedConfig> {
   const issues = new Issues();
   if (local) checkLocalCatalog(local, issues);
-  const pathOf = (c: number) => `clusters[${partial?.clusterIndices[c] ?? c}]`;
+  const positionOf = (c: number) => partial?.clusterIndices[c] ?? c;
   const drafts = config.clusters.map((cluster, c) =>
-    resolveCluster(cluster, config, pathOf(c), issues, local),
+    resolveCluster(
+      cluster,
+      writtenClusters[positionOf(c)],
+      config,
+      `clusters[${positionOf(c)}]`,
+      issues,
+      local,
+    ),
   );
   const subnetTags = subnetTagsOf(drafts, issues);
   checkAcrossClusters(drafts, config, issues);
