@@ -3,6 +3,7 @@
  * exit 0 without reading a configuration, and an output folder that does not exist yet (a nested
  * `cdktf synth --output build/tf`) is made, or refused with what is wrong.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,4 +71,18 @@ describe('the command line', () => {
     expect(result.err).toContain('choose another with cdktf synth --output <folder>');
     expect(result.err).not.toContain('internal error');
   });
+
+  it('gives what npx starts here the cdktf CLI telemetry opt-out, also in another folder', () => {
+    // Without the test run's own settings: what a person's shell has.
+    const env = { ...process.env };
+    delete env.CHECKPOINT_DISABLE;
+    delete env.NODE_OPTIONS;
+    const nested = `require('child_process').execFileSync(process.execPath, ['-p', 'process.env.CHECKPOINT_DISABLE'], { cwd: ${JSON.stringify(dir)}, env: { ...process.env, CHECKPOINT_DISABLE: '' }, stdio: 'inherit' })`;
+    const started = spawnSync('npm', ['exec', '--offline', '--', 'node', '-e', nested], {
+      cwd: join(__dirname, '..'),
+      env,
+      encoding: 'utf8',
+    });
+    expect([started.status, started.stderr, started.stdout]).toEqual([0, '', '1\n']);
+  }, 20_000);
 });
