@@ -26,7 +26,7 @@ import {
   configWith,
   coreExampleRaw,
   exampleRaw,
-  haveTerraform,
+  withTerraform,
   manifests,
   resourceAt,
   resources,
@@ -419,9 +419,7 @@ describe('the controller and Auto Mode side by side', () => {
 });
 
 describe('the expressions of the plan-time checks, evaluated by Terraform', () => {
-  const maybe = haveTerraform ? it : it.skip;
-
-  maybe('tell a cluster with Auto Mode load balancing from one without', () => {
+  withTerraform('tell a cluster with Auto Mode load balancing from one without', () => {
     const cluster = (block: Json[]) =>
       JSON.stringify({ kubernetes_network_config: [{ elastic_load_balancing: block }] });
     expect(terraformEval(autoModeLoadBalancingEnabled(cluster([{ enabled: true }])))).toBe(true);
@@ -429,7 +427,7 @@ describe('the expressions of the plan-time checks, evaluated by Terraform', () =
     expect(terraformEval(autoModeLoadBalancingEnabled(cluster([])))).toBe(false);
   });
 
-  maybe("list the objects that carry the controller's finalizers, only those", () => {
+  withTerraform("list the objects that carry the controller's finalizers, only those", () => {
     const ingress = (name: string, finalizers?: string[]) => ({
       metadata: { namespace: 'web', name, ...(finalizers ? { finalizers } : {}) },
     });

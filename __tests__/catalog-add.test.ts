@@ -5,14 +5,7 @@
  * internet. The entry is written into a copy of releases.ts, which is then loaded and read back.
  */
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -20,18 +13,17 @@ import { lbcFeatureGates } from '../catalog/aws-load-balancer-controller';
 import { loadConfig } from '../config/load';
 import { main } from '../scripts/catalog';
 import { fakeGitHub, loadCatalogFile, prettierCheck } from './catalog-files';
-import { coreExampleRaw } from './helpers';
+import { UPSTREAM_DIR, coreExampleRaw, requires, sharedUpstream } from './helpers';
 import { CatalogRefusal, UPSTREAM_REPOSITORY, addLbcRelease } from '../scripts/catalog-lbc';
 
-const SHARED = join(__dirname, '..', '..', 'shared', 'upstream', 'aws-load-balancer-controller');
+const SHARED = join(UPSTREAM_DIR, 'aws-load-balancer-controller');
 const PREVIOUS = 'v3.5.0';
 const NEXT = 'v3.6.0';
-const haveShared = existsSync(join(SHARED, PREVIOUS, 'chart-crds', 'crds.yaml'));
-if (!haveShared)
-  console.warn(
-    `catalog-add.test.ts: skipped, ${SHARED}/${PREVIOUS} (the shared upstream copies) is absent`,
-  );
-const sharedIt = haveShared ? it : it.skip;
+const previousRelease = sharedUpstream(
+  `aws-load-balancer-controller/${PREVIOUS}/chart-crds/crds.yaml`,
+);
+const haveShared = previousRelease.present;
+const sharedIt = requires(previousRelease).it;
 
 type Files = Record<string, string | Buffer>;
 

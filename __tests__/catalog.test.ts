@@ -32,10 +32,15 @@ import {
 import { GATEWAY_API_VERSIONS, gatewayApiRelease } from '../catalog/gateway-api';
 import { EXTERNAL_DNS_MANAGED_FLAGS } from '../config/derived/external-dns-chart-values';
 
-const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
-const haveUpstream = existsSync(join(UPSTREAM, 'CHECKSUMS.md'));
-const upstreamIt = haveUpstream ? it : it.skip;
-const checksums = haveUpstream ? readFileSync(join(UPSTREAM, 'CHECKSUMS.md'), 'utf8') : '';
+import { UPSTREAM_DIR, requires, sharedUpstream } from './helpers';
+
+const UPSTREAM = UPSTREAM_DIR;
+const upstreamChecksums = sharedUpstream('CHECKSUMS.md');
+const withChecksums = requires(upstreamChecksums);
+const upstreamIt = withChecksums.it;
+const checksums = upstreamChecksums.present
+  ? readFileSync(join(UPSTREAM, 'CHECKSUMS.md'), 'utf8')
+  : '';
 const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('the AWS Load Balancer Controller catalog', () => {
@@ -126,9 +131,9 @@ describe('the AWS Load Balancer Controller catalog', () => {
 });
 
 describe('the Gateway API catalog', () => {
-  upstreamIt.each(GATEWAY_API_VERSIONS)(
+  withChecksums.each(GATEWAY_API_VERSIONS)(
     '%s has the upstream sha256 of every standard-channel file',
-    (version) => {
+    (version: string) => {
       const section = checksums.split(`### ${version}\n`)[1]?.split('###')[0] ?? '';
       const upstream = Object.fromEntries(
         [...section.matchAll(/gateway\.networking\.k8s\.io_(\w+)\.yaml` \| `([0-9a-f]{64})`/g)].map(

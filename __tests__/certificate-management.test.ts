@@ -6,33 +6,28 @@
  * held against the upstream file it is derived from.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CERTIFICATE_MANAGEMENT_POLICY } from '../catalog/aws-load-balancer-controller';
 import { certificateManagementStatements } from '../config/derived/certificate-management-policy';
 import {
   attachedBeforeController,
-  controllerIssues,
-  withController,
   controllerFeatureGates,
+  controllerIssues,
+  requires,
   resourceAt,
   resources,
+  sharedUpstream,
+  withController,
 } from './helpers';
 import type { Json } from './helpers';
 import { evaluate, iamPolicyFrom, requestsOf } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
 
-const UPSTREAM_FILE = join(
-  __dirname,
-  '..',
-  '..',
-  'shared',
-  'upstream',
-  'aws-load-balancer-controller',
-  'v3.5.0',
-  CERTIFICATE_MANAGEMENT_POLICY.file,
+const upstreamPolicy = sharedUpstream(
+  `aws-load-balancer-controller/v3.5.0/${CERTIFICATE_MANAGEMENT_POLICY.file}`,
 );
-const upstreamIt = existsSync(UPSTREAM_FILE) ? it : it.skip;
+const UPSTREAM_FILE = upstreamPolicy.name;
+const upstreamIt = requires(upstreamPolicy).it;
 
 const ACCOUNT = '111122223333';
 const ZONE = 'Z0EXAMPLEPUBLIC0001';

@@ -12,7 +12,9 @@ import {
   coreExampleRaw,
   dataSources,
   EXAMPLE_PATH,
-  haveTerraform,
+  TERRAFORM,
+  has,
+  withTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -348,7 +350,7 @@ describe('EKS Pod Identity mode', () => {
             .slice(2, -1)
             .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, objects),
         );
-      if (haveTerraform) {
+      if (has(TERRAFORM)) {
         expect(forEach('null')).toEqual([]);
         expect(forEach('[]')).toEqual([]);
         expect(forEach('[{ metadata = { name = "eks-pod-identity-agent" } }]')).toEqual([
@@ -777,7 +779,7 @@ describe('what a destroy of the cluster stack may delete', () => {
     expect(resources(deleting, 'aws_iam_openid_connect_provider')).toHaveLength(1);
   });
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'prevent_destroy stops a destroy plan before it deletes anything (Terraform itself)',
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'eks-edge-prevent-'));

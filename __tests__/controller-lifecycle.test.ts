@@ -32,7 +32,9 @@ import {
   configWith,
   dataSources,
   exampleRaw,
-  haveTerraform,
+  TERRAFORM,
+  has,
+  withTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -127,44 +129,41 @@ describe.each(['v2.13.4', 'v2.16.0', 'v2.17.1', 'v3.4.3', 'v3.5.0'])('controller
 });
 
 describe('one object of a pinned file, picked by Terraform', () => {
-  (haveTerraform ? it : it.skip)(
-    'by kind and name, without a header part, status or creationTimestamp',
-    () => {
-      const file = [
-        '# Copyright header',
-        '---',
-        'apiVersion: apiextensions.k8s.io/v1',
-        'kind: CustomResourceDefinition',
-        'metadata:',
-        '  creationTimestamp: null',
-        '  name: gateways.gateway.networking.k8s.io',
-        'spec:',
-        '  group: gateway.networking.k8s.io',
-        'status:',
-        '  storedVersions: null',
-        '---',
-        'apiVersion: apiextensions.k8s.io/v1',
-        'kind: CustomResourceDefinition',
-        'metadata:',
-        '  name: httproutes.gateway.networking.k8s.io',
-        'spec: {}',
-        '',
-      ].join('\n');
-      const picked = terraformEval(
-        documentOf(JSON.stringify(file), {
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          name: 'gateways.gateway.networking.k8s.io',
-        }),
-      );
-      expect(picked).toEqual({
+  withTerraform('by kind and name, without a header part, status or creationTimestamp', () => {
+    const file = [
+      '# Copyright header',
+      '---',
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  creationTimestamp: null',
+      '  name: gateways.gateway.networking.k8s.io',
+      'spec:',
+      '  group: gateway.networking.k8s.io',
+      'status:',
+      '  storedVersions: null',
+      '---',
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  name: httproutes.gateway.networking.k8s.io',
+      'spec: {}',
+      '',
+    ].join('\n');
+    const picked = terraformEval(
+      documentOf(JSON.stringify(file), {
         apiVersion: 'apiextensions.k8s.io/v1',
         kind: 'CustomResourceDefinition',
-        metadata: { name: 'gateways.gateway.networking.k8s.io' },
-        spec: { group: 'gateway.networking.k8s.io' },
-      });
-    },
-  );
+        name: 'gateways.gateway.networking.k8s.io',
+      }),
+    );
+    expect(picked).toEqual({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gateways.gateway.networking.k8s.io' },
+      spec: { group: 'gateway.networking.k8s.io' },
+    });
+  });
 });
 
 describe('a CRD that would drop a version the cluster stores objects in', () => {
@@ -203,7 +202,7 @@ describe('a CRD that would drop a version the cluster stores objects in', () => 
       expect(crd.lifecycle.precondition).toHaveLength(gatewayApi ? 2 : 1);
     }
   });
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'stops the plan only while the cluster stores a version the document lacks (evaluated by Terraform)',
     () => {
       const condition = precondition.condition;
@@ -279,7 +278,7 @@ describe('a Gateway API CRD older than the one in the cluster', () => {
     expect(preconditions).toHaveLength(2);
     expect(notDowngraded.error_message).toContain('set gatewayApi.version to');
   });
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'stops the plan only when the cluster has a newer release (evaluated by Terraform)',
     () => {
       const { condition } = notDowngraded;
@@ -472,7 +471,6 @@ const differentShape = [
     spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object' } } }] },
   },
 ];
-const withTerraform = haveTerraform ? it : it.skip;
 
 describe("the controller's Gateway API feature gates", () => {
   const gatesOf = (tf: Json) =>
@@ -529,7 +527,7 @@ describe("the controller's Gateway API feature gates", () => {
       api_version: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
     });
-    if (!haveTerraform) return;
+    if (!has(TERRAFORM)) return;
     const count = (definitions: Json | null) =>
       terraformEval(
         inner(lookup.count).replace(

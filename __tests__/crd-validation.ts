@@ -4,11 +4,12 @@
  * silently prune a misspelt field). Upstream: the full schemas of the shared upstream CRD copies,
  * made strict the same way, where those copies are present.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { EMBEDDED_SCHEMAS } from './fixtures/crd-rules';
+import { UPSTREAM_DIR, sharedUpstream } from './helpers';
 import type { Json } from './helpers';
 
 const ajv = new Ajv({ allowUnionTypes: true, strict: false, validateFormats: false });
@@ -21,7 +22,7 @@ export const validateEmbedded = (object: Json) => {
   return validate(object) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
 };
 
-const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream');
+const UPSTREAM = UPSTREAM_DIR;
 /** Upstream CRD files, for the pinned versions of the example (Gateway API v1.6.0, controller v3.5.0). */
 export const UPSTREAM_CRDS: Record<string, string> = {
   GatewayClass:
@@ -58,7 +59,9 @@ function strictUpstreamSchema(kind: string, apiVersion: string): Json {
   return schema;
 }
 
-export const haveUpstream = existsSync(UPSTREAM);
+/** The upstream CRD files of UPSTREAM_CRDS (all of them, or the tests that need them skip). */
+export const upstreamCrds = sharedUpstream();
+export const haveUpstream = upstreamCrds.present;
 /** What the upstream schema of the object's kind finds wrong with it ([] when valid). */
 export function validateUpstream(object: Json): string[] {
   const validate = ajv.compile(strictUpstreamSchema(object.kind, object.apiVersion));

@@ -6,7 +6,8 @@ import {
   CROSS_ACCOUNT_PATH,
   crossAccountRaw,
   EXAMPLE_PATH,
-  haveTerraform,
+  TERRAFORM,
+  has,
   resourceAt,
   resources,
   synthesize,
@@ -695,7 +696,7 @@ describe('two configuration files on one DNS account', () => {
         ),
     );
     // Terraform walks the map in key order: other, then shared.
-    if (haveTerraform)
+    if (has(TERRAFORM))
       expect(evaluated).toEqual([
         'staging-edge-staging-external-dns-public (staging-edge-staging)',
         'external-dns-cross-account (dev-edge-dev)',
@@ -718,7 +719,7 @@ describe('two configuration files on one DNS account', () => {
         },
       },
     };
-    if (haveTerraform)
+    if (has(TERRAFORM))
       expect(
         terraformEval(
           expression

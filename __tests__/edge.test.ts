@@ -8,15 +8,16 @@ import {
   dataSources,
   EXAMPLE_PATH,
   exampleRaw,
-  haveTerraform,
   manifests,
+  requires,
   resourceAt,
   resources,
   synthesize,
   terraformEval,
+  withTerraform,
 } from './helpers';
 import type { Json } from './helpers';
-import { UPSTREAM_CRDS, haveUpstream, validateEmbedded, validateUpstream } from './crd-validation';
+import { UPSTREAM_CRDS, upstreamCrds, validateEmbedded, validateUpstream } from './crd-validation';
 
 const stacks = synthesize(loadConfig(EXAMPLE_PATH));
 const cluster = stacks['prod-edge-demo'];
@@ -404,19 +405,16 @@ describe('emitted Kubernetes objects against the embedded CRD rules', () => {
 describe('emitted Kubernetes objects against the upstream CRD schemas', () => {
   const keys = Object.keys(objects).filter((key) => UPSTREAM_CRDS[key.split('/')[0]]);
 
-  (haveUpstream ? it.each(keys) : it.skip.each(keys))('%s is valid', (key) => {
+  requires(upstreamCrds).each(keys)('%s is valid', (key) => {
     expect(validateUpstream(objects[key])).toEqual([]);
   });
 
   const upstreamSpoilers = SPOILERS.filter(([key]) => UPSTREAM_CRDS[key.split('/')[0]]);
-  (haveUpstream ? it.each(upstreamSpoilers) : it.skip.each(upstreamSpoilers))(
-    '%s with %s fails',
-    (key, _what, spoil) => {
-      const object = structuredClone(objects[key]);
-      spoil(object);
-      expect(validateUpstream(plain(object))).not.toEqual([]);
-    },
-  );
+  requires(upstreamCrds).each(upstreamSpoilers)('%s with %s fails', (key, _what, spoil) => {
+    const object = structuredClone(objects[key]);
+    spoil(object);
+    expect(validateUpstream(plain(object))).not.toEqual([]);
+  });
 });
 
 describe('the ALB security group on day 2', () => {
@@ -485,7 +483,7 @@ describe("an ALB group's scheme on a live cluster", () => {
   const paramsOf = (tf: Json, group: string) =>
     resourceAt(tf, 'kubernetes_manifest', `ingress-group-${group}/params`);
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'stops the plan where it changes (the controller would replace the ALB), evaluated by Terraform',
     () => {
       const [check] = paramsOf(edgeOf(), 'public').lifecycle.precondition;

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
@@ -11,8 +10,10 @@ import {
   coreExampleRaw,
   CROSS_ACCOUNT_PATH,
   EXAMPLE_PATH,
+  requires,
   resourceAt,
   resources,
+  sharedUpstream,
   synthesize,
   synthesizeCluster,
 } from './helpers';
@@ -393,15 +394,8 @@ describe('ExternalDNS configuration errors', () => {
   });
 });
 
-const UPSTREAM_SCHEMA = join(
-  __dirname,
-  '..',
-  '..',
-  'shared',
-  'upstream',
-  'external-dns',
-  'external-dns-helm-chart-1.21.1',
-  'values.schema.json',
+const upstreamSchema = sharedUpstream(
+  'external-dns/external-dns-helm-chart-1.21.1/values.schema.json',
 );
 
 describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () => {
@@ -449,10 +443,10 @@ describe('ExternalDNS chart values against the chart 1.21.1 schema rules', () =>
 
   // The shared upstream copy sits beside the project in this workplace; a fresh clone elsewhere has
   // only the embedded rules above.
-  const upstream = existsSync(UPSTREAM_SCHEMA)
-    ? JSON.parse(readFileSync(UPSTREAM_SCHEMA, 'utf8'))
+  const upstream = upstreamSchema.present
+    ? JSON.parse(readFileSync(upstreamSchema.name, 'utf8'))
     : undefined;
-  (upstream ? it : it.skip)(
+  requires(upstreamSchema).it(
     'embeds the upstream schema rules faithfully and passes the upstream schema too',
     () => {
       const strip = (rule: unknown): unknown =>

@@ -5,24 +5,27 @@
  * do, evaluated with the IAM evaluator on the upstream policy files the plan would accept.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   attachedBeforeController,
-  controllerIssues,
-  withController,
   controllerFeatureGates,
-  haveTerraform,
-  terraformEval,
+  controllerIssues,
+  requires,
   resourceAt,
   resources,
+  sharedUpstream,
+  terraformEval,
+  withController,
+  withTerraform,
 } from './helpers';
 import type { Json } from './helpers';
 import { evaluate, requestsOf } from './iam-evaluation';
 import type { IamPolicyJson } from './iam-evaluation';
 
-const UPSTREAM = join(__dirname, '..', '..', 'shared', 'upstream', 'aws-load-balancer-controller');
-const upstreamIt = existsSync(UPSTREAM) ? it : it.skip;
+const upstreamController = sharedUpstream('aws-load-balancer-controller');
+const UPSTREAM = upstreamController.name;
+const upstreamIt = requires(upstreamController).it;
 const AGA_SHA256 = '6e31a0693707f5e6974120edec6aa7059f968cb88d3a50e8b5a39b07c0dc0dfa';
 const ACCOUNT = '111122223333';
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
@@ -187,8 +190,6 @@ describe('the Global Accelerator controller', () => {
 });
 
 describe('turning the Global Accelerator controller off', () => {
-  const withTerraform = haveTerraform ? it : it.skip;
-
   /** The address of the controller's lookup whose construct path ends in `suffix`. */
   const lookupAddress = (tf: Json, suffix: string): string => {
     const found = Object.entries(tf.data.kubernetes_resources as Record<string, Json>).filter(

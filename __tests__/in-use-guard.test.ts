@@ -4,10 +4,8 @@
  * only when a class is no longer configured. The synthesized expressions are evaluated by
  * Terraform against stand-ins of the cluster's objects.
  */
-import { configWith, haveTerraform, synthesize, terraformEval } from './helpers';
+import { configWith, synthesize, terraformEval, withTerraform } from './helpers';
 import type { Json } from './helpers';
-
-const withTerraform = haveTerraform ? it : it.skip;
 
 const edgeOf = (change: (raw: Json) => void = () => undefined): Json =>
   synthesize(configWith(change))['prod-edge-demo-edge'];

@@ -47,7 +47,8 @@ import { EDITS } from './fixtures/day2-edits';
 import {
   configWith,
   exampleRaw,
-  haveAwsProvider,
+  AWS_PROVIDER,
+  requires,
   mirroredAwsVersion,
   plainTerraform,
   synthesize,
@@ -827,7 +828,7 @@ async function agreement(timings: Record<string, number>) {
   }
 }
 
-(haveAwsProvider ? describe : describe.skip)(
+requires(AWS_PROVIDER).describe(
   'the classifier agrees with terraform plan (AWS-only copies, local hashicorp/aws mirror)',
   () => {
     const timings: Record<string, number> = {};

@@ -10,8 +10,9 @@ import { TAKES_DEFAULT_TAGS } from '../catalog/provider-schemas';
 import {
   configWith,
   crossAccountRaw,
-  haveAwsProvider,
-  haveTerraform,
+  AWS_PROVIDER,
+  requires,
+  withTerraform,
   plainTerraform,
   synthesize,
 } from './helpers';
@@ -148,7 +149,7 @@ describe('a move from the instances of a for_each resource', () => {
     expect(plan(before, after)).toEqual([]);
   });
 
-  (haveTerraform ? it : it.skip)('destroys and creates nothing, for Terraform', () => {
+  withTerraform('destroys and creates nothing, for Terraform', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eks-edge-moved-'));
     try {
       const terraform = plainTerraform(dir);
@@ -275,7 +276,7 @@ function terraformActions(cases: readonly Case[]): string[] {
   }
 }
 
-(haveAwsProvider ? describe : describe.skip)(
+requires(AWS_PROVIDER).describe(
   'the force-new table, checked by Terraform (local AWS provider mirror)',
   () => {
     const tag = {

@@ -14,7 +14,7 @@ import {
   addressOf,
   configIssues,
   configWith,
-  haveTerraform,
+  withTerraform,
   resourceAt,
   resources,
   synthesize,
@@ -226,21 +226,18 @@ describe('existing installs: a controller installed before by Helm, eksctl or an
       );
     }
   });
-  (haveTerraform ? it : it.skip)(
-    'only where the Deployment of that release exists (evaluated by Terraform)',
-    () => {
-      const importIds = (objects: Json[]) =>
-        terraformEval(
-          adopt.for_each
-            .slice(2, -1)
-            .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, JSON.stringify(objects)),
-        );
-      expect(importIds([])).toEqual([]);
-      expect(importIds([{ metadata: { name: 'aws-load-balancer-controller' } }])).toEqual([
-        'kube-system/aws-load-balancer-controller',
-      ]);
-    },
-  );
+  withTerraform('only where the Deployment of that release exists (evaluated by Terraform)', () => {
+    const importIds = (objects: Json[]) =>
+      terraformEval(
+        adopt.for_each
+          .slice(2, -1)
+          .replace(/data\.kubernetes_resources\.[\w-]+\.objects/g, JSON.stringify(objects)),
+      );
+    expect(importIds([])).toEqual([]);
+    expect(importIds([{ metadata: { name: 'aws-load-balancer-controller' } }])).toEqual([
+      'kube-system/aws-load-balancer-controller',
+    ]);
+  });
 });
 
 describe('a service account left to its owner (createServiceAccount: false)', () => {
@@ -331,7 +328,7 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
     return `!${given(tf, check.assert[0].condition, objects)}`;
   };
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     "stop the plan while it is missing, or is the release's own and Helm would delete it (evaluated by Terraform)",
     () => {
       const helmMade = {
@@ -354,7 +351,7 @@ describe('a service account left to its owner (createServiceAccount: false)', ()
     },
   );
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'warn while its IRSA annotation is not what the identity needs (evaluated by Terraform)',
     () => {
       const annotated = (role: string) => account({ 'eks.amazonaws.com/role-arn': role });
@@ -398,7 +395,7 @@ describe('a service account the chart creates (createServiceAccount: true, the d
     );
   });
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'stops the plan where one exists that Helm may not take into the release (evaluated by Terraform)',
     () => {
       const account = (labels: Json, annotations: Json) => [
@@ -688,7 +685,7 @@ describe("adopting eksctl's IRSA role (existingRoleArn)", () => {
     });
   });
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'checks at plan that the role exists and trusts the controller service account (evaluated by Terraform)',
     () => {
       const lookup = resourceAt(
@@ -752,7 +749,7 @@ describe('an upgrade of the controller while it runs on a role this project does
     p.error_message.startsWith('The controller runs'),
   );
 
-  (haveTerraform ? it : it.skip)(
+  withTerraform(
     'stops the plan until the pods run on the role with the pinned policy (evaluated by Terraform)',
     () => {
       const locals = tf.locals as Json;

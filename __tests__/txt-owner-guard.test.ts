@@ -6,13 +6,11 @@
 import {
   configIssues,
   configWith,
-  haveTerraform,
+  withTerraform,
   synthesizeCluster,
   terraformEval,
 } from './helpers';
 import type { Json } from './helpers';
-
-const withTerraform = haveTerraform ? it : it.skip;
 
 const stackOf = (change: (raw: Json) => void = () => undefined): Json =>
   synthesizeCluster(configWith(change));
