@@ -76,14 +76,13 @@ export async function main(
     return 1;
   }
   try {
-    const { buildApp, removeStaleStacks, stackNames, warningsOf } = await import('./stacks/app');
-    const app = buildApp(config);
-    app.synth();
+    const { removeStaleStacks, synthesize } = await import('./stacks/app');
+    const written = synthesize(config, outdir);
     // Under the cdktf CLI, the CLI removes stale stack folders itself, and fails if they are gone.
-    if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(app);
-    for (const warning of [...config.warnings, ...warningsOf(app)])
+    if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(written);
+    for (const warning of [...config.warnings, ...written.warnings])
       output.err(`Warning: ${warning}\n`);
-    output.out(`eks-edge: ${path} -> ${app.outdir}: ${stackNames(app).join(', ')}\n`);
+    output.out(`eks-edge: ${path} -> ${written.outdir}: ${written.stacks.join(', ')}\n`);
     return 0;
   } catch (error) {
     return internalError(error, output);

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
-import { buildApp, warningsOf } from '../stacks/app';
+import { buildApp, synthesize as synthesizeApp, warningsOf } from '../stacks/app';
 import {
   addressOf,
   configIssues,
@@ -253,11 +255,17 @@ describe('an ExternalDNS instance', () => {
     expect(resources(t, 'aws_iam_role').map((r) => r.name)).not.toContain(
       'edge-demo-external-dns-public',
     );
-    expect(warningsOf(buildApp(config))).toEqual([
-      expect.stringMatching(
-        /external-dns-public uses the node role\(s\) eks-node-a, eks-node-b: every pod on those nodes/,
-      ),
-    ]);
+    const warning = expect.stringMatching(
+      /external-dns-public uses the node role\(s\) eks-node-a, eks-node-b: every pod on those nodes/,
+    );
+    expect(warningsOf(buildApp(config))).toEqual([warning]);
+    // The app's synth, which makes and drops one group of stacks at a time, still reports it.
+    const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-warn-'));
+    try {
+      expect(synthesizeApp(config, outdir).warnings).toEqual([warning]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('with an IRSA or Pod Identity identity produces no warning', () => {

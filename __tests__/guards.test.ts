@@ -11,7 +11,7 @@ import { TerraformStack } from 'cdktf';
 import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import { Intrinsic } from 'cdktf/lib/tokens/private/intrinsic';
 import { loadConfig, validateConfig } from '../config/load';
-import { buildApp } from '../stacks/app';
+import { buildApp, synthesize } from '../stacks/app';
 import { ProjectStack } from '../stacks/project-stack';
 import { VARIANTS } from './fixtures/variants';
 import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH } from './helpers';
@@ -325,7 +325,8 @@ describe('the layers', () => {
 
 /**
  * Every file of a synth of `config` (each stack's JSON or HCL, the manifest), HCL or not as the
- * environment says; with `cdktfSynthesizer`, each stack written by cdktf's own synthesizer.
+ * environment says: the app's own (one group of stacks at a time, `synthesize`), or with
+ * `cdktfSynthesizer` every stack made first and written by cdktf's `App.synth` and synthesizer.
  */
 function stackFiles(
   config: ReturnType<typeof validateConfig>,
@@ -333,13 +334,15 @@ function stackFiles(
 ): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'eks-edge-prepare-'));
   try {
-    const app = buildApp(config, outdir);
-    if (cdktfSynthesizer)
+    if (!cdktfSynthesizer) synthesize(config, outdir);
+    else {
+      const app = buildApp(config, outdir);
       for (const stack of app.node.children.filter(TerraformStack.isStack)) {
         const hcl = process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
         stack.synthesizer = new StackSynthesizer(stack, false, hcl);
       }
-    app.synth();
+      app.synth();
+    }
     return Object.fromEntries(
       readdirSync(outdir, { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile())
@@ -364,7 +367,7 @@ function replaced<T>(method: string, by: unknown, run: () => T): T {
 
 describe("cdktf's preparation and resolution of the stacks", () => {
   it.each(Object.keys(VARIANTS))(
-    "%s: is what cdktf's own preparation, resolve and synthesizer write, byte for byte",
+    "%s: is what cdktf's own preparation, resolve, synthesizer and App.synth write, byte for byte",
     (variant) => {
       const config = validateConfig(VARIANTS[variant]());
       const ours = stackFiles(config);

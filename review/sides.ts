@@ -48,11 +48,10 @@ function inTemporaryFolder<T>(prefix: string, work: (dir: string) => T): T {
 /** A configuration file synthesized with this checkout's code. */
 export async function synthesizeFile(path: string, label = path): Promise<Side> {
   const config = loadConfig(path);
-  const { buildApp, warningsOf } = await import('../stacks/app');
+  const { synthesize } = await import('../stacks/app');
   return inTemporaryFolder('eks-edge-preview-', (outdir) => {
-    const app = buildApp(config, outdir);
-    app.synth();
-    return { label, ...readSynth(outdir), warnings: [...config.warnings, ...warningsOf(app)] };
+    const { warnings } = synthesize(config, outdir);
+    return { label, ...readSynth(outdir), warnings: [...config.warnings, ...warnings] };
   });
 }
 

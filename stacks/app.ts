@@ -3,19 +3,15 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, App } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
 import type { ResolvedConfig } from '../config/model';
 import { ClusterStack } from './cluster-stack';
 import { DnsAccountStack } from './dns-account-stack';
 import { EdgeStack } from './edge-stack';
 
-/**
- * One cluster stack and one edge stack after it per configured cluster, plus the DNS-account
- * stack when there is a DNS account. HCL instead
- * of JSON is chosen the way `cdktf synth --hcl` does it, by SYNTH_HCL_OUTPUT=true (cdktf 0.21
- * reads only that variable).
- */
 /**
  * cdktf records the whole JavaScript stack when it makes any token (`Intrinsic`, `Lazy`,
  * references: tokens/private/stack-trace.js, with no depth limit), only to print it in an error
@@ -28,16 +24,29 @@ function withoutTokenCreationStacks(): void {
   (stackTrace as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
 }
 
-export function buildApp(config: ResolvedConfig, outdir?: string): App {
+/**
+ * The app, and what makes its stacks: the DNS-account stack when there is a DNS account, then per
+ * configured cluster its cluster stack and the edge stack after it; one group per deployable
+ * unit, in the order they deploy, each made only when called, so a synth can make, write and drop
+ * one group at a time. HCL instead of JSON is chosen the way `cdktf synth --hcl` does it, by
+ * SYNTH_HCL_OUTPUT=true (cdktf 0.21 reads only that variable).
+ */
+interface StackPlan {
+  readonly app: App;
+  readonly groups: readonly (() => TerraformStack[])[];
+}
+
+function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
   withoutTokenCreationStacks();
   // No stack traces in the manifest: they would put this machine's absolute paths in the output.
   // cdktf's own validation runs `terraform version` once per terraform_data and import (130 ms
   // each, most of the synth time at 50 clusters) and fails without Terraform on PATH, so synth
   // would depend on the machine: the stacks' `required_version` says it, Terraform enforces it.
-  // The stack-level validations (providers present) still run, below.
+  // The stack-level validations (providers present) still run, in `validated`.
   const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  // Made with the app: the cluster stacks that use it depend on it, whichever group runs.
   const dnsStack = config.dnsAccount && new DnsAccountStack(app, config.dnsAccount);
-  for (const cluster of config.clusters) {
+  const clusterGroups = config.clusters.map((cluster) => () => {
     const stack = new ClusterStack(app, cluster);
     // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
     // deploys the DNS stack first.
@@ -50,23 +59,64 @@ export function buildApp(config: ResolvedConfig, outdir?: string): App {
     // The edge objects are instances of CRDs the cluster stack installs: plan them after it
     // applied. Every cluster has its edge stack, empty or not, so removing the last edge setting
     // destroys what the stack deployed instead of orphaning it with its state.
-    new EdgeStack(app, cluster, cluster.edge).addDependency(stack);
-  }
-  const errors = app.node.children
-    .filter(TerraformStack.isStack)
-    .flatMap((stack) => stack.node.validate().map((error) => `${stack.node.id}: ${error}`));
+    const edge = new EdgeStack(app, cluster, cluster.edge);
+    edge.addDependency(stack);
+    return [stack, edge];
+  });
+  return { app, groups: [...(dnsStack ? [() => [dnsStack]] : []), ...clusterGroups] };
+}
+
+/** `stacks`, after the stack-level validations cdktf's own synth would run. */
+function validated(stacks: TerraformStack[]): TerraformStack[] {
+  const errors = stacks.flatMap((stack) =>
+    stack.node.validate().map((error) => `${stack.node.id}: ${error}`),
+  );
   if (errors.length > 0) throw new Error(`the stacks are not valid:\n${errors.join('\n')}`);
+  return stacks;
+}
+
+/** Every stack of the configuration in one app, for tests and reviews that read the constructs. */
+export function buildApp(config: ResolvedConfig, outdir?: string): App {
+  const { app, groups } = planStacks(config, outdir);
+  validated(groups.flatMap((group) => group()));
   return app;
 }
 
-/** The stacks of the app, in the order they were made. */
-export function stackNames(app: App): string[] {
-  return app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id);
+/** What a synth wrote: the output folder, its stacks in deploy order, and their warnings. */
+export interface Synthesized {
+  readonly outdir: string;
+  readonly stacks: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Synthesizes the configuration into `outdir` as `App.synth` would, byte for byte, one group of
+ * stacks at a time: each is made, validated, written and dropped before the next is made, so a
+ * fleet's constructs are never all in memory (300 clusters: about 350 MB at most instead of 520).
+ * Each stack is written as `App.synth` writes it (this project's `prepareStack` only adds the
+ * backend, which no other stack reads); the manifest last, listing every stack.
+ */
+export function synthesize(config: ResolvedConfig, outdir: string): Synthesized {
+  const { app, groups } = planStacks(config, outdir);
+  const session = { outdir: app.outdir, skipValidation: true, manifest: app.manifest };
+  const stacks: string[] = [];
+  const warnings: string[] = [];
+  for (const group of groups) {
+    for (const stack of validated(group())) {
+      stack.prepareStack();
+      stack.synthesizer.synthesize(session);
+      stacks.push(stack.node.id);
+      warnings.push(...warningsOf(stack));
+      app.node.tryRemoveChild(stack.node.id);
+    }
+  }
+  app.manifest.writeToFile();
+  return { outdir: app.outdir, stacks, warnings };
 }
 
 /** Warnings the constructs recorded (e.g. node-role DNS access), as `path: message`. */
-export function warningsOf(app: App): string[] {
-  return app.node
+export function warningsOf(scope: IConstruct): string[] {
+  return scope.node
     .findAll()
     .flatMap((construct) =>
       construct.node.metadata
@@ -79,11 +129,9 @@ export function warningsOf(app: App): string[] {
  * Removes output folders of stacks that are no longer in the configuration, so a reviewer never
  * reads a stale stack (the cdktf CLI does the same; this covers `npm run synth`).
  */
-export function removeStaleStacks(app: App): void {
-  const stacksDir = join(app.outdir, 'stacks');
-  const current = new Set(
-    app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id),
-  );
+export function removeStaleStacks({ outdir, stacks }: Synthesized): void {
+  const stacksDir = join(outdir, 'stacks');
+  const current = new Set(stacks);
   for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
     if (entry.isDirectory() && !current.has(entry.name)) {
       rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
