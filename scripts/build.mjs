@@ -3,7 +3,10 @@
 // - every TypeScript file is transpiled on its own with SWC (the stacks, modules and scripts);
 // - the entry point `dist/main.js` is one bundle of the configuration layer (schema, YAML parser,
 //   checks) with cdktf and the stacks left out: a bad configuration is rejected before anything
-//   else loads, and one file loads much faster than hundreds of small ones.
+//   else loads, and one file loads much faster than hundreds of small ones;
+// - `dist/stacks/app.js`, which main loads once the configuration is valid, is one bundle of the
+//   stacks and modules (and the YAML writer) with cdktf and the provider bindings left out: 50 ms
+//   less than loading its ~120 files one by one, an eighth of the example's synth.
 import { transformFileSync } from '@swc/core';
 import { buildSync } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,5 +47,17 @@ buildSync({
   external: ['./stacks/app', 'cdktf', 'constructs', '@cdktf/*'],
   // `import('./stacks/app')` becomes a `require` of the per-file build.
   supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+});
+buildSync({
+  entryPoints: ['stacks/app.ts'],
+  outfile: join(OUT, 'stacks', 'app.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  legalComments: 'none',
+  // One copy of cdktf for the app and the bindings (the app changes one of its modules).
+  external: ['cdktf', 'constructs', '@cdktf/*'],
   logLevel: 'warning',
 });

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { TerraformStack } from 'cdktf';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
 import type { ResolvedConfig } from '../config/model';
 import { ClusterStack } from './cluster-stack';
 import { DnsAccountStack } from './dns-account-stack';
@@ -21,7 +20,13 @@ import { EdgeStack } from './edge-stack';
  * `guards.test.ts` fails if it does.
  */
 function withoutTokenCreationStacks(): void {
-  (stackTrace as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
+  // A require, not an import: cdktf's module object itself is changed (a bundler makes an import
+  // binding read-only).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as {
+    captureStackTrace: () => string[];
+  };
+  stackTrace.captureStackTrace = () => [];
 }
 
 /**
