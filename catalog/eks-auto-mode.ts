@@ -58,10 +58,17 @@ export const AUTO_MODE_UNSUPPORTED_GROUP_SETTINGS = {
 } as const;
 
 /**
- * Why Gateway API is refused on Auto Mode: AWS announced Auto Mode's Gateway API support on
- * 28 Oct 2026 (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-gateway-api.html),
- * but the GatewayClass `controllerName` and the kind of its parameters are not in any text of
- * AWS this project could check; a GatewayClass with a guessed controller name is never accepted.
+ * Why Gateway API is refused on Auto Mode. AWS documents Auto Mode's Gateway API support from
+ * 28 Oct 2026 (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-gateway-api.html:
+ * "An Application Load Balancer (ALB) serves L7 routes, and a Network Load Balancer (NLB) serves
+ * L4 routes"; HTTPRoute, GRPCRoute, TCPRoute and UDPRoute, no TLSRoute), but:
+ * - the GatewayClass `controllerName` and the kind of its parameters are in no AWS text this
+ *   project could read (only a third-party post names them), and a GatewayClass with a guessed
+ *   controller name is never accepted;
+ * - EKS can install and update the Gateway API CRDs itself (EKS API CrdManagementConfiguration,
+ *   `kubernetesNetworkConfig.elasticLoadBalancing.gatewayApi.crds.managed`), which collides with
+ *   the CRDs this project installs, and the pinned AWS provider's `aws_eks_cluster` has no such
+ *   setting to read or set (auto-mode.test.ts checks the binding).
  */
 export const AUTO_MODE_GATEWAY_API_UNSUPPORTED =
-  "is not supported by eks-edge on EKS Auto Mode yet: AWS documents Auto Mode's Gateway API support from 28 Oct 2026 (auto-configure-gateway-api), but the GatewayClass controllerName and the parameters kind it uses could not be confirmed from AWS's documentation, and a GatewayClass with a wrong controllerName is never accepted";
+  "is not supported by eks-edge on EKS Auto Mode yet: AWS documents Auto Mode's Gateway API support from 28 Oct 2026 (auto-configure-gateway-api), but the GatewayClass controllerName and the parameters kind it uses could not be confirmed from AWS's documentation (a GatewayClass with a wrong controllerName is never accepted), and EKS may manage the Gateway API CRDs itself (gatewayApi.crds.managed), which the pinned AWS provider cannot read or set; install nothing for it here and follow the AWS page for such clusters";
