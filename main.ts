@@ -76,13 +76,18 @@ export async function main(
     return 1;
   }
   try {
-    const { removeStaleStacks, synthesize } = await import('./stacks/app');
-    const written = synthesize(config, outdir);
+    const { builtAppCache, removeStaleStacks, synthesize } = await import('./stacks/app');
+    const written = synthesize(config, outdir, builtAppCache(outdir, env));
     // Under the cdktf CLI, the CLI removes stale stack folders itself, and fails if they are gone.
     if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(written);
     for (const warning of [...config.warnings, ...written.warnings])
       output.err(`Warning: ${warning}\n`);
-    output.out(`eks-edge: ${path} -> ${written.outdir}: ${written.stacks.join(', ')}\n`);
+    const reused = written.reused.length;
+    const unchanged =
+      reused > 0 ? ` (${reused} unchanged since the last synth, from its cache)` : '';
+    output.out(
+      `eks-edge: ${path} -> ${written.outdir}: ${written.stacks.join(', ')}${unchanged}\n`,
+    );
     return 0;
   } catch (error) {
     return internalError(error, output);

@@ -333,6 +333,34 @@ describe('the app entry point', () => {
     expect(run.status).toBe(0);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod-edge-demo', 'prod-edge-demo-edge']);
   });
+
+  it('copies the stacks that did not change from its synth cache, and says so', () => {
+    const work = mkdtempSync(join(tmpdir(), 'eks-edge-main-cache-'));
+    const synth = (outdir: string) =>
+      spawnSync(process.execPath, ['dist/main.js'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          CDKTF_OUTDIR: join(work, outdir),
+          EKS_EDGE_SYNTH_CACHE: join(work, 'cache'),
+        },
+      });
+    const first = synth('out');
+    const second = synth('out');
+    const elsewhere = synth('other');
+    expect([first.status, second.status, elsewhere.status]).toEqual([0, 0, 0]);
+    expect(first.stdout).not.toContain('unchanged');
+    expect(second.stdout).toMatch(
+      /prod-edge-demo, prod-edge-demo-edge \(2 unchanged since the last synth, from its cache\)\n$/,
+    );
+    // Each output folder has its own cache.
+    expect(elsewhere.stdout).not.toContain('unchanged');
+    const stack = (outdir: string) =>
+      readFileSync(join(work, outdir, 'stacks', 'prod-edge-demo', 'cdk.tf.json'), 'utf8');
+    expect(stack('out')).toBe(stack('other'));
+    expect(readdirSync(join(work, 'cache'))).toHaveLength(2);
+  });
 });
 
 describe('the newcomer path', () => {

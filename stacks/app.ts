@@ -2,14 +2,17 @@
  * The app: which stacks a resolved configuration makes, and in which order they deploy.
  */
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { TerraformStack } from 'cdktf';
-import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { basename, dirname, join } from 'node:path';
+import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import type { ResolvedConfig } from '../config/model';
+import type { ResolvedConfig, ResolvedDnsAccount } from '../config/model';
+import { dependencies } from '../package.json';
 import { ClusterStack } from './cluster-stack';
 import { DnsAccountStack } from './dns-account-stack';
 import { EdgeStack } from './edge-stack';
+import { hasCustomSynthesis, hclOutputRequested } from './stack-synthesizer';
+import { cacheOfBuiltApp, groupKey, pruneCache, restoreGroup, storeGroup } from './synth-cache';
+import type { SynthCache } from './synth-cache';
 
 /**
  * cdktf records the whole JavaScript stack when it makes any token (`Intrinsic`, `Lazy`,
@@ -38,7 +41,13 @@ function withoutTokenCreationStacks(): void {
  */
 interface StackPlan {
   readonly app: App;
-  readonly groups: readonly (() => TerraformStack[])[];
+  readonly groups: readonly StackGroup[];
+}
+
+interface StackGroup {
+  /** All a group's stacks are made of (the key of its entry in the synth cache). */
+  readonly inputs: unknown;
+  readonly make: () => TerraformStack[];
 }
 
 function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
@@ -49,26 +58,39 @@ function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
   // would depend on the machine: the stacks' `required_version` says it, Terraform enforces it.
   // The stack-level validations (providers present) still run, in `validated`.
   const app = new App({ outdir, stackTraces: false, skipValidation: true });
-  // Made with the app: the cluster stacks that use it depend on it, whichever group runs.
-  const dnsStack = config.dnsAccount && new DnsAccountStack(app, config.dnsAccount);
-  const clusterGroups = config.clusters.map((cluster) => () => {
-    const stack = new ClusterStack(app, cluster);
-    // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
-    // deploys the DNS stack first.
-    if (
-      dnsStack &&
-      cluster.externalDns.some((instance) => instance.route53.kind === 'cross-account')
-    ) {
-      stack.addDependency(dnsStack);
-    }
-    // The edge objects are instances of CRDs the cluster stack installs: plan them after it
-    // applied. Every cluster has its edge stack, empty or not, so removing the last edge setting
-    // destroys what the stack deployed instead of orphaning it with its state.
-    const edge = new EdgeStack(app, cluster, cluster.edge);
-    edge.addDependency(stack);
-    return [stack, edge];
-  });
-  return { app, groups: [...(dnsStack ? [() => [dnsStack]] : []), ...clusterGroups] };
+  const { dnsAccount } = config;
+  let dnsStack: DnsAccountStack | undefined;
+  // What a cluster stack depends on: the DNS stack where this synth made it (its group comes
+  // first), else, where the synth cache had it, a stand-in of its name, never written: the
+  // manifest's dependencies read only the name.
+  let dnsStandIn: TerraformStack | undefined;
+  const dnsDependency = (account: ResolvedDnsAccount) =>
+    dnsStack ?? (dnsStandIn ??= new TerraformStack(app, account.stackName));
+  const clusterGroups = config.clusters.map((cluster) => ({
+    inputs: { cluster, withDnsAccount: dnsAccount !== undefined },
+    make: () => {
+      const stack = new ClusterStack(app, cluster);
+      // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
+      // deploys the DNS stack first.
+      if (
+        dnsAccount &&
+        cluster.externalDns.some((instance) => instance.route53.kind === 'cross-account')
+      ) {
+        stack.addDependency(dnsDependency(dnsAccount));
+      }
+      // The edge objects are instances of CRDs the cluster stack installs: plan them after it
+      // applied. Every cluster has its edge stack, empty or not, so removing the last edge
+      // setting destroys what the stack deployed instead of orphaning it with its state.
+      const edge = new EdgeStack(app, cluster, cluster.edge);
+      edge.addDependency(stack);
+      return [stack, edge];
+    },
+  }));
+  const dnsGroup = dnsAccount && {
+    inputs: { dnsAccount },
+    make: () => [(dnsStack = new DnsAccountStack(app, dnsAccount))],
+  };
+  return { app, groups: [...(dnsGroup ? [dnsGroup] : []), ...clusterGroups] };
 }
 
 /** `stacks`, after the stack-level validations cdktf's own synth would run. */
@@ -83,7 +105,7 @@ function validated(stacks: TerraformStack[]): TerraformStack[] {
 /** Every stack of the configuration in one app, for tests and reviews that read the constructs. */
 export function buildApp(config: ResolvedConfig, outdir?: string): App {
   const { app, groups } = planStacks(config, outdir);
-  validated(groups.flatMap((group) => group()));
+  validated(groups.flatMap((group) => group.make()));
   return app;
 }
 
@@ -92,31 +114,75 @@ export interface Synthesized {
   readonly outdir: string;
   readonly stacks: readonly string[];
   readonly warnings: readonly string[];
+  /** The stacks copied from the synth cache rather than made. */
+  readonly reused: readonly string[];
 }
 
 /**
  * Synthesizes the configuration into `outdir` as `App.synth` would, byte for byte, one group of
  * stacks at a time: each is made, validated, written and dropped before the next is made, so a
- * fleet's constructs are never all in memory (300 clusters: about 350 MB at most instead of 520).
+ * fleet's constructs are never all in memory (300 clusters: about 370 MB at most instead of 520).
  * Each stack is written as `App.synth` writes it (this project's `prepareStack` only adds the
- * backend, which no other stack reads); the manifest last, listing every stack.
+ * backend, which no other stack reads); the manifest last, listing every stack. With a `cache`
+ * (JSON output only), a group whose inputs did not change since the last synth is copied from it
+ * (synth-cache.ts), and the cache then holds this synth's groups.
  */
-export function synthesize(config: ResolvedConfig, outdir: string): Synthesized {
+export function synthesize(
+  config: ResolvedConfig,
+  outdir: string,
+  cache?: SynthCache,
+): Synthesized {
   const { app, groups } = planStacks(config, outdir);
   const session = { outdir: app.outdir, skipValidation: true, manifest: app.manifest };
+  const reusable = cache && !hclOutputRequested() ? cache : undefined;
   const stacks: string[] = [];
   const warnings: string[] = [];
+  const reused: string[] = [];
+  const used = new Set<string>();
   for (const group of groups) {
-    for (const stack of validated(group())) {
+    const key = reusable && groupKey(reusable, group.inputs);
+    if (key) used.add(key);
+    const restored = key ? restoreGroup(reusable, key, app.outdir) : undefined;
+    if (restored) {
+      for (const { manifest } of restored.stacks) {
+        app.manifest.stacks[manifest.name] = manifest;
+        stacks.push(manifest.name);
+        reused.push(manifest.name);
+      }
+      warnings.push(...restored.warnings);
+      continue;
+    }
+    const made = validated(group.make());
+    const groupWarnings: string[] = [];
+    for (const stack of made) {
       stack.prepareStack();
       stack.synthesizer.synthesize(session);
       stacks.push(stack.node.id);
-      warnings.push(...warningsOf(stack));
-      app.node.tryRemoveChild(stack.node.id);
+      groupWarnings.push(...warningsOf(stack));
     }
+    warnings.push(...groupWarnings);
+    if (key && !made.some(hasCustomSynthesis)) {
+      const entries = made.map((stack) => app.manifest.stacks[stack.node.id]);
+      storeGroup(reusable, key, app.outdir, {
+        stacks: entries.map((manifest) => ({ manifest, file: manifest.synthesizedStackPath })),
+        warnings: groupWarnings,
+      });
+    }
+    for (const stack of made) app.node.tryRemoveChild(stack.node.id);
   }
   app.manifest.writeToFile();
-  return { outdir: app.outdir, stacks, warnings };
+  if (reusable) pruneCache(reusable, used);
+  return { outdir: app.outdir, stacks, warnings, reused };
+}
+
+/**
+ * The synth cache of the built app, this file bundled as `dist/stacks/app.js` (the code the
+ * cache's fingerprint reads); none where it runs from its sources (tests), which make every stack.
+ */
+export function builtAppCache(outdir: string, env: NodeJS.ProcessEnv): SynthCache | undefined {
+  const dist = dirname(__dirname);
+  if (basename(__filename) !== 'app.js' || basename(dist) !== 'dist') return undefined;
+  return cacheOfBuiltApp(dirname(dist), Object.keys(dependencies), outdir, env);
 }
 
 /** Warnings the constructs recorded (e.g. node-role DNS access), as `path: message`. */

@@ -35,7 +35,7 @@ export class JsonStackSynthesizer extends StackSynthesizer {
   constructor(stack: TerraformStack) {
     // As cdktf 0.21.0's TerraformStack constructor reads them.
     const continueOnErrors = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
-    const hcl = process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
+    const hcl = hclOutputRequested();
     super(stack, continueOnErrors, hcl);
     this.hcl = hcl;
     this.continueOnErrors = continueOnErrors;
@@ -75,6 +75,16 @@ export class JsonStackSynthesizer extends StackSynthesizer {
       stack.toTerraform() as Record<string, unknown>,
     );
   }
+}
+
+/** Whether HCL output is asked for, as cdktf 0.21.0's TerraformStack reads it. */
+export function hclOutputRequested(): boolean {
+  return process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
+}
+
+/** Whether a construct of the stack writes files of its own when synthesized (assets). */
+export function hasCustomSynthesis(stack: TerraformStack): boolean {
+  return stack.node.findAll().some((node) => customSynthesis(node) !== undefined);
 }
 
 function customSynthesis(node: IConstruct): ICustomSynthesis | undefined {
