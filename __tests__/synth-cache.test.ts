@@ -4,6 +4,7 @@
  * a changed cluster, another fingerprint, HCL output or a damaged entry make their stacks afresh;
  * the key tells apart every difference in the inputs and nothing else.
  */
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -19,7 +20,7 @@ import { join, relative } from 'node:path';
 import { validateConfig } from '../config/load';
 import { synthesize } from '../stacks/app';
 import type { Synthesized } from '../stacks/app';
-import { cacheOfBuiltApp, groupKey } from '../stacks/synth-cache';
+import { cacheOfBuiltApp, groupKey, storeGroup } from '../stacks/synth-cache';
 import type { SynthCache } from '../stacks/synth-cache';
 import { VARIANTS } from './fixtures/variants';
 import { crossAccountRaw } from './helpers';
@@ -90,6 +91,23 @@ describe('the warm synth', () => {
     expect(readdirSync(cache.dir).filter((entry) => entry !== 'last-synth')).toHaveLength(3);
   });
 
+  it('makes the DNS stack afresh when the DNS account changes, and the clusters when its name does', () => {
+    const cache = cacheIn('a');
+    synthInto('first', crossAccountRaw(), cache);
+    const otherBucket = crossAccountRaw();
+    otherBucket.dnsAccount.backend.keyPrefix = 'edge';
+    const moved = synthInto('moved', otherBucket, cache);
+    expect(moved.stacks.filter((name) => !moved.reused.includes(name))).toEqual(['dns']);
+    expect(moved.files).toEqual(synthInto('moved-cold', otherBucket).files);
+    // The cluster stacks' manifest entries name the DNS stack they depend on.
+    const renamed = crossAccountRaw();
+    renamed.dnsAccount.stackName = 'dns-prod';
+    const warm = synthInto('renamed', renamed, cache);
+    const cold = synthInto('renamed-cold', renamed);
+    expect(warm.reused.filter((name) => !name.endsWith('-edge'))).toEqual([]);
+    expect(warm.files).toEqual(cold.files);
+  });
+
   it('reuses nothing made by other code, or for HCL output', () => {
     synthInto('first', crossAccountRaw(), cacheIn('a', 'one version'));
     expect(synthInto('warm', crossAccountRaw(), cacheIn('a', 'another')).reused).toEqual([]);
@@ -106,17 +124,58 @@ describe('the warm synth', () => {
     }
   });
 
-  it('makes a group afresh when its entry is damaged', () => {
+  it('makes a group afresh when its entry is damaged: a file missing or cut short, or the entry', () => {
     const cache = cacheIn('a');
     const cold = synthInto('first', crossAccountRaw(), cache);
-    const [entry, other] = readdirSync(cache.dir).filter((name) => name !== 'last-synth');
-    const stored = readdirSync(join(cache.dir, entry)).find((name) => name !== 'entry.json')!;
-    unlinkSync(join(cache.dir, entry, stored));
-    writeFileSync(join(cache.dir, other, 'entry.json'), '{"stacks": [');
+    const entries = readdirSync(cache.dir).filter((name) => name !== 'last-synth');
+    expect(entries).toHaveLength(3);
+    const storedOf = (entry: string) =>
+      join(
+        cache.dir,
+        entry,
+        readdirSync(join(cache.dir, entry)).find((n) => n !== 'entry.json')!,
+      );
+    unlinkSync(storedOf(entries[0]));
+    writeFileSync(storedOf(entries[1]), readFileSync(storedOf(entries[1]), 'utf8').slice(0, 100));
+    writeFileSync(join(cache.dir, entries[2], 'entry.json'), '{"stacks": [');
     const warm = synthInto('warm', crossAccountRaw(), cache);
-    expect(warm.reused.length).toBeGreaterThan(0);
-    expect(warm.reused.length).toBeLessThan(cold.stacks.length - 1);
+    expect(warm.reused).toEqual([]);
     expect(warm.files).toEqual(cold.files);
+    expect(synthInto('again', crossAccountRaw(), cache).reused).toEqual(cold.stacks);
+  });
+
+  it('stores a file only if it still holds what the synth wrote', () => {
+    const cache = cacheIn('a');
+    const outdir = join(dir, 'out');
+    synthesize(validateConfig(crossAccountRaw()), outdir);
+    const file = join('stacks', 'dns', 'cdk.tf.json');
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks.dns;
+    const written = createHash('sha256')
+      .update(readFileSync(join(outdir, file)))
+      .digest('hex');
+    const group = (sha256: string) => ({ stacks: [{ manifest, file, sha256 }], warnings: [] });
+    storeGroup(cache, 'b'.repeat(64), outdir, group('0'.repeat(64)));
+    expect(existsSync(cache.dir) ? readdirSync(cache.dir) : []).toEqual([]);
+    storeGroup(cache, 'a'.repeat(64), outdir, group(written));
+    expect(readdirSync(cache.dir)).toEqual(['a'.repeat(64)]);
+  });
+
+  it('prunes only caches of its own in the folder EKS_EDGE_SYNTH_CACHE names', () => {
+    const root = join(dir, 'shared');
+    mkdirSync(join(root, 'notes'), { recursive: true });
+    writeFileSync(join(root, 'notes', 'last-synth'), '');
+    mkdirSync(join(root, 'f'.repeat(16)));
+    const caches = Array.from({ length: 10 }, (_, i) => ({
+      dir: join(root, i.toString(16).repeat(16)),
+      fingerprint: 'f',
+    }));
+    for (const cache of caches) synthInto('out', VARIANTS['minimal example'](), cache);
+    expect(readdirSync(root).sort()).toEqual(
+      ['notes', 'f'.repeat(16), ...caches.slice(2).map((c) => relative(root, c.dir))].sort(),
+    );
+    mkdirSync(join(caches[9].dir, 'mine'));
+    synthInto('out', VARIANTS['minimal example'](), caches[9]);
+    expect(readdirSync(caches[9].dir)).toContain('mine');
   });
 });
 
@@ -193,6 +252,7 @@ describe('the cache of the built app', () => {
     expect(before).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprint({ SYNTH_HCL_OUTPUT: 'true' })).not.toBe(before);
     expect(fingerprint({ CDKTF_CONTEXT_JSON: '{}' })).not.toBe(before);
+    expect(fingerprint({ CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: '1' })).not.toBe(before);
     write('node_modules/cdktf/package.json', '{"version": "0.21.1"}');
     expect(fingerprint()).not.toBe(before);
     write('node_modules/cdktf/package.json', '{"version": "0.21.0"}');

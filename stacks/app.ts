@@ -10,6 +10,7 @@ import { dependencies } from '../package.json';
 import { ClusterStack } from './cluster-stack';
 import { DnsAccountStack } from './dns-account-stack';
 import { EdgeStack } from './edge-stack';
+import type { ProjectStack } from './project-stack';
 import { hasCustomSynthesis, hclOutputRequested } from './stack-synthesizer';
 import { cacheOfBuiltApp, groupKey, pruneCache, restoreGroup, storeGroup } from './synth-cache';
 import type { SynthCache } from './synth-cache';
@@ -47,7 +48,7 @@ interface StackPlan {
 interface StackGroup {
   /** All a group's stacks are made of (the key of its entry in the synth cache). */
   readonly inputs: unknown;
-  readonly make: () => TerraformStack[];
+  readonly make: () => ProjectStack[];
 }
 
 function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
@@ -67,7 +68,8 @@ function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
   const dnsDependency = (account: ResolvedDnsAccount) =>
     dnsStack ?? (dnsStandIn ??= new TerraformStack(app, account.stackName));
   const clusterGroups = config.clusters.map((cluster) => ({
-    inputs: { cluster, withDnsAccount: dnsAccount !== undefined },
+    // The DNS stack's name is in the cluster stack's manifest entry (what it depends on).
+    inputs: { cluster, dnsStack: dnsAccount?.stackName },
     make: () => {
       const stack = new ClusterStack(app, cluster);
       // The DNS role must exist before EKS or ExternalDNS tries to assume it: `cdktf deploy '*'`
@@ -94,7 +96,7 @@ function planStacks(config: ResolvedConfig, outdir?: string): StackPlan {
 }
 
 /** `stacks`, after the stack-level validations cdktf's own synth would run. */
-function validated(stacks: TerraformStack[]): TerraformStack[] {
+function validated(stacks: ProjectStack[]): ProjectStack[] {
   const errors = stacks.flatMap((stack) =>
     stack.node.validate().map((error) => `${stack.node.id}: ${error}`),
   );
@@ -162,9 +164,11 @@ export function synthesize(
     }
     warnings.push(...groupWarnings);
     if (key && !made.some(hasCustomSynthesis)) {
-      const entries = made.map((stack) => app.manifest.stacks[stack.node.id]);
       storeGroup(reusable, key, app.outdir, {
-        stacks: entries.map((manifest) => ({ manifest, file: manifest.synthesizedStackPath })),
+        stacks: made.map((stack) => {
+          const manifest = app.manifest.stacks[stack.node.id];
+          return { manifest, file: manifest.synthesizedStackPath, sha256: stack.writtenSha256! };
+        }),
         warnings: groupWarnings,
       });
     }

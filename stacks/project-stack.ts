@@ -16,6 +16,11 @@ export abstract class ProjectStack extends TerraformStack {
     this.synthesizer = new JsonStackSynthesizer(this);
   }
 
+  /** The sha256 of the stack's JSON as its last synthesize wrote it (undefined for HCL). */
+  get writtenSha256(): string | undefined {
+    return (this.synthesizer as JsonStackSynthesizer).writtenSha256;
+  }
+
   /**
    * cdktf resolves every block of a stack once before synthesizing it (and again to synthesize),
    * only to find references to another stack's resources and wire them through remote state: half

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /**
@@ -14,18 +15,24 @@ export function stableJsonPieces(value: Record<string, unknown>): string[] {
   return withEmptyContainersOpened(JSON.stringify(sorted, null, 2));
 }
 
-/** Writes `value` as `stableJsonPieces` makes it to the file at `path`. */
-export function writeStableJson(path: string, value: Record<string, unknown>): void {
+/**
+ * Writes `value` as `stableJsonPieces` makes it to the file at `path`; returns the sha256 of
+ * what it wrote (what the synth cache keeps, whatever happens to the file afterwards).
+ */
+export function writeStableJson(path: string, value: Record<string, unknown>): string {
+  const hash = createHash('sha256');
   const file = openSync(path, 'w');
   try {
     for (const piece of stableJsonPieces(value)) {
       const bytes = Buffer.from(piece);
+      hash.update(bytes);
       for (let written = 0; written < bytes.length;)
         written += writeSync(file, bytes, written, bytes.length - written);
     }
   } finally {
     closeSync(file);
   }
+  return hash.digest('hex');
 }
 
 /**

@@ -31,6 +31,8 @@ const ANNOTATION_TYPES: readonly string[] = [
 export class JsonStackSynthesizer extends StackSynthesizer {
   private readonly hcl: boolean;
   private readonly continueOnErrors: boolean;
+  /** The sha256 of the JSON file the last synthesize wrote (undefined before, or for HCL). */
+  writtenSha256: string | undefined;
 
   constructor(stack: TerraformStack) {
     // As cdktf 0.21.0's TerraformStack constructor reads them.
@@ -70,7 +72,7 @@ export class JsonStackSynthesizer extends StackSynthesizer {
       throw encounteredAnnotationWithLevelError(
         errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n'),
       );
-    writeStableJson(
+    this.writtenSha256 = writeStableJson(
       join(session.outdir, stackManifest.synthesizedStackPath),
       stack.toTerraform() as Record<string, unknown>,
     );

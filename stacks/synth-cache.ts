@@ -10,7 +10,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -30,9 +29,16 @@ export interface SynthCache {
   readonly fingerprint: string;
 }
 
-/** A stored group: each stack's manifest entry and written file, and the group's warnings. */
+/**
+ * A stored group: each stack's manifest entry, written file and the sha256 of what the synth
+ * wrote there, and the group's warnings.
+ */
 export interface CachedGroup {
-  readonly stacks: readonly { readonly manifest: StackManifest; readonly file: string }[];
+  readonly stacks: readonly {
+    readonly manifest: StackManifest;
+    readonly file: string;
+    readonly sha256: string;
+  }[];
   readonly warnings: readonly string[];
 }
 
@@ -110,26 +116,30 @@ export function restoreGroup(
   outdir: string,
 ): CachedGroup | undefined {
   const dir = join(cache.dir, key);
-  let group: CachedGroup;
   try {
-    group = JSON.parse(readFileSync(join(dir, ENTRY), 'utf8')) as CachedGroup;
-    if (!group.stacks.every((stack) => existsSync(join(dir, storedName(stack.file)))))
-      return undefined;
-    for (const { file } of group.stacks) {
+    const group = JSON.parse(readFileSync(join(dir, ENTRY), 'utf8')) as CachedGroup;
+    // Every file read and checked before any is written: a damaged entry changes nothing.
+    const files = group.stacks.map(({ file, sha256 }) => {
+      const bytes = readFileSync(join(dir, storedName(file)));
+      if (sha256Of(bytes) !== sha256) throw new Error(`${file}: not what was stored`);
+      return { file, bytes };
+    });
+    for (const { file, bytes } of files) {
       mkdirSync(dirname(join(outdir, file)), { recursive: true });
-      copyFileSync(join(dir, storedName(file)), join(outdir, file));
+      writeFileSync(join(outdir, file), bytes);
     }
+    return group;
   } catch {
-    // Removed meanwhile (another synth pruning): the group is made afresh over what was copied.
+    // Missing, damaged, or removed meanwhile (another synth pruning): made afresh.
     return undefined;
   }
-  return group;
 }
 
 /**
- * Stores a group just written to `outdir`: its files first, the entry last, in a folder renamed
- * into place, so a synth that stops halfway leaves no entry. A failure to store only means the
- * next synth makes the group again.
+ * Stores a group just written to `outdir`, each file only if it still holds what this synth wrote
+ * (another synth into the same folder may have replaced it): its files first, the entry last, in
+ * a folder renamed into place, so a synth that stops halfway leaves no entry. A failure to store
+ * only means the next synth makes the group again.
  */
 export function storeGroup(cache: SynthCache, key: string, outdir: string, group: CachedGroup) {
   const dir = join(cache.dir, key);
@@ -137,8 +147,11 @@ export function storeGroup(cache: SynthCache, key: string, outdir: string, group
   try {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
-    for (const { file } of group.stacks)
-      copyFileSync(join(outdir, file), join(partial, storedName(file)));
+    for (const { file, sha256 } of group.stacks) {
+      const bytes = readFileSync(join(outdir, file));
+      if (sha256Of(bytes) !== sha256) throw new Error(`${file} changed since it was written`);
+      writeFileSync(join(partial, storedName(file)), bytes);
+    }
     writeFileSync(join(partial, ENTRY), JSON.stringify(group));
     rmSync(dir, { recursive: true, force: true });
     renameSync(partial, dir);
@@ -146,6 +159,8 @@ export function storeGroup(cache: SynthCache, key: string, outdir: string, group
     rmSync(partial, { recursive: true, force: true });
   }
 }
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** How many output folders keep a cache (the most recently synthesized ones). */
 const CACHED_OUTPUT_FOLDERS = 8;
@@ -157,25 +172,27 @@ const CACHED_OUTPUT_FOLDERS = 8;
 export function pruneCache(cache: SynthCache, used: ReadonlySet<string>): void {
   try {
     for (const entry of readdirSync(cache.dir))
-      if (!used.has(entry) && entry !== LAST_SYNTH)
+      if (ENTRY_NAME.test(entry) && !used.has(entry))
         rmSync(join(cache.dir, entry), { recursive: true, force: true });
     // Rewritten by every synth: its modification time says when the folder was last used.
     writeFileSync(join(cache.dir, LAST_SYNTH), '');
     const parent = dirname(cache.dir);
-    const lastUsed = (folder: string): number => {
-      try {
-        return statSync(join(parent, folder, LAST_SYNTH)).mtimeMs;
-      } catch {
-        return 0;
-      }
-    };
-    const folders = readdirSync(parent).sort((a, b) => lastUsed(b) - lastUsed(a));
-    for (const folder of folders.slice(CACHED_OUTPUT_FOLDERS))
-      rmSync(join(parent, folder), { recursive: true, force: true });
+    // Only the caches of output folders: the folder EKS_EDGE_SYNTH_CACHE names may hold others.
+    const folders = readdirSync(parent)
+      .filter((name) => FOLDER_NAME.test(name) && existsSync(join(parent, name, LAST_SYNTH)))
+      .map((name) => ({ name, used: statSync(join(parent, name, LAST_SYNTH)).mtimeMs }))
+      .sort((a, b) => b.used - a.used);
+    for (const { name } of folders.slice(CACHED_OUTPUT_FOLDERS))
+      rmSync(join(parent, name), { recursive: true, force: true });
   } catch {
     // Nothing to prune, or another synth is pruning: the next synth prunes again.
   }
 }
+
+/** A group's entry (its key), or one a synth that stopped left half-stored. */
+const ENTRY_NAME = /^[0-9a-f]{64}(?:\.\d+\.partial)?$/;
+/** The cache of one output folder. */
+const FOLDER_NAME = /^[0-9a-f]{16}$/;
 
 /** The file whose modification time says when an output folder's cache was last used. */
 const LAST_SYNTH = 'last-synth';
