@@ -566,7 +566,9 @@ function checkZonesSharedAcrossClusters(
   for (const entry of entries)
     for (const zone of entry.instance.zones) {
       const key = entry.zoneKey(zone);
-      byZone.set(key, [...(byZone.get(key) ?? []), { entry, zone: zone.name }]);
+      const sharing = byZone.get(key) ?? [];
+      sharing.push({ entry, zone: zone.name });
+      byZone.set(key, sharing);
     }
   // The names `a` may change that `b` may change too: a filter of one inside a filter of the
   // other, unless the one whose filter is wider excludes that part.
@@ -589,8 +591,12 @@ function checkZonesSharedAcrossClusters(
       for (const { entry: earlier } of sharing.slice(0, index)) {
         if (earlier.c === entry.c) continue;
         const names = [...new Set(overlap(earlier.instance, entry.instance))];
-        if (names.length > 0)
-          clashes.set(entry, [...(clashes.get(entry) ?? []), { zone, earlier, names }]);
+        if (names.length === 0) continue;
+        // Appended in place: with hundreds of clusters on one zone, copying the list each time
+        // made this check cubic.
+        const found = clashes.get(entry) ?? [];
+        found.push({ zone, earlier, names });
+        clashes.set(entry, found);
       }
     });
   }
