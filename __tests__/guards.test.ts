@@ -13,8 +13,9 @@ import { Intrinsic } from 'cdktf/lib/tokens/private/intrinsic';
 import { loadConfig, validateConfig } from '../config/load';
 import { buildApp, synthesize } from '../stacks/app';
 import { ProjectStack } from '../stacks/project-stack';
+import { hclOutputRequested } from '../stacks/stack-synthesizer';
 import { VARIANTS } from './fixtures/variants';
-import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH } from './helpers';
+import { CROSS_ACCOUNT_PATH, EXAMPLE_PATH, filesOf } from './helpers';
 
 const ROOT = join(__dirname, '..');
 
@@ -337,18 +338,11 @@ function stackFiles(
     if (!cdktfSynthesizer) synthesize(config, outdir);
     else {
       const app = buildApp(config, outdir);
-      for (const stack of app.node.children.filter(TerraformStack.isStack)) {
-        const hcl = process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
-        stack.synthesizer = new StackSynthesizer(stack, false, hcl);
-      }
+      for (const stack of app.node.children.filter(TerraformStack.isStack))
+        stack.synthesizer = new StackSynthesizer(stack, false, hclOutputRequested());
       app.synth();
     }
-    return Object.fromEntries(
-      readdirSync(outdir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => join(entry.parentPath, entry.name))
-        .map((file) => [relative(outdir, file), readFileSync(file, 'utf8')]),
-    );
+    return filesOf(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseAsHelm } from '../config/derived/helm-yaml';
 import { TerraformStack } from 'cdktf';
@@ -111,6 +111,16 @@ export function sideOf(config: ResolvedConfig, label = 'test'): Side {
 }
 
 /** The cluster stack of a single-cluster configuration. */
+/** Every file under `outdir` (a synth's output), as text by its path relative to it. */
+export function filesOf(outdir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(outdir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .map((file) => [relative(outdir, file), readFileSync(file, 'utf8')]),
+  );
+}
+
 export function synthesizeCluster(config: ResolvedConfig): Json {
   if (config.clusters.length !== 1)
     throw new Error(`expected one cluster, got ${config.clusters.length}`);

@@ -23,22 +23,12 @@ import type { Synthesized } from '../stacks/app';
 import { cacheOfBuiltApp, groupKey, storeGroup } from '../stacks/synth-cache';
 import type { SynthCache } from '../stacks/synth-cache';
 import { VARIANTS } from './fixtures/variants';
-import { crossAccountRaw } from './helpers';
+import { crossAccountRaw, filesOf } from './helpers';
 import type { Json } from './helpers';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'eks-edge-synth-cache-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Every file a synth wrote, by path in its output folder. */
-function filesOf(outdir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(outdir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name))
-      .map((file) => [relative(outdir, file), readFileSync(file, 'utf8')]),
-  );
-}
 
 function synthInto(
   name: string,
